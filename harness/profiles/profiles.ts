@@ -1,0 +1,128 @@
+import type { Profile } from './profile.ts';
+
+/**
+ * The behaviour profiles l2lab ships. Each later profile is the previous one plus the changes the
+ * spec's version table (§6) lists, so a diff between two profiles reads like release notes.
+ */
+
+const cilium114: Profile = {
+  name: 'cilium-1.14',
+  description: 'Cilium 1.14.0–1.14.6: leases for every selected service (C01), no re-election after loss (C02)',
+  l2: {
+    leaseForNonAnnounceable: true,
+    loadBalancerClassFilter: false,
+    etpLocalGating: false,
+    etpLocalIgnoresNodelessBackends: false,
+    reacquireAfterLoss: false,
+    optimisticRenew: false,
+    releaseSetsOneSecond: false,
+    garpOpcode: 'reply',
+    newIpWakesAnnouncer: true,
+    ipv6Ndp: false,
+    sharedIpSeparateLeases: true,
+    externalIpsFromFrontends: false,
+  },
+  ipam: {
+    allocationOrder: 'random',
+    firstLastIPs: 'always-reserve',
+    blocksField: false,
+    cidrsField: true,
+    poolApiVersions: ['cilium.io/v2alpha1'],
+    annotationPrefixes: ['io.cilium/lb-ipam-'],
+    sharingKey: false,
+    sharingCrossNamespace: false,
+    conditionNames: 'io.cilium',
+    incompatibleSharingReason: 'already_allocated_different_sharing_key',
+    l2AnnouncerClassHandled: false,
+    defaultLbServiceIpamSetting: false,
+    importBeforeAllocate: false,
+  },
+};
+
+const cilium115: Profile = {
+  name: 'cilium-1.15',
+  description: 'Cilium 1.15: class filter, no lease without an IP, re-election after loss, blocks + hash allocator',
+  l2: { ...cilium114.l2, leaseForNonAnnounceable: false, loadBalancerClassFilter: true, reacquireAfterLoss: true },
+  ipam: {
+    ...cilium114.ipam,
+    allocationOrder: 'lowest-free',
+    firstLastIPs: 'unset-reserves',
+    blocksField: true,
+    cidrsField: true,
+    sharingKey: true,
+    sharingCrossNamespace: true,
+    l2AnnouncerClassHandled: true,
+  },
+};
+
+const cilium116: Profile = {
+  name: 'cilium-1.16',
+  description: 'Cilium 1.16/1.17: optimistic renew, lbipam.cilium.io/* annotations, cidrs removed, first/last allowed by default',
+  l2: { ...cilium115.l2, optimisticRenew: true, releaseSetsOneSecond: true },
+  ipam: {
+    ...cilium115.ipam,
+    firstLastIPs: 'unset-allows',
+    cidrsField: false,
+    annotationPrefixes: ['lbipam.cilium.io/', 'io.cilium/lb-ipam-'],
+    conditionNames: 'cilium.io',
+    incompatibleSharingReason: 'already_allocated_different_sharing_key',
+  },
+};
+
+const cilium118: Profile = {
+  name: 'cilium-1.18',
+  description: 'Cilium 1.18–1.20.0: statedb frontends, pools in cilium.io/v2, new LB IPs not announced until another event (#47579)',
+  l2: { ...cilium116.l2, newIpWakesAnnouncer: false, externalIpsFromFrontends: true },
+  ipam: {
+    ...cilium116.ipam,
+    poolApiVersions: ['cilium.io/v2alpha1', 'cilium.io/v2'],
+    incompatibleSharingReason: 'already_allocated_incompatible_service',
+    defaultLbServiceIpamSetting: true,
+  },
+};
+
+const cilium1201: Profile = {
+  name: 'cilium-1.20.1',
+  description: 'Cilium 1.20.1: IPv6/NDP, frontend-change fix (#47579), GARP still the reply form',
+  l2: { ...cilium118.l2, newIpWakesAnnouncer: true, ipv6Ndp: true },
+  ipam: { ...cilium118.ipam, importBeforeAllocate: true },
+};
+
+const cilium1202: Profile = {
+  name: 'cilium-1.20.2',
+  description: 'Cilium 1.20.2: eTP=Local gating (#46399), which drops Gateway API services without nodeName backends (C05)',
+  l2: { ...cilium1201.l2, etpLocalGating: true, etpLocalIgnoresNodelessBackends: true, garpOpcode: 'request' },
+  ipam: cilium1201.ipam,
+};
+
+const reference: Profile = {
+  name: 'reference',
+  description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed and shared IPs elected together',
+  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false },
+  ipam: cilium1202.ipam,
+};
+
+/** All shipped profiles by name, oldest first, `reference` last. */
+export const PROFILES: ReadonlyMap<string, Profile> = new Map(
+  [cilium114, cilium115, cilium116, cilium118, cilium1201, cilium1202, reference].map((p) => [p.name, p]),
+);
+
+/** The profile `check` uses when none is given. */
+export const DEFAULT_PROFILE_NAME = 'cilium-1.16';
+
+/** Looks up a profile; the error lists the known names. */
+export function getProfile(name: string): Profile {
+  const profile = PROFILES.get(name);
+  if (profile === undefined) {
+    throw new UnknownProfileError(name);
+  }
+  return profile;
+}
+
+/** Thrown by {@link getProfile} for a name that is not shipped. */
+export class UnknownProfileError extends Error {
+  readonly code = 'unknown-profile';
+  constructor(readonly profileName: string) {
+    super(`unknown profile '${profileName}': expected one of ${[...PROFILES.keys()].join(', ')}`);
+  }
+}
