@@ -90,7 +90,7 @@ resolve() {
   local c=$1 tags pkgs err
   tags=$(tags_of "$c")
   err=$(mktemp)
-  log "$c $(version_of "$c"): resolving modules (GOPROXY=$(go env GOPROXY))"
+  log "$c $(version_of "$c"): resolving modules (GOPROXY=$(go env GOPROXY))" >&2
   if ! pkgs=$(cd "$here/$c" && go list -deps ${tags:+-tags=$tags} "$(main_pkg_of "$c")" 2>"$err" | wc -l); then
     local first; first=$(grep -m1 -E 'dial tcp|proxyconnect|no such host|connection refused|timeout|Not Found|Forbidden|not available|reading https?://|verifying' "$err" || head -1 "$err")
     rm -f "$err"

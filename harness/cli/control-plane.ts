@@ -1,0 +1,137 @@
+import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { REPO_ROOT } from '../control-plane/binaries.ts';
+import { controlPlaneEnv, controlPlaneStatus, downControlPlane } from '../control-plane/down.ts';
+import { parseNodeNames } from '../control-plane/identities.ts';
+import { readRunRecord } from '../control-plane/run-record.ts';
+import { layoutFor } from '../control-plane/layout.ts';
+import { DEFAULT_PORTS, upControlPlane } from '../control-plane/up.ts';
+import type { CliIo } from './main.ts';
+import { EXIT, UserError } from './user-error.ts';
+
+/** Default run directory of `l2lab control-plane` (override with --run-dir or L2LAB_CP_RUN_DIR). */
+export const DEFAULT_CP_RUN_DIR = process.env.L2LAB_CP_RUN_DIR ?? join(REPO_ROOT, '.cache/control-plane/run');
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a TCP port 0..65535 (0 = any free port)');
+  return n;
+}
+
+function parseEtcdPorts(value: string): [number, number, number] {
+  const parts = value.split(',').map(parsePort);
+  if (parts.length !== 3) throw new InvalidArgumentError('three ports: client,peer,metrics (0 = any free port)');
+  return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0];
+}
+
+function parsePositiveMs(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('a positive number of milliseconds');
+  return n;
+}
+
+/** Turns any failure of a control-plane step into one message and exit 2 (no stack trace). */
+async function asUserError<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+interface UpFlags {
+  runDir: string;
+  nodes: string;
+  address?: string;
+  netns?: string;
+  port: number;
+  etcdPorts: [number, number, number];
+  readyTimeoutMs: number;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/**
+ * `l2lab control-plane up|down|status|env`: a real kube-apiserver + etcd (built by
+ * `make control-plane`) on loopback or in a network namespace, with one token and kubeconfig per
+ * identity, the Cilium CRDs and RBAC installed, and Lease requests audited per identity.
+ */
+export function registerControlPlaneCommands(program: Command, io: CliIo, result: { exitCode: number }): void {
+  const cp = program.command('control-plane').description('a real kube-apiserver + etcd for the lab (build with make control-plane)');
+  const runDirOption = (): Option => new Option('--run-dir <dir>', 'run directory (record, PKI, kubeconfigs, data, logs)').default(DEFAULT_CP_RUN_DIR);
+
+  cp.command('up')
+    .description('start etcd + kube-apiserver, wait for /readyz, install CRDs and RBAC, write kubeconfigs')
+    .addOption(runDirOption())
+    .option('--nodes <count|names>', 'emulated node identities: a count (node-1..N) or a comma list', '3')
+    .option('--address <ip>', 'API server bind address (default 127.0.0.1)')
+    .option('--netns <name>', 'run inside this existing network namespace (needs root; use with --address)')
+    .option('--port <port>', 'API server port (0 = any free port)', parsePort, DEFAULT_PORTS.apiserverPort)
+    .option('--etcd-ports <client,peer,metrics>', 'etcd ports on the loopback (0 = any free port)', parseEtcdPorts, [0, 0, 0])
+    .option('--ready-timeout-ms <ms>', 'bound on the wait for /readyz', parsePositiveMs, 60_000)
+    .option('--quiet', 'no progress lines')
+    .option('--json', 'print the run record as JSON')
+    .addHelpText('after', '\nExit codes: 0 ready, 2 could not start (the message names the step; processes are stopped).')
+    .action(async (flags: UpFlags) => {
+      const record = await asUserError(() =>
+        upControlPlane({
+          runDir: flags.runDir,
+          nodeNames: parseNodeNames(flags.nodes),
+          address: flags.address ?? '127.0.0.1',
+          netns: flags.netns,
+          ports: { apiserverPort: flags.port, etcdClientPort: flags.etcdPorts[0], etcdPeerPort: flags.etcdPorts[1], etcdMetricsPort: flags.etcdPorts[2] },
+          readyTimeoutMs: flags.readyTimeoutMs,
+          onProgress: flags.quiet ? undefined : (line) => io.stderr(`control-plane: ${line}\n`),
+        }),
+      );
+      if (flags.json) {
+        io.stdout(JSON.stringify(record, null, 2) + '\n');
+      } else if (!flags.quiet) {
+        io.stdout(`control plane ready: ${record.serverUrl}${record.netns ? ` (netns ${record.netns})` : ''}\n`);
+        io.stdout(`  kube-apiserver ${record.versions.kubeVersion}, etcd ${record.versions.etcdVersion}; run dir ${record.runDir}\n`);
+        for (const [id, path] of Object.entries(record.paths.kubeconfigs)) io.stdout(`  kubeconfig ${id.padEnd(10)} ${path}\n`);
+        io.stdout(`  eval "$(l2lab control-plane env${flags.runDir === DEFAULT_CP_RUN_DIR ? '' : ` --run-dir ${flags.runDir}`})"   # KUBECONFIG=admin\n`);
+      }
+      result.exitCode = EXIT.ok;
+    });
+
+  cp.command('down')
+    .description('stop kube-apiserver and etcd (by recorded PID) and remove the run directory')
+    .addOption(runDirOption())
+    .option('--keep-logs', 'keep etcd.log, kube-apiserver.log and audit.log')
+    .action(async (flags: { runDir: string; keepLogs?: boolean }) => {
+      const report = await asUserError(() => downControlPlane(flags.runDir, { keepLogs: flags.keepLogs ?? false }));
+      for (const s of report.stopped) io.stdout(`${s.name} (pid ${s.pid}): ${s.how}\n`);
+      io.stdout(report.removed ? `removed ${report.runDir}\n` : `kept logs in ${report.runDir}\n`);
+      result.exitCode = EXIT.ok;
+    });
+
+  cp.command('status')
+    .description('processes and /readyz of a run (exit 0 ready, 2 otherwise)')
+    .addOption(runDirOption())
+    .option('--json', 'machine-readable')
+    .action(async (flags: { runDir: string; json?: boolean }) => {
+      const status = await asUserError(() => controlPlaneStatus(flags.runDir));
+      if (flags.json) {
+        io.stdout(JSON.stringify({ state: status.record.state, serverUrl: status.record.serverUrl, netns: status.record.netns, processes: status.processes, ready: status.ready, readyDetail: status.readyDetail }, null, 2) + '\n');
+      } else {
+        io.stdout(`${status.record.serverUrl} (${status.record.state}) ready=${String(status.ready)} — ${status.readyDetail}\n`);
+        for (const p of status.processes) io.stdout(`  ${p.name.padEnd(15)} pid ${p.pid} ${p.running ? 'running' : 'NOT running'}\n`);
+      }
+      result.exitCode = status.ready === true && status.processes.every((p) => p.running) ? EXIT.ok : EXIT.harnessError;
+    });
+
+  cp.command('env')
+    .description("shell exports for a run: eval \"$(l2lab control-plane env)\"")
+    .addOption(runDirOption())
+    .option('--identity <id>', 'whose kubeconfig KUBECONFIG names (admin, operator, scraper, node-<name>)', 'admin')
+    .action(async (flags: { runDir: string; identity: string }) => {
+      const record = await asUserError(() => readRunRecord(layoutFor(flags.runDir).recordPath));
+      if (record.paths.kubeconfigs[flags.identity] === undefined) {
+        throw new UserError(`no identity '${flags.identity}' in ${flags.runDir}`, [`known: ${Object.keys(record.paths.kubeconfigs).join(', ')}`]);
+      }
+      for (const [k, v] of Object.entries(controlPlaneEnv(record, flags.identity))) io.stdout(`export ${k}='${v.replace(/'/g, `'\\''`)}'\n`);
+      result.exitCode = EXIT.ok;
+    });
+}
