@@ -21,10 +21,10 @@ setup: ## install what a fresh machine lacks: Debian packages, Node 24 (if older
 $(SETUP_STAMP): package-lock.json scripts/setup.sh
 	@bash scripts/setup.sh
 
-demo: $(SETUP_STAMP) ## the main job: what the shipped homelab manifests announce, and why not (l2lab check)
-	@$(L2LAB) check -f fixtures/seed-manifests/homelab-gateway.yaml --profile cilium-1.16
+demo: $(SETUP_STAMP) ## the main job: what a shipped homelab cluster announces, and why not (l2lab check)
+	@$(L2LAB) check -f fixtures/seed-manifests/homelab-gateway.yaml -f fixtures/examples/homelab-cluster.yaml --profile cilium-1.16
 
-check-example: $(SETUP_STAMP) ## l2lab check on every shipped seed manifest set, with and without Helm values
+check-example: $(SETUP_STAMP) ## l2lab check on the Talos seed manifests with their Helm values
 	@$(L2LAB) check -f fixtures/seed-manifests/talos-webpool.yaml --values fixtures/seed-manifests/talos-webpool-values.yaml
 
 typecheck: $(SETUP_STAMP) ## TypeScript strict type check

@@ -107,8 +107,8 @@ export const PROFILES: ReadonlyMap<string, Profile> = new Map(
   [cilium114, cilium115, cilium116, cilium118, cilium1201, cilium1202, reference].map((p) => [p.name, p]),
 );
 
-/** The profile `check` uses when none is given. */
-export const DEFAULT_PROFILE_NAME = 'cilium-1.16';
+/** The profile used when none is given: the newest Cilium release modelled. */
+export const DEFAULT_PROFILE_NAME = 'cilium-1.20.2';
 
 /** Looks up a profile; the error lists the known names. */
 export function getProfile(name: string): Profile {

@@ -1,0 +1,56 @@
+import { Command, CommanderError } from 'commander';
+import { registerCheckCommand } from './check-command.ts';
+import { registerControlPlaneCommands } from './control-plane.ts';
+import { EXIT, UserError } from './user-error.ts';
+
+/** Writes to the real terminal; the only place the CLI touches stdout/stderr directly. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/** Builds the command tree; commands set `exitCode` through the returned holder. */
+export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
+  const program = new Command('l2lab')
+    .description('Layer-2 load-balancer failover lab: Cilium L2 announcements + LB-IPAM, MetalLB, kube-vip')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  registerCheckCommand(program, io, result);
+  registerControlPlaneCommands(program, io, result);
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the process exit code. User errors print one clear message (and their
+ * details) and give 2; anything unexpected prints the message, not a stack, unless L2LAB_DEBUG=1.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const result = { exitCode: EXIT.ok as number };
+  const program = buildProgram(io, result);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return result.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.harnessError;
+    }
+    if (error instanceof UserError) {
+      io.stderr(`l2lab: ${error.message}\n`);
+      for (const detail of error.details) io.stderr(`  ${detail}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`l2lab: internal error: ${message}\n`);
+    if (process.env.L2LAB_DEBUG === '1' && error instanceof Error && error.stack !== undefined) io.stderr(`${error.stack}\n`);
+    else io.stderr('  (this is a bug in l2lab; rerun with L2LAB_DEBUG=1 for the stack trace and report it)\n');
+    return EXIT.harnessError;
+  }
+}
