@@ -76,9 +76,10 @@ ldflags_of() {
     return
   fi
   local mm=${v#v}; local major=${mm%%.*}; local rest=${mm#*.}; local minor=${rest%%.*}
-  local ld="-s -w"
+  local ld="-s -w" commit
+  commit=$(sed -n 's/.*"Hash" *: *"\([0-9a-f]\{40\}\)".*/\1/p' "$info" 2>/dev/null | head -1)
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    ld="$ld -X $p.gitVersion=$v -X $p.gitMajor=$major -X $p.gitMinor=$minor"
+    ld="$ld -X $p.gitVersion=$v -X $p.gitMajor=$major -X $p.gitMinor=$minor${commit:+ -X $p.gitCommit=$commit}"
     ld="$ld -X $p.gitTreeState=clean -X $p.buildDate=$tag_time"
   done
   echo "$ld"
@@ -192,4 +193,10 @@ EOF
   log "$c $v: built in $((t1 - t0)) s (largest process ${max_rss:-?} KiB, toolchain peak ${peak_tree:-?} KiB) -> ${bin#"$repo"/}"
 }
 
+# One build at a time per output root (parallel test files may ask for the binaries together).
+mkdir -p "$out_root" || fail "creating $out_root failed"
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$out_root/.build.lock"
+  flock -w 3600 9 || fail "waiting for another control-plane build (lock $out_root/.build.lock): none after 3600 s"
+fi
 for c in "${components[@]}"; do build_one "$c"; done
