@@ -44,3 +44,12 @@ l2lab: $(SETUP_STAMP) ## run the CLI: make l2lab ARGS='check -f manifests/'
 
 clean: ## remove reports and caches (not the control-plane build cache)
 	rm -rf reports/*/ node_modules
+
+# --- control plane (issue 3): kube-apiserver + etcd built from the Go module proxy -------------
+.PHONY: control-plane bench-control-plane
+
+control-plane: ## build kube-apiserver + etcd (pinned in kind/control-plane/versions.env) into .cache/control-plane (no-op when cached)
+	@bash kind/control-plane/build.sh
+
+bench-control-plane: $(SETUP_STAMP) control-plane ## control-plane numbers: build cost, warm up-to-ready, idle RSS, Lease GET/PUT p50/p99 (COLD=1 adds a cold build)
+	@node --import tsx bench/control-plane-bench.ts $(if $(COLD),--cold-build,)
