@@ -15,11 +15,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent } from 'node:https';
 import { CoordinationV1Api, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
+import { apiGet } from '../harness/control-plane/api-http.ts';
 import { nearestRank, summarizeAudit } from '../harness/control-plane/audit-log.ts';
 import { binaryPaths, locateBinaries, readVersions, REPO_ROOT } from '../harness/control-plane/binaries.ts';
 import { downControlPlane } from '../harness/control-plane/down.ts';
-import { auditCursor, kubeConfigFor } from '../harness/control-plane/measure.ts';
+import { auditCursor, endpointFor, kubeConfigFor } from '../harness/control-plane/measure.ts';
 import type { RunRecord } from '../harness/control-plane/run-record.ts';
 import { upControlPlane } from '../harness/control-plane/up.ts';
 
@@ -92,17 +94,31 @@ async function leaseLatency(record: RunRecord): Promise<void> {
     puts.push(performance.now() - t);
   }
   await sleep(2500); // audit batch flush
-  const server = summarizeAudit((await cursor.readNew()).events)['system:node:node-1'] ?? {};
+  const clientEvents = (await cursor.readNew()).events;
+  // Baseline: the same GET over one kept-alive TLS connection (node:https), to separate the
+  // client library's per-request cost from the server's.
+  const endpoint = await endpointFor(record, 'system:node:node-1');
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const rawGets: number[] = [];
+  for (let i = 0; i < leaseRequests; i++) {
+    const t = performance.now();
+    const res = await apiGet(endpoint, `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/${name}`, 10_000, agent);
+    if (res.status !== 200) throw new Error(`raw GET lease: HTTP ${res.status}`);
+    rawGets.push(performance.now() - t);
+  }
+  agent.destroy();
+  const server = summarizeAudit(clientEvents)['system:node:node-1'] ?? {};
   const stat = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     return { n: s.length, p50Ms: +nearestRank(s, 0.5).toFixed(2), p99Ms: +nearestRank(s, 0.99).toFixed(2), maxMs: +(s[s.length - 1] ?? NaN).toFixed(2) };
   };
   out['leaseLatency'] = {
-    client: { get: stat(gets), put: stat(puts) },
+    client: { get: stat(gets), put: stat(puts), rawKeepAliveGet: stat(rawGets) },
     serverAudit: { get: server['get']?.latency, getCount: server['get']?.count, put: server['update']?.latency, putCount: server['update']?.count },
   };
   const c = out['leaseLatency'] as { client: { get: ReturnType<typeof stat>; put: ReturnType<typeof stat> } };
   say(`Lease GET x${leaseRequests}: client p50 ${c.client.get.p50Ms} ms, p99 ${c.client.get.p99Ms} ms; server (audit) p50 ${server['get']?.latency.p50Ms.toFixed(2)} ms, p99 ${server['get']?.latency.p99Ms.toFixed(2)} ms`);
+  say(`Lease GET x${leaseRequests} over one kept-alive connection (node:https): p50 ${stat(rawGets).p50Ms} ms, p99 ${stat(rawGets).p99Ms} ms`);
   say(`Lease PUT x${leaseRequests}: client p50 ${c.client.put.p50Ms} ms, p99 ${c.client.put.p99Ms} ms; server (audit) p50 ${server['update']?.latency.p50Ms.toFixed(2)} ms, p99 ${server['update']?.latency.p99Ms.toFixed(2)} ms`);
 }
 

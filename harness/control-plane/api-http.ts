@@ -3,7 +3,7 @@
  * a bearer token, each with a timeout. Typed clients use `@kubernetes/client-node`; these are the
  * raw endpoints it has no call for.
  */
-import { request } from 'node:https';
+import { request, type Agent } from 'node:https';
 
 /** Where and as whom to ask. */
 export interface ApiEndpoint {
@@ -20,12 +20,13 @@ export interface ApiResponse {
 
 /**
  * GETs `path`. Rejects on connection errors and after `timeoutMs`; any HTTP status resolves.
+ * Pass a keep-alive `agent` to reuse one TLS connection across calls.
  */
-export function apiGet(endpoint: ApiEndpoint, path: string, timeoutMs: number): Promise<ApiResponse> {
+export function apiGet(endpoint: ApiEndpoint, path: string, timeoutMs: number, agent?: Agent): Promise<ApiResponse> {
   return new Promise((resolvePromise, reject) => {
     const req = request(
       new URL(path, endpoint.serverUrl),
-      { method: 'GET', ca: endpoint.caPem, headers: { authorization: `Bearer ${endpoint.token}` }, timeout: timeoutMs },
+      { method: 'GET', ca: endpoint.caPem, headers: { authorization: `Bearer ${endpoint.token}` }, timeout: timeoutMs, ...(agent ? { agent } : {}) },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -173,11 +173,10 @@ export function summarizeAudit(
 export class AuditLogCursor {
   private offsetBytes: number;
   private lineNumber = 1;
+  readonly path: string;
 
-  private constructor(
-    readonly path: string,
-    offsetBytes: number,
-  ) {
+  private constructor(path: string, offsetBytes: number) {
+    this.path = path;
     this.offsetBytes = offsetBytes;
   }
 

@@ -16,12 +16,11 @@ export type Exec = (file: string, args: readonly string[], options?: { readonly 
 /** A command that failed, was killed by its timeout or could not start. */
 export class ExecError extends Error {
   readonly code = 'exec-failed';
-  constructor(
-    message: string,
-    readonly stderr: string,
-    options?: { cause?: unknown },
-  ) {
+  readonly stderr: string;
+
+  constructor(message: string, stderr: string, options?: { cause?: unknown }) {
     super(message, options);
+    this.stderr = stderr;
   }
 }
 

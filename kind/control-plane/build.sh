@@ -93,7 +93,7 @@ resolve() {
   err=$(mktemp)
   log "$c $(version_of "$c"): resolving modules (GOPROXY=$(go env GOPROXY))" >&2
   if ! pkgs=$(cd "$here/$c" && go list -deps ${tags:+-tags=$tags} "$(main_pkg_of "$c")" 2>"$err" | wc -l); then
-    local first; first=$(grep -m1 -E 'dial tcp|proxyconnect|no such host|connection refused|timeout|Not Found|Forbidden|not available|reading https?://|verifying' "$err" || head -1 "$err")
+    local first; first=$(grep -m1 -E 'dial tcp|proxyconnect|no such host|connection refused|timeout|Not Found|Forbidden|not available|disabled|reading https?://|verifying' "$err" || grep -v '^go: downloading' "$err" | tail -1)
     rm -f "$err"
     fail "fetching the modules for $c $(version_of "$c") from GOPROXY=$(go env GOPROXY) failed: $first"
   fi
