@@ -7,7 +7,7 @@ export PATH := $(NODE_HOME)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export npm_config_nodedir := $(NODE_HOME)
 export GOTOOLCHAIN := local
 
-L2LAB := node bin/l2lab.mjs
+L2LAB := node --max-semi-space-size=4 bin/l2lab.mjs
 SETUP_STAMP := node_modules/.l2lab-setup-stamp
 
 .PHONY: help setup demo check-example test typecheck bench bench-check l2lab clean

@@ -20,7 +20,7 @@ try {
   const rssMb: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const started = process.hrtime.bigint();
-    const child = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, 'bin/l2lab.mjs', 'check', '-f', file, '--format', 'json'], {
+    const child = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '--max-semi-space-size=4', 'bin/l2lab.mjs', 'check', '-f', file, '--format', 'json'], {
       encoding: 'utf8',
       maxBuffer: 512 * 1024 * 1024,
     });

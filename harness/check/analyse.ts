@@ -9,10 +9,10 @@ import { matchesSelector, serviceSelectorLabels, describeSelector } from '../sel
 import { policyFindings } from './findings/policies.ts';
 import { poolFindings } from './findings/pools.ts';
 import { selectorKeyFindings } from './findings/selector-keys.ts';
-import { serviceFindings, type AnalysedService } from './findings/services.ts';
+import { crossServiceFindings, findingsForService, type ServiceSummary } from './findings/services.ts';
 import { settingsFindings } from './findings/settings.ts';
-import type { CheckReport, Finding, PolicyReport } from './report.ts';
-import { allocationOf, buildServiceReport, ingressIpsOf } from './service-report.ts';
+import type { CheckReport, Finding, PolicyReport, ServiceReport } from './report.ts';
+import { allocationsByService, buildServiceReport, ingressIpsOf } from './service-report.ts';
 import { effectiveSettings } from './settings.ts';
 import { at } from './where.ts';
 
@@ -56,14 +56,26 @@ export function analyseManifests(input: AnalyseInput): CheckReport {
   const policies: readonly L2AnnouncementPolicy[] = nodesKnown ? set.policies : set.policies.map((p) => ({ ...p, nodeSelector: undefined }));
   const decideOptions = values?.devices === undefined ? {} : { devices: values.devices };
 
-  const analysed: AnalysedService[] = set.services.map((service) => {
-    const allocation = allocationOf(ipam, service);
+  const allocations = allocationsByService(ipam);
+  const leasesByName = new Map(set.leases.map((l) => [l.name, l]));
+  // One service at a time: its per-node decisions (services × nodes of them) are dropped as soon
+  // as its report line and findings are made, which keeps peak memory flat on large clusters.
+  const serviceReports: ServiceReport[] = [];
+  const summaries: ServiceSummary[] = [];
+  const leaseCandidates: { name: string; candidateNodes: readonly string[] }[] = [];
+  const serviceLevelFindings: Finding[] = [];
+  for (const service of set.services) {
+    const allocation = allocations.get(`${service.namespace}/${service.name}`);
     const ingressIps = ingressIpsOf(service, allocation);
     const decision = decideService(service, ingressIps, nodes, policies, set.endpoints, profile, decideOptions);
-    return { service, allocation, decision, ips: [...new Set([...ingressIps, ...service.externalIPs])] };
-  });
+    const ips = [...new Set([...ingressIps, ...service.externalIPs])];
+    serviceReports.push(buildServiceReport(service, allocation, decision, nodesKnown, leasesByName));
+    serviceLevelFindings.push(...findingsForService({ service, allocation, decision, ips }));
+    summaries.push({ service, ips, announceable: decision.announceable });
+    leaseCandidates.push({ name: decision.leaseName, candidateNodes: decision.candidateNodes });
+  }
   const load = estimateLeaseLoad({
-    services: analysed.map((a) => ({ name: a.decision.leaseName, candidateNodes: a.decision.candidateNodes })),
+    services: leaseCandidates,
     nodeCount: set.nodes.length,
     retryPeriodMs: settings.timing.effective.retryPeriodMs,
     renewDeadlineMs: settings.timing.effective.renewDeadlineMs,
@@ -78,7 +90,8 @@ export function analyseManifests(input: AnalyseInput): CheckReport {
     ...policyFindings(set.policies, policyReports, set.nodes, knownInterfaces),
     ...poolFindings(set.pools, ipam, profile),
     ...selectorKeyFindings(set.pools, set.policies),
-    ...serviceFindings(analysed, profile),
+    ...serviceLevelFindings,
+    ...crossServiceFindings(summaries, profile),
     ...inputShapeFindings(set),
   ];
 
@@ -97,7 +110,7 @@ export function analyseManifests(input: AnalyseInput): CheckReport {
       corrections: settings.timing.corrections.map((c) => `${c.field.replace(/Ms$/, '')} ${c.fromMs} ms → ${c.toMs} ms (${c.rule})`),
       failoverWindowMs: settings.failoverWindowMs,
     },
-    services: analysed.map((a) => buildServiceReport(a.service, a.allocation, a.decision, nodesKnown, set.leases)),
+    services: serviceReports,
     pools: set.pools.map((pool) => {
       const status = ipam.pools.find((p) => p.name === pool.name);
       return {

@@ -11,9 +11,9 @@ export function ingressIpsOf(service: Service, allocation: ServiceAllocation | u
   return [...service.ingressIPs];
 }
 
-/** Finds a service's allocation in the IPAM result. */
-export function allocationOf(ipam: IpamResult, service: Service): ServiceAllocation | undefined {
-  return ipam.services.find((a) => a.namespace === service.namespace && a.name === service.name);
+/** Indexes the IPAM result by `namespace/name` (looked up once per service). */
+export function allocationsByService(ipam: IpamResult): ReadonlyMap<string, ServiceAllocation> {
+  return new Map(ipam.services.map((a) => [`${a.namespace}/${a.name}`, a]));
 }
 
 function describeInterfaces(interfaces: AnnounceInterfaces): string[] {
@@ -28,7 +28,7 @@ export function buildServiceReport(
   allocation: ServiceAllocation | undefined,
   decision: ServiceDecision,
   nodesKnown: boolean,
-  leases: readonly Lease[],
+  leasesByName: ReadonlyMap<string, Lease>,
 ): ServiceReport {
   const ips: ServiceReport['ips'][number][] = [];
   if (allocation?.handled === true) {
@@ -41,7 +41,7 @@ export function buildServiceReport(
   const interfaces = [...new Set(candidates.flatMap((d) => d.announce.flatMap((a) => describeInterfaces(a.interfaces))))];
   const policies = [...new Set(candidates.flatMap((d) => d.matchingPolicies))].sort();
   const hasLease = decision.candidateNodes.length > 0;
-  const lease = leases.find((l) => l.name === decision.leaseName);
+  const lease = leasesByName.get(decision.leaseName);
   return {
     namespace: service.namespace,
     name: service.name,

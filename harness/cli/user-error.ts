@@ -15,12 +15,13 @@ export const EXIT = {
  * alone, never with a stack trace, and exits 2. `details` are printed one per line below it.
  */
 export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly details: readonly string[] = [],
-    readonly exitCode: number = EXIT.harnessError,
-  ) {
+  readonly details: readonly string[];
+  readonly exitCode: number;
+
+  constructor(message: string, details: readonly string[] = [], exitCode: number = EXIT.harnessError) {
     super(message);
     this.name = 'UserError';
+    this.details = details;
+    this.exitCode = exitCode;
   }
 }

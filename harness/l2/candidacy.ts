@@ -79,7 +79,7 @@ function policyReason(p: PreparedPolicy, input: CandidacyInput, ips: ServiceIps)
     return { code: 'policy-bad-node-selector', policy, message: `policy ${policy} is ignored (io.cilium/bad-node-selector): ${joinMessages(p.nodeSelectorProblems)}` };
   }
   if (!p.selectsNode(input.node)) {
-    return { code: 'node-not-selected', policy, message: `policy ${policy}'s nodeSelector does not select node ${input.node.name}` };
+    return p.nodeNotSelectedReason(input.node);
   }
   // The agent compiles interface regexes only for policies whose node selector matched.
   if (p.interfaceProblems.length > 0) {
@@ -89,7 +89,7 @@ function policyReason(p: PreparedPolicy, input: CandidacyInput, ips: ServiceIps)
     return { code: 'policy-bad-service-selector', policy, message: `policy ${policy} is ignored (io.cilium/bad-service-selector): ${joinMessages(p.serviceSelectorProblems)}` };
   }
   if (!p.selectsService(input.service)) {
-    return { code: 'service-not-selected', policy, message: `policy ${policy}'s serviceSelector does not select ${input.service.namespace}/${input.service.name}` };
+    return p.serviceNotSelectedReason(input.service);
   }
   if (input.profile.l2.leaseForNonAnnounceable) return undefined; // C01: label match is enough
   if (ips.lb.length === 0 && ips.ext.length === 0) return undefined; // reported once at service level

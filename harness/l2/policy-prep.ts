@@ -8,6 +8,7 @@
 import type { L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
 import { matchesSelector, serviceSelectorLabels, validateSelector } from '../selector/label-selector.ts';
 import { compileInterfacePattern, goMatcher } from './interface-pattern.ts';
+import type { NotCandidateReason } from './reasons.ts';
 
 /** The status condition Cilium would set for a policy problem (spec §1.1). */
 export type PolicyCondition = 'io.cilium/bad-node-selector' | 'io.cilium/bad-interface-regex' | 'io.cilium/bad-service-selector';
@@ -34,6 +35,13 @@ export interface PreparedPolicy {
   readonly selectsService: (service: Service) => boolean;
   /** The devices this policy selects from a node's device list (memoised per list). */
   readonly selectDevices: (devices: readonly string[]) => readonly string[];
+  /**
+   * The `node-not-selected` / `service-not-selected` reasons, one object per (policy, node) and
+   * (policy, service): these are most of the reasons on a large cluster (services × nodes ×
+   * policies), so they are shared instead of rebuilt per (service, node) pair.
+   */
+  readonly nodeNotSelectedReason: (node: Node) => NotCandidateReason;
+  readonly serviceNotSelectedReason: (service: Service) => NotCandidateReason;
 }
 
 const prepared = new WeakMap<L2AnnouncementPolicy, PreparedPolicy>();
@@ -61,6 +69,9 @@ function prepare(policy: L2AnnouncementPolicy): PreparedPolicy {
   const nodeCache = new WeakMap<Node, boolean>();
   const serviceCache = new WeakMap<Service, boolean>();
   const deviceCache = new Map<string, readonly string[]>();
+  const nodeReasons = new WeakMap<Node, NotCandidateReason>();
+  const serviceReasons = new WeakMap<Service, NotCandidateReason>();
+  const name = policy.name;
   return {
     policy,
     nodeSelectorProblems: selectorProblems('io.cilium/bad-node-selector', 'nodeSelector', validateSelector(policy.nodeSelector)),
@@ -83,6 +94,22 @@ function prepare(policy: L2AnnouncementPolicy): PreparedPolicy {
         serviceCache.set(service, hit);
       }
       return hit;
+    },
+    nodeNotSelectedReason: (node) => {
+      let reason = nodeReasons.get(node);
+      if (reason === undefined) {
+        reason = { code: 'node-not-selected', policy: name, message: `policy ${name}'s nodeSelector does not select node ${node.name}` };
+        nodeReasons.set(node, reason);
+      }
+      return reason;
+    },
+    serviceNotSelectedReason: (service) => {
+      let reason = serviceReasons.get(service);
+      if (reason === undefined) {
+        reason = { code: 'service-not-selected', policy: name, message: `policy ${name}'s serviceSelector does not select ${service.namespace}/${service.name}` };
+        serviceReasons.set(service, reason);
+      }
+      return reason;
     },
     selectDevices: (devices) => {
       if (matchesDevice === undefined) return devices;

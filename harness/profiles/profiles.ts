@@ -122,7 +122,10 @@ export function getProfile(name: string): Profile {
 /** Thrown by {@link getProfile} for a name that is not shipped. */
 export class UnknownProfileError extends Error {
   readonly code = 'unknown-profile';
-  constructor(readonly profileName: string) {
+  readonly profileName: string;
+
+  constructor(profileName: string) {
     super(`unknown profile '${profileName}': expected one of ${[...PROFILES.keys()].join(', ')}`);
+    this.profileName = profileName;
   }
 }

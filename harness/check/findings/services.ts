@@ -6,12 +6,19 @@ import type { Profile } from '../../profiles/profile.ts';
 import type { Finding } from '../report.ts';
 import { at } from '../where.ts';
 
-/** The per-service inputs of {@link serviceFindings}. */
+/** The per-service inputs of {@link findingsForService}. */
 export interface AnalysedService {
   readonly service: Service;
   readonly allocation: ServiceAllocation | undefined;
   readonly decision: ServiceDecision;
   readonly ips: readonly string[];
+}
+
+/** What the cross-service findings need of a service (kept after its decision is dropped). */
+export interface ServiceSummary {
+  readonly service: Service;
+  readonly ips: readonly string[];
+  readonly announceable: boolean;
 }
 
 const REF_BY_REASON: Partial<Record<string, string>> = {
@@ -34,46 +41,51 @@ const REF_BY_WARNING: Partial<Record<string, string>> = {
   'ipv6-not-answered': '§3.1',
 };
 
-/** Findings per service: IPs nobody announces, IPAM failures, eTP=Local traps, stripped IPs. */
-export function serviceFindings(analysed: readonly AnalysedService[], profile: Profile): Finding[] {
+/** Findings on one service: IPs nobody announces, IPAM failures, eTP=Local traps, stripped IPs. */
+export function findingsForService({ service, allocation, decision, ips }: AnalysedService): Finding[] {
   const findings: Finding[] = [];
-  for (const { service, allocation, decision, ips } of analysed) {
-    const object = `Service/${service.namespace}/${service.name}`;
-    const where = at(service.source);
-    const push = (severity: Finding['severity'], code: string, message: string, ref?: string): void => {
-      findings.push({ severity, code, message, object, at: where, ...(ref === undefined ? {} : { ref }) });
-    };
-    const condition = allocation?.condition;
-    if (allocation?.handled === true && condition !== undefined && condition.status === 'False') {
-      push('warning', `ipam-${condition.reason.replaceAll('_', '-')}`, `LB-IPAM cannot satisfy the service: ${condition.reason}: ${condition.message}`, '§5.5');
-    }
-    for (const ip of allocation?.strippedIngressIps ?? []) {
-      push('warning', 'ingress-ip-stripped', `status ingress IP ${ip} is not importable (outside every enabled pool that selects the service, or taken) and would be removed`, '§5.4, C19');
-    }
-    for (const reason of decision.notAnnouncedReasons) {
-      if (reason.code === 'lease-without-announceable-ip') {
-        push('warning', 'lease-for-non-announceable', `${reason.message}: ${decision.candidateNodes.length} agent(s) still run an election for Lease ${decision.leaseName}, costing API load`, 'C01');
-      } else if (ips.length > 0) {
-        push('warning', 'ip-not-announced', `${ips.join(', ')} ${ips.length === 1 ? 'is' : 'are'} assigned but announced by no node: ${reason.message}`, REF_BY_REASON[reason.code] ?? '§1.2');
-      }
-    }
-    for (const warning of decision.warnings) {
-      const scope = warning.ips === undefined ? '' : ` [${warning.ips.join(', ')}]`;
-      push('warning', warning.code, `${warning.message}${scope}`, REF_BY_WARNING[warning.code]);
+  const object = `Service/${service.namespace}/${service.name}`;
+  const where = at(service.source);
+  const push = (severity: Finding['severity'], code: string, message: string, ref?: string): void => {
+    findings.push({ severity, code, message, object, at: where, ...(ref === undefined ? {} : { ref }) });
+  };
+  const condition = allocation?.condition;
+  if (allocation?.handled === true && condition !== undefined && condition.status === 'False') {
+    push('warning', `ipam-${condition.reason.replaceAll('_', '-')}`, `LB-IPAM cannot satisfy the service: ${condition.reason}: ${condition.message}`, '§5.5');
+  }
+  for (const ip of allocation?.strippedIngressIps ?? []) {
+    push('warning', 'ingress-ip-stripped', `status ingress IP ${ip} is not importable (outside every enabled pool that selects the service, or taken) and would be removed`, '§5.4, C19');
+  }
+  for (const reason of decision.notAnnouncedReasons) {
+    if (reason.code === 'lease-without-announceable-ip') {
+      push('warning', 'lease-for-non-announceable', `${reason.message}: ${decision.candidateNodes.length} agent(s) still run an election for Lease ${decision.leaseName}, costing API load`, 'C01');
+    } else if (ips.length > 0) {
+      push('warning', 'ip-not-announced', `${ips.join(', ')} ${ips.length === 1 ? 'is' : 'are'} assigned but announced by no node: ${reason.message}`, REF_BY_REASON[reason.code] ?? '§1.2');
     }
   }
-  findings.push(...sharedIpFindings(analysed, profile));
-  findings.push(...leaseCollisionFindings(analysed.map((a) => a.service)));
+  for (const warning of decision.warnings) {
+    const scope = warning.ips === undefined ? '' : ` [${warning.ips.join(', ')}]`;
+    push('warning', warning.code, `${warning.message}${scope}`, REF_BY_WARNING[warning.code]);
+  }
   return findings;
 }
 
+/** Findings across services: shared IPs elected separately, Lease name collisions. */
+export function crossServiceFindings(summaries: readonly ServiceSummary[], profile: Profile): Finding[] {
+  return [...sharedIpFindings(summaries, profile), ...leaseCollisionFindings(summaries.map((a) => a.service))];
+}
+
 /** #48419 / INV-SHARED-IP-ONE-NODE: services sharing one IP elect separately in every Cilium version read. */
-function sharedIpFindings(analysed: readonly AnalysedService[], profile: Profile): Finding[] {
+function sharedIpFindings(analysed: readonly ServiceSummary[], profile: Profile): Finding[] {
   if (!profile.l2.sharedIpSeparateLeases) return [];
-  const byIp = new Map<string, AnalysedService[]>();
+  const byIp = new Map<string, ServiceSummary[]>();
   for (const a of analysed) {
-    if (!a.decision.announceable) continue;
-    for (const ip of new Set(a.ips)) byIp.set(ip, [...(byIp.get(ip) ?? []), a]);
+    if (!a.announceable) continue;
+    for (const ip of new Set(a.ips)) {
+      const group = byIp.get(ip);
+      if (group === undefined) byIp.set(ip, [a]);
+      else group.push(a);
+    }
   }
   const findings: Finding[] = [];
   for (const [ip, group] of byIp) {

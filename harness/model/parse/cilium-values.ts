@@ -2,7 +2,7 @@ import parseDuration from 'parse-duration';
 import { z } from 'zod';
 import type { CiliumValues } from '../types.ts';
 import { formatPath, type ParseIssue } from './issue.ts';
-import { lineAt, readYamlDocuments } from './yaml-documents.ts';
+import { readYamlDocuments } from './yaml-documents.ts';
 
 /** A Go `time.Duration` string as the agent flags take it (`15s`, `1m30s`, `200ms`). */
 const GO_DURATION = /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/;
@@ -51,7 +51,7 @@ export function parseCiliumValues(text: string, file: string): { values?: Cilium
     return {
       issues: result.error.issues.map((issue) => ({
         file,
-        line: lineAt(doc, issue.path),
+        line: doc.lineAt(issue.path),
         path: formatPath(issue.path),
         message: issue.message,
       })),

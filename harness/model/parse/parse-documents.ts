@@ -3,7 +3,7 @@ import type { SourceRef } from '../types.ts';
 import { formatPath, type ParseIssue } from './issue.ts';
 import { KIND_HANDLERS } from './kinds/index.ts';
 import type { ManifestObject } from './manifest-object.ts';
-import { lineAt, readYamlDocuments, type YamlDocument } from './yaml-documents.ts';
+import { readYamlDocuments, type YamlDocument } from './yaml-documents.ts';
 
 /** An object of a kind l2lab does not model: listed so the user sees it was skipped. */
 export interface SkippedObject {
@@ -33,7 +33,7 @@ export function parseManifestText(text: string, file: string): ParsedDocuments {
 }
 
 function parseValue(doc: YamlDocument, value: unknown, path: PropertyKey[], depth: number, out: ParsedDocuments): void {
-  const line = lineAt(doc, path);
+  const line = doc.lineAt(path);
   if (!isRecord(value) || typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
     out.issues.push({ file: doc.file, line, path: formatPath(path), message: 'expected a Kubernetes object with string fields apiVersion and kind' });
     return;
@@ -55,7 +55,7 @@ function parseValue(doc: YamlDocument, value: unknown, path: PropertyKey[], dept
     if (handler !== undefined && apiVersion.startsWith(handler.apiVersions[0]?.split('/')[0] ?? '\0')) {
       out.issues.push({
         file: doc.file,
-        line: lineAt(doc, [...path, 'apiVersion']),
+        line: doc.lineAt([...path, 'apiVersion']),
         object: objectName,
         path: formatPath([...path, 'apiVersion']),
         message: `apiVersion ${apiVersion} is not served for ${kind}; expected one of ${handler.apiVersions.join(', ')}`,
@@ -83,13 +83,13 @@ function zodIssues(doc: YamlDocument, prefix: PropertyKey[], objectName: string,
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         file: doc.file,
-        line: lineAt(doc, [...path, key]),
+        line: doc.lineAt([...path, key]),
         object: objectName,
         path: formatPath([...path, key]),
         message: `unknown field '${key}'`,
       }));
     }
-    return [{ file: doc.file, line: lineAt(doc, path), object: objectName, path: formatPath(path), message: describeZodIssue(issue) }];
+    return [{ file: doc.file, line: doc.lineAt(path), object: objectName, path: formatPath(path), message: describeZodIssue(issue) }];
   });
 }
 
