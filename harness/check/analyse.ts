@@ -85,7 +85,7 @@ export function analyseManifests(input: AnalyseInput): CheckReport {
   const knownInterfaces = [...new Set([...set.nodes.flatMap((n) => n.interfaces ?? []), ...(values?.devices ?? [])])];
 
   const findings: Finding[] = [
-    ...settingsFindings(values, settings, load),
+    ...settingsFindings(values, settings, load, profile),
     ...(input.parseWarnings ?? []).map((w) => ({ severity: 'warning' as const, code: 'duplicate-object', message: w.message, ...(w.object === undefined ? {} : { object: w.object }), at: `${w.file}:${w.line}` })),
     ...policyFindings(set.policies, policyReports, set.nodes, knownInterfaces),
     ...poolFindings(set.pools, ipam, profile),

@@ -180,3 +180,19 @@ export function failoverWindow(effective: LeaseTiming): FailoverWindow {
     fromHolderDeathMaxMs: storedMs + 2 * pollMaxMs,
   };
 }
+
+/** The fields a leader writes when it releases a Lease on cancel (spec §2.2). */
+export interface ReleasedLeaseSpec {
+  readonly holderIdentity: '';
+  readonly leaseDurationSeconds: number;
+}
+
+/**
+ * What a released Lease looks like (client-go `ReleaseOnCancel`): an empty holder, and a duration
+ * of 1 s in newer client-go (`profile.l2.releaseSetsOneSecond`, Cilium ≥ 1.16) so that others
+ * take over after about a second; older client-go keeps the configured duration, so others wait
+ * a full lease duration after the release.
+ */
+export function releasedLeaseSpec(configuredLeaseDurationSeconds: number, releaseSetsOneSecond: boolean): ReleasedLeaseSpec {
+  return { holderIdentity: '', leaseDurationSeconds: releaseSetsOneSecond ? 1 : configuredLeaseDurationSeconds };
+}

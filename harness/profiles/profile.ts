@@ -47,8 +47,6 @@ export interface L2Switches {
    * share one IP elect separately (one Lease each); when false, they elect together.
    */
   readonly sharedIpSeparateLeases: boolean;
-  /** §1.2 note: from 1.18 externalIPs are read from the statedb Frontends table [inference]. */
-  readonly externalIpsFromFrontends: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

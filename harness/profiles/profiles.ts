@@ -20,7 +20,6 @@ const cilium114: Profile = {
     newIpWakesAnnouncer: true,
     ipv6Ndp: false,
     sharedIpSeparateLeases: true,
-    externalIpsFromFrontends: false,
   },
   ipam: {
     allocationOrder: 'random',
@@ -72,7 +71,7 @@ const cilium116: Profile = {
 const cilium118: Profile = {
   name: 'cilium-1.18',
   description: 'Cilium 1.18–1.20.0: statedb frontends, pools in cilium.io/v2, new LB IPs not announced until another event (#47579)',
-  l2: { ...cilium116.l2, newIpWakesAnnouncer: false, externalIpsFromFrontends: true },
+  l2: { ...cilium116.l2, newIpWakesAnnouncer: false },
   ipam: {
     ...cilium116.ipam,
     poolApiVersions: ['cilium.io/v2alpha1', 'cilium.io/v2'],

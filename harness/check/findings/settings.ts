@@ -1,12 +1,18 @@
 import type { LeaseLoadEstimate } from '../../l2/lease-load.ts';
 import { compareWithRateLimit } from '../../l2/lease-load.ts';
 import type { CiliumValues } from '../../model/types.ts';
+import type { Profile } from '../../profiles/profile.ts';
 import type { Finding } from '../report.ts';
 import type { EffectiveSettings } from '../settings.ts';
 import { at } from '../where.ts';
 
 /** Findings about the agent configuration: feature switches, lease timings, the client rate limit. */
-export function settingsFindings(values: CiliumValues | undefined, settings: EffectiveSettings, load: LeaseLoadEstimate): Finding[] {
+export function settingsFindings(
+  values: CiliumValues | undefined,
+  settings: EffectiveSettings,
+  load: LeaseLoadEstimate,
+  profile: Profile,
+): Finding[] {
   const findings: Finding[] = [];
   const where = values === undefined ? undefined : at(values.source);
   if (values !== undefined && values.l2announcementsEnabled !== true) {
@@ -47,6 +53,15 @@ export function settingsFindings(values: CiliumValues | undefined, settings: Eff
         at: where,
         ref: 'C02, C03',
       });
+      if (!profile.l2.reacquireAfterLoss) {
+        findings.push({
+          severity: 'error',
+          code: 'lost-lease-never-reacquired',
+          message: `on ${profile.name} a node that loses a lease never competes for it again (fixed by #30340 in 1.14.7): once throttling has cost every candidate its lease, the VIP goes silent until agents restart`,
+          at: where,
+          ref: 'C02',
+        });
+      }
     }
     if (load.underestimateFactor !== undefined && load.underestimateFactor > 1.5) {
       findings.push({
@@ -56,6 +71,14 @@ export function settingsFindings(values: CiliumValues | undefined, settings: Eff
         ref: 'C03',
       });
     }
+  }
+  if (!profile.l2.newIpWakesAnnouncer && load.leaseCount > 0) {
+    findings.push({
+      severity: 'info',
+      code: 'new-ip-not-announced-until-event',
+      message: `on ${profile.name} a new LB IP added to an already announced service is not announced until some other service, policy, node or lease event (#47579, fixed in 1.20.1)`,
+      ref: '§1.2 note',
+    });
   }
   return findings;
 }
