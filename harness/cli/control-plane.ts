@@ -6,6 +6,9 @@ import { parseNodeNames } from '../control-plane/identities.ts';
 import { readRunRecord } from '../control-plane/run-record.ts';
 import { layoutFor } from '../control-plane/layout.ts';
 import { DEFAULT_PORTS, upControlPlane } from '../control-plane/up.ts';
+import { AuditLogCursor, summarizeAudit } from '../control-plane/audit-log.ts';
+import { diffLeaseMetrics, leaseMetricsFromSamples } from '../control-plane/lease-metrics.ts';
+import { endpointFor, scrapeLeaseMetrics } from '../control-plane/measure.ts';
 import type { CliIo } from './main.ts';
 import { EXIT, UserError } from './user-error.ts';
 
@@ -132,6 +135,42 @@ export function registerControlPlaneCommands(program: Command, io: CliIo, result
         throw new UserError(`no identity '${flags.identity}' in ${flags.runDir}`, [`known: ${Object.keys(record.paths.kubeconfigs).join(', ')}`]);
       }
       for (const [k, v] of Object.entries(controlPlaneEnv(record, flags.identity))) io.stdout(`export ${k}='${v.replace(/'/g, `'\\''`)}'\n`);
+      result.exitCode = EXIT.ok;
+    });
+
+  cp.command('audit')
+    .description('Lease requests per identity and verb from the audit log (count, codes, latency)')
+    .addOption(runDirOption())
+    .option('--json', 'machine-readable')
+    .action(async (flags: { runDir: string; json?: boolean }) => {
+      const record = await asUserError(() => readRunRecord(layoutFor(flags.runDir).recordPath));
+      const { events, problems } = await asUserError(() => AuditLogCursor.fromStart(record.paths.auditLog).readNew());
+      const summary = summarizeAudit(events);
+      if (flags.json) {
+        io.stdout(JSON.stringify(summary, null, 2) + '\n');
+      } else {
+        io.stdout(`${'identity'.padEnd(36)} ${'verb'.padEnd(8)} ${'count'.padStart(6)}  codes              p50 ms  p99 ms\n`);
+        for (const [user, verbs] of Object.entries(summary)) {
+          for (const [verb, st] of Object.entries(verbs)) {
+            const codes = Object.entries(st.byCode).map(([c, n]) => `${c}:${n}`).join(' ');
+            io.stdout(`${user.padEnd(36)} ${verb.padEnd(8)} ${String(st.count).padStart(6)}  ${codes.padEnd(18)} ${st.latency.p50Ms.toFixed(2).padStart(6)}  ${st.latency.p99Ms.toFixed(2).padStart(6)}\n`);
+          }
+        }
+        if (problems.length > 0) io.stderr(`control-plane: ${problems.length} unreadable audit lines skipped\n`);
+      }
+      result.exitCode = EXIT.ok;
+    });
+
+  cp.command('metrics')
+    .description("the API server's Lease request counters from /metrics, by verb and code (self-requests shown apart)")
+    .addOption(runDirOption())
+    .option('--json', 'machine-readable')
+    .action(async (flags: { runDir: string; json?: boolean }) => {
+      const record = await asUserError(() => readRunRecord(layoutFor(flags.runDir).recordPath));
+      const snapshot = await asUserError(async () => scrapeLeaseMetrics(await endpointFor(record)));
+      const totals = diffLeaseMetrics(leaseMetricsFromSamples([]), snapshot); // since server start
+      if (flags.json) io.stdout(JSON.stringify(totals, null, 2) + '\n');
+      else for (const [verb, d] of Object.entries(totals.byVerb)) io.stdout(`${verb.padEnd(6)} total ${d.total} (self ${d.selfRequests}, clients ${d.clientRequests}) codes ${JSON.stringify(d.byCode)}\n`);
       result.exitCode = EXIT.ok;
     });
 }
