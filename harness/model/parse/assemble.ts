@@ -1,5 +1,5 @@
 import type { ManifestSet, Service } from '../types.ts';
-import { deriveGatewayServices } from './gateway-services.ts';
+import { deriveGatewayBackends, deriveGatewayServices } from './gateway-services.ts';
 import type { ParseIssue } from './issue.ts';
 import type { GatewayClassObject, GatewayObject, ManifestObject } from './manifest-object.ts';
 import type { ParsedDocuments } from './parse-documents.ts';
@@ -48,7 +48,7 @@ export function assembleManifestSet(parsed: readonly ParsedDocuments[], options:
     set: {
       services: [...services, ...derived],
       nodes: pick('Node'),
-      endpoints: pick('Endpoint'),
+      endpoints: [...pick('Endpoint'), ...deriveGatewayBackends(derived)],
       leases: pick('Lease'),
       policies: pick('CiliumL2AnnouncementPolicy'),
       pools: pick('CiliumLoadBalancerIPPool'),

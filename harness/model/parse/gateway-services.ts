@@ -1,4 +1,4 @@
-import type { Service } from '../types.ts';
+import type { Endpoint, Service } from '../types.ts';
 import type { GatewayClassObject, GatewayObject } from './manifest-object.ts';
 
 /** The controller name Cilium's Gateway API implementation registers. */
@@ -41,5 +41,26 @@ export function deriveGatewayServices(
       ingressIPs: [],
       derivedFrom: `Gateway ${gateway.namespace}/${gateway.name}`,
       source: gateway.source,
+    }));
+}
+
+/** The placeholder backend Cilium gives Gateway services (spec §1.2 rule 5 note, C05). */
+export const GATEWAY_SYNTHETIC_BACKEND = '192.192.192.192';
+
+/**
+ * The backend Cilium's gateway controller attaches to each Gateway Service: the synthetic
+ * 192.192.192.192:9999, ready and without a nodeName (Envoy runs in every agent). This is what
+ * makes eTP=Local gateway services unannounceable on 1.20.2 (C05).
+ */
+export function deriveGatewayBackends(services: readonly Service[]): Endpoint[] {
+  return services
+    .filter((svc) => svc.derivedFrom?.startsWith('Gateway ') === true)
+    .map((svc) => ({
+      kind: 'Endpoint' as const,
+      namespace: svc.namespace,
+      serviceName: svc.name,
+      address: GATEWAY_SYNTHETIC_BACKEND,
+      ready: true,
+      source: svc.source,
     }));
 }
