@@ -1,14 +1,12 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { REPO_ROOT } from '../control-plane/binaries.ts';
-import { controlPlaneEnv, controlPlaneStatus, downControlPlane } from '../control-plane/down.ts';
+import { DEFAULT_PORTS } from '../control-plane/flags.ts';
 import { parseNodeNames } from '../control-plane/identities.ts';
 import { readRunRecord } from '../control-plane/run-record.ts';
 import { layoutFor } from '../control-plane/layout.ts';
-import { DEFAULT_PORTS, upControlPlane } from '../control-plane/up.ts';
 import { AuditLogCursor, summarizeAudit } from '../control-plane/audit-log.ts';
 import { diffLeaseMetrics, leaseMetricsFromSamples } from '../control-plane/lease-metrics.ts';
-import { endpointFor, scrapeLeaseMetrics } from '../control-plane/measure.ts';
 import type { CliIo } from './main.ts';
 import { EXIT, UserError } from './user-error.ts';
 
@@ -55,6 +53,9 @@ interface UpFlags {
   json?: boolean;
 }
 
+// Modules that load @kubernetes/client-node are imported inside the actions, so that `l2lab --help`
+// and the other commands start fast.
+
 /**
  * `l2lab control-plane up|down|status|env`: a real kube-apiserver + etcd (built by
  * `make control-plane`) on loopback or in a network namespace, with one token and kubeconfig per
@@ -77,6 +78,7 @@ export function registerControlPlaneCommands(program: Command, io: CliIo, result
     .option('--json', 'print the run record as JSON')
     .addHelpText('after', '\nExit codes: 0 ready, 2 could not start (the message names the step; processes are stopped).')
     .action(async (flags: UpFlags) => {
+      const { upControlPlane } = await import('../control-plane/up.ts');
       const record = await asUserError(() =>
         upControlPlane({
           runDir: flags.runDir,
@@ -104,6 +106,7 @@ export function registerControlPlaneCommands(program: Command, io: CliIo, result
     .addOption(runDirOption())
     .option('--keep-logs', 'keep etcd.log, kube-apiserver.log and audit.log')
     .action(async (flags: { runDir: string; keepLogs?: boolean }) => {
+      const { downControlPlane } = await import('../control-plane/down.ts');
       const report = await asUserError(() => downControlPlane(flags.runDir, { keepLogs: flags.keepLogs ?? false }));
       for (const s of report.stopped) io.stdout(`${s.name} (pid ${s.pid}): ${s.how}\n`);
       io.stdout(report.removed ? `removed ${report.runDir}\n` : `kept logs in ${report.runDir}\n`);
@@ -115,6 +118,7 @@ export function registerControlPlaneCommands(program: Command, io: CliIo, result
     .addOption(runDirOption())
     .option('--json', 'machine-readable')
     .action(async (flags: { runDir: string; json?: boolean }) => {
+      const { controlPlaneStatus } = await import('../control-plane/down.ts');
       const status = await asUserError(() => controlPlaneStatus(flags.runDir));
       if (flags.json) {
         io.stdout(JSON.stringify({ state: status.record.state, serverUrl: status.record.serverUrl, netns: status.record.netns, processes: status.processes, ready: status.ready, readyDetail: status.readyDetail }, null, 2) + '\n');
@@ -130,6 +134,7 @@ export function registerControlPlaneCommands(program: Command, io: CliIo, result
     .addOption(runDirOption())
     .option('--identity <id>', 'whose kubeconfig KUBECONFIG names (admin, operator, scraper, node-<name>)', 'admin')
     .action(async (flags: { runDir: string; identity: string }) => {
+      const { controlPlaneEnv } = await import('../control-plane/down.ts');
       const record = await asUserError(() => readRunRecord(layoutFor(flags.runDir).recordPath));
       if (record.paths.kubeconfigs[flags.identity] === undefined) {
         throw new UserError(`no identity '${flags.identity}' in ${flags.runDir}`, [`known: ${Object.keys(record.paths.kubeconfigs).join(', ')}`]);
@@ -167,6 +172,7 @@ export function registerControlPlaneCommands(program: Command, io: CliIo, result
     .option('--json', 'machine-readable')
     .action(async (flags: { runDir: string; json?: boolean }) => {
       const record = await asUserError(() => readRunRecord(layoutFor(flags.runDir).recordPath));
+      const { endpointFor, scrapeLeaseMetrics } = await import('../control-plane/measure.ts');
       const snapshot = await asUserError(async () => scrapeLeaseMetrics(await endpointFor(record)));
       const totals = diffLeaseMetrics(leaseMetricsFromSamples([]), snapshot); // since server start
       if (flags.json) io.stdout(JSON.stringify(totals, null, 2) + '\n');

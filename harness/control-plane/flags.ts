@@ -21,6 +21,9 @@ export interface ControlPlanePorts {
   readonly etcdMetricsPort: number;
 }
 
+/** Default ports (0 = pick a free one). */
+export const DEFAULT_PORTS: ControlPlanePorts = { apiserverPort: 16443, etcdClientPort: 23790, etcdPeerPort: 23800, etcdMetricsPort: 23810 };
+
 /** Inputs of the command lines. */
 export interface FlagInput {
   readonly layout: ControlPlaneLayout;

@@ -32,8 +32,7 @@ import { isRunning, logTail, startDetached, stopProcess, type ProcessRecord } fr
 import { readRunRecord, writeRunRecord, type RunRecord } from './run-record.ts';
 import { waitFor } from './wait.ts';
 
-/** Default ports (0 = pick a free one). */
-export const DEFAULT_PORTS: ControlPlanePorts = { apiserverPort: 16443, etcdClientPort: 23790, etcdPeerPort: 23800, etcdMetricsPort: 23810 };
+export { DEFAULT_PORTS } from './flags.ts';
 
 /** Options of {@link upControlPlane}. */
 export interface UpOptions {
