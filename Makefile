@@ -34,7 +34,7 @@ test: $(SETUP_STAMP) ## L0 unit + L1 property tests (+ control-plane integration
 	@vitest run
 	@tsc -p tsconfig.json && echo "typecheck: ok"
 
-bench: bench-check ## all benchmarks (numbers, not pass/fail)
+bench: bench-check bench-control-plane ## all benchmarks (numbers, not pass/fail)
 
 bench-check: $(SETUP_STAMP) ## benchmark `l2lab check` on 5,000 services, 50 nodes, 20 pools, 10 policies
 	@node --import tsx bench/check-bench.ts

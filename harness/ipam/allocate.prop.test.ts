@@ -11,7 +11,7 @@ import type { Profile } from '../profiles/profile.ts';
 import { PROFILES } from '../profiles/profiles.ts';
 import { type IpamOptions, type IpamResult, allocate } from './allocate.ts';
 import { poolReservesFirstLast, rangeFromBlock } from './ip-range.ts';
-import { parseIp } from './ip-text.ts';
+import { parseIp } from '../core/ip.ts';
 import { sharingCrossNamespaceOf, sharingKeyOf } from './requested-ips.ts';
 import { type SharingView, sharingIncompatibility } from './sharing.ts';
 

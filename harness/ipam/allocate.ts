@@ -11,7 +11,7 @@ import type { IpFamily, IpPool, Service } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
 import { LbIpamRun } from './allocator.ts';
 import { type Condition, failureMessages, poolConditions, requestSatisfiedCondition } from './conditions.ts';
-import { formatIp, parseIp } from './ip-text.ts';
+import { formatIp, parseIp } from '../core/ip.ts';
 import { serviceSelectorLabels } from '../selector/label-selector.ts';
 import { LbRange, type ServiceView } from './lb-ranges.ts';
 import { type PoolConflict, decidePoolConflicts } from './pool-conflicts.ts';

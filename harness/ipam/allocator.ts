@@ -8,7 +8,7 @@ import type { Rng } from '../core/rng.ts';
 import type { IpFamily } from '../model/types.ts';
 import type { IpamSwitches } from '../profiles/profile.ts';
 import { failureMessages } from './conditions.ts';
-import { type ParsedIp, formatIp, parseIp } from './ip-text.ts';
+import { type ParsedIp, formatIp, parseIp } from '../core/ip.ts';
 import { matchesSelector } from '../selector/label-selector.ts';
 import { type LbRange, RESERVED, type ServiceView, type SharingCluster } from './lb-ranges.ts';
 import { clusterIncompatibility } from './sharing.ts';

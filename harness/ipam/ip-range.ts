@@ -5,7 +5,7 @@
  */
 import type { IpFamily, IpPool, PoolBlock } from '../model/types.ts';
 import type { IpamSwitches } from '../profiles/profile.ts';
-import { formatIp, parseCidr, parseIp } from './ip-text.ts';
+import { formatIp, parseCidr, parseIp } from '../core/ip.ts';
 
 /** One inclusive address range of a pool, before any allocation. */
 export interface RangeSpec {

@@ -9,7 +9,7 @@ import type { IpFamily, LabelSelector } from '../model/types.ts';
 import type { IpamSwitches } from '../profiles/profile.ts';
 import { FreeBlocks } from './free-blocks.ts';
 import type { RangeSpec } from './ip-range.ts';
-import { type ParsedIp, formatIp } from './ip-text.ts';
+import { type ParsedIp, formatIp } from '../core/ip.ts';
 import type { SharingView } from './sharing.ts';
 
 /** A service as the allocator tracks it (Cilium `ServiceView`). */

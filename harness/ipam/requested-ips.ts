@@ -6,7 +6,7 @@
  */
 import type { Service } from '../model/types.ts';
 import type { IpamSwitches } from '../profiles/profile.ts';
-import { type ParsedIp, parseIp } from './ip-text.ts';
+import { type ParsedIp, parseIp } from '../core/ip.ts';
 
 /** §5.3: the annotation suffixes under both prefixes (`lbipam.cilium.io/` and `io.cilium/lb-ipam-`). */
 export type LbIpamAnnotation = 'ips' | 'sharing-key' | 'sharing-cross-namespace';

@@ -1,4 +1,4 @@
-import { Address4, Address6 } from 'ip-address';
+import { parseCidr, parseIp } from '../../core/ip.ts';
 import { z } from 'zod';
 
 /**
@@ -59,21 +59,14 @@ export const labelSelectorSchema = z
 
 export type RawLabelSelector = z.infer<typeof labelSelectorSchema>;
 
-/** True for a valid IPv4 or IPv6 address without prefix length. */
+/** True for an address Go's `netip.ParseAddr` accepts (no prefix length). */
 export function isIpAddress(text: string): boolean {
-  if (text.includes('/')) return false;
-  return Address4.isValid(text) || Address6.isValid(text);
+  return parseIp(text) !== undefined;
 }
 
-/** True for a valid IPv4 or IPv6 CIDR (`a.b.c.d/n`, `x::/n`). */
+/** True for a CIDR Go's `netip.ParsePrefix` accepts (`a.b.c.d/n`, `x::/n`). */
 export function isCidr(text: string): boolean {
-  const slash = text.indexOf('/');
-  if (slash < 0) return false;
-  const prefix = text.slice(slash + 1);
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  const address = text.slice(0, slash);
-  if (Address4.isValid(address) && !address.includes(':')) return Number(prefix) <= 32;
-  return Address6.isValid(address) && Number(prefix) <= 128;
+  return parseCidr(text) !== undefined;
 }
 
 export const ipSchema = z.string().refine(isIpAddress, { error: 'expected an IPv4 or IPv6 address, like 192.168.1.10 or 2001:db8::10' });

@@ -1,11 +1,11 @@
-import { Address4 } from 'ip-address';
+import { parseIp } from '../../../core/ip.ts';
 import { z } from 'zod';
 import type { IpPool, PoolBlock } from '../../types.ts';
 import { cidrSchema, ipSchema, labelSelectorSchema, objectMetaSchema, timestampText } from '../common-schemas.ts';
 import { toLabelSelector } from '../selector.ts';
 import { defineKind } from './kind-handler.ts';
 
-const isV4 = (ip: string): boolean => Address4.isValid(ip) && !ip.includes(':');
+const isV4 = (ip: string): boolean => parseIp(ip)?.family === 'IPv4';
 
 const blockSchema = z
   .strictObject({ cidr: cidrSchema.optional(), start: ipSchema.optional(), stop: ipSchema.optional() })

@@ -1,5 +1,5 @@
 /**
- * IP text ⇄ number codec for LB-IPAM. Cilium compares addresses as `netip.Addr`; here an address is
+ * IP text ⇄ number codec (LB-IPAM ranges, manifest validation). Cilium compares addresses as `netip.Addr`; here an address is
  * its family plus an unsigned bigint (IPv6-safe), so ranges, counters and ordering are plain bigint
  * arithmetic. Parsing goes through `ip-address` (no hand-written parsing) with Go's stricter rules
  * layered on top: `netip.ParseAddr` rejects a `/len` suffix, `netip.ParsePrefix` requires one.
