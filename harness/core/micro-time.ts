@@ -1,0 +1,43 @@
+/**
+ * Kubernetes `MicroTime` text (RFC 3339 with microseconds, UTC: `2026-01-02T03:04:05.678901Z`)
+ * from epoch milliseconds, computed arithmetically so simulated code never touches `Date`
+ * (civil-from-days after H. Hinnant's public-domain algorithm).
+ */
+
+const MS_PER_DAY = 86_400_000;
+
+/**
+ * Formats epoch milliseconds (rounded to the microsecond) as MicroTime. Microseconds are exact while
+ * `epochMs` < 2^41 (year 2039); later instants lose the last digit to double precision.
+ */
+export function formatMicroTime(epochMs: number): string {
+  if (!Number.isFinite(epochMs)) throw new RangeError(`formatting MicroTime: ${epochMs} is not a finite epoch ms`);
+  // Rounded, not floored: epoch ms with a fraction are not exact in binary (….123 may be ….12299…).
+  const totalUs = Math.round(epochMs * 1000);
+  const days = Math.floor(totalUs / (MS_PER_DAY * 1000));
+  const usOfDay = totalUs - days * MS_PER_DAY * 1000;
+  const { year, month, day } = civilFromDays(days);
+  const seconds = Math.floor(usOfDay / 1_000_000);
+  const micros = usOfDay - seconds * 1_000_000;
+  const hh = Math.floor(seconds / 3600);
+  const mm = Math.floor((seconds % 3600) / 60);
+  const ss = seconds % 60;
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}.${pad(micros, 6)}Z`;
+}
+
+function civilFromDays(daysSinceEpoch: number): { year: number; month: number; day: number } {
+  const z = daysSinceEpoch + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const mp = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return { year, month, day };
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}

@@ -1,0 +1,146 @@
+/**
+ * The deterministic simulation kernel: virtual time plus an event queue, TigerBeetle-VOPR style.
+ * Everything that happens in a `sim` run is a kernel event — a timer firing, a request arriving at
+ * the in-memory API server, a response reaching a client — run one at a time in (atMs, seq) order.
+ * Virtual time jumps to each event's instant; nothing waits for real time, and nothing outside the
+ * kernel (no `setTimeout`, `Date`, `Math.random`, no promise resolved by I/O) can change the order,
+ * so one seed gives one run.
+ *
+ * Every run is bounded twice: by a virtual-time limit and by an event budget.
+ */
+import { EventQueue, type QueuedEvent } from './event-queue.ts';
+
+/** A scheduled kernel event; `cancel()` is idempotent and a no-op once the event ran. */
+export interface EventHandle {
+  cancel(): void;
+}
+
+/** Bounds of one {@link SimKernel.run}. */
+export interface RunLimits {
+  /** Stop before any event due after this virtual instant; time then stands at `untilMs`. */
+  readonly untilMs: number;
+  /** Stop once this many events ran (cancelled events do not count), even if the queue is empty. */
+  readonly maxEvents: number;
+}
+
+/** Why a run stopped: no events left, the time limit, or the event budget. */
+export type RunStop = 'idle' | 'time-limit' | 'event-budget';
+
+/** Result of {@link SimKernel.run}. */
+export interface RunResult {
+  readonly stoppedBy: RunStop;
+  /** Events run in this call. */
+  readonly events: number;
+  readonly nowMs: number;
+}
+
+/** Virtual time and the event loop. Time starts at 0 ms. */
+export class SimKernel {
+  readonly #queue = new EventQueue();
+  #nowMs = 0;
+  #seq = 0;
+  #running = false;
+  #eventsTotal = 0;
+
+  /** Current virtual time (ms since the run started). */
+  get nowMs(): number {
+    return this.#nowMs;
+  }
+
+  /** Events run since construction. */
+  get eventsTotal(): number {
+    return this.#eventsTotal;
+  }
+
+  /** Queued events, including cancelled ones not yet skipped. */
+  get pendingEvents(): number {
+    return this.#queue.size;
+  }
+
+  /**
+   * Schedules `action` at virtual instant `atMs`.
+   * @throws RangeError when `atMs` is in the past or not finite.
+   */
+  at(atMs: number, action: () => void, label?: string): EventHandle {
+    if (!Number.isFinite(atMs) || atMs < this.#nowMs) {
+      throw new RangeError(`scheduling sim event ${label ?? ''} at ${atMs}ms: must be finite and ≥ now (${this.#nowMs}ms)`);
+    }
+    const event = new KernelEvent(atMs, this.#seq, action, label);
+    this.#seq += 1;
+    this.#queue.push(event);
+    return event;
+  }
+
+  /**
+   * Schedules `action` after `delayMs` (≥ 0) of virtual time.
+   * @throws RangeError when `delayMs` is negative or not finite.
+   */
+  after(delayMs: number, action: () => void, label?: string): EventHandle {
+    if (!Number.isFinite(delayMs) || delayMs < 0) {
+      throw new RangeError(`scheduling sim event ${label ?? ''}: delay must be a finite number of ms ≥ 0, got ${delayMs}`);
+    }
+    return this.at(this.#nowMs + delayMs, action, label);
+  }
+
+  /**
+   * Runs events in (atMs, seq) order until the queue is empty, the next event is due after
+   * `limits.untilMs`, or `limits.maxEvents` events ran. An event that throws stops the run; the
+   * error is re-thrown wrapped with the event's time and label (cause kept).
+   * @throws Error when called from inside an event (runs do not nest).
+   */
+  run(limits: RunLimits): RunResult {
+    if (this.#running) throw new Error('running the sim kernel: already running (run() called from inside an event)');
+    if (!(limits.untilMs >= this.#nowMs)) throw new RangeError(`running the sim kernel until ${limits.untilMs}ms: before now (${this.#nowMs}ms)`);
+    this.#running = true;
+    let events = 0;
+    try {
+      for (;;) {
+        // The budget is checked first, so a run of maxEvents: 1 never moves time past its event.
+        if (events >= limits.maxEvents) return { stoppedBy: 'event-budget', events, nowMs: this.#nowMs };
+        const next = this.#queue.peek();
+        if (next === undefined) return { stoppedBy: 'idle', events, nowMs: this.#nowMs };
+        if (next.atMs > limits.untilMs) {
+          this.#nowMs = limits.untilMs;
+          return { stoppedBy: 'time-limit', events, nowMs: this.#nowMs };
+        }
+        this.#queue.pop();
+        if (next.cancelled) continue;
+        next.cancelled = true; // a handle cancelled after firing is a no-op
+        this.#nowMs = next.atMs;
+        events += 1;
+        this.#eventsTotal += 1;
+        runEvent(next);
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+}
+
+/** A queued event that is its own handle (one allocation per event on the hot path). */
+class KernelEvent implements QueuedEvent, EventHandle {
+  readonly atMs: number;
+  readonly seq: number;
+  readonly action: () => void;
+  readonly label: string | undefined;
+  cancelled = false;
+
+  constructor(atMs: number, seq: number, action: () => void, label: string | undefined) {
+    this.atMs = atMs;
+    this.seq = seq;
+    this.action = action;
+    this.label = label;
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+}
+
+function runEvent(event: QueuedEvent): void {
+  try {
+    event.action();
+  } catch (error) {
+    throw new Error(`sim event ${event.label ?? '(unlabelled)'} at ${event.atMs}ms threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The in-memory object table behind `SimApiServer`: Kubernetes write semantics without time,
+ * latency or faults. One global, strictly increasing resourceVersion (as etcd's revision) is
+ * stamped on every write; a write carrying a resourceVersion is a compare-and-swap; an update that
+ * changes nothing keeps the old resourceVersion and emits no watch event (as the real API server).
+ * Stored objects are deep-frozen and returned by reference, so no client can mutate them.
+ */
+import { applyMergePatch } from '../core/merge-patch.ts';
+import { describeRef, type KubeObject, type ObjectRef, type StoreRequest, type StoreResponse, type WatchEvent } from '../core/object-store.ts';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../core/store-errors.ts';
+
+/** Result of applying one request: the response and the change it caused, if any. */
+export interface AppliedRequest {
+  readonly response: StoreResponse;
+  readonly change: (WatchEvent & { readonly resource: string }) | undefined;
+}
+
+/** Objects by resource, namespace and name, with a global resourceVersion counter. */
+export class ObjectTable {
+  readonly #objects = new Map<string, KubeObject>();
+  #revision = 0;
+  #uids = 0;
+
+  /** The last resourceVersion handed out (0 before any write). */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /** Reads an object without a request (harness inspection, not accounted). */
+  peek(ref: ObjectRef): KubeObject | undefined {
+    return this.#objects.get(keyOf(ref));
+  }
+
+  /** Objects of a resource in a namespace, sorted by name. */
+  listOf(resource: string, namespace: string): KubeObject[] {
+    const prefix = `${resource}/${namespace}/`;
+    const items: KubeObject[] = [];
+    for (const [key, object] of this.#objects) if (key.startsWith(prefix)) items.push(object);
+    return items.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  }
+
+  /** Applies `request`; failures are returned as data, never thrown. */
+  apply(request: StoreRequest): AppliedRequest {
+    switch (request.verb) {
+      case 'get': {
+        const object = this.#objects.get(keyOf(request.ref));
+        return object === undefined ? failed(new NotFoundError(`getting ${describeRef(request.ref)}: not found`)) : done(object);
+      }
+      case 'list':
+        return { response: { ok: true, object: undefined, items: this.listOf(request.resource, request.namespace) }, change: undefined };
+      case 'create':
+        return this.#create(request.resource, request.object);
+      case 'update':
+        return this.#update(request.resource, request.object);
+      case 'patch':
+        return this.#patch(request.ref, request.patch, request.resourceVersion);
+      case 'delete':
+        return this.#delete(request.ref, request.resourceVersion);
+    }
+  }
+
+  #create(resource: string, object: KubeObject): AppliedRequest {
+    const ref = refOf(resource, object);
+    if (ref.name === '') return failed(new InvalidRequestError(`creating ${resource} in ${ref.namespace}: metadata.name is required`));
+    if (object.metadata.resourceVersion !== undefined && object.metadata.resourceVersion !== '') {
+      return failed(new InvalidRequestError(`creating ${describeRef(ref)}: resourceVersion must not be set on create`));
+    }
+    const key = keyOf(ref);
+    if (this.#objects.has(key)) return failed(new ConflictError(`creating ${describeRef(ref)}: already exists`, 'already-exists'));
+    this.#uids += 1;
+    const stored = this.#store(key, { ...object, metadata: { ...object.metadata, uid: `sim-uid-${this.#uids}` } });
+    return { response: { ok: true, object: stored, items: undefined }, change: { resource, type: 'ADDED', object: stored } };
+  }
+
+  #update(resource: string, object: KubeObject): AppliedRequest {
+    const ref = refOf(resource, object);
+    const key = keyOf(ref);
+    const current = this.#objects.get(key);
+    if (current === undefined) return failed(new NotFoundError(`updating ${describeRef(ref)}: not found`));
+    const wanted = object.metadata.resourceVersion;
+    if (wanted !== undefined && wanted !== '' && wanted !== current.metadata.resourceVersion) {
+      return failed(new ConflictError(`updating ${describeRef(ref)}: resourceVersion ${wanted} is stale (current ${current.metadata.resourceVersion ?? '?'})`, 'resource-version'));
+    }
+    return this.#write(resource, key, current, { ...object, metadata: { ...object.metadata, uid: current.metadata.uid } });
+  }
+
+  #patch(ref: ObjectRef, patch: Readonly<Record<string, unknown>>, resourceVersion: string | undefined): AppliedRequest {
+    const key = keyOf(ref);
+    const current = this.#objects.get(key);
+    if (current === undefined) return failed(new NotFoundError(`patching ${describeRef(ref)}: not found`));
+    if (resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) {
+      return failed(new ConflictError(`patching ${describeRef(ref)}: resourceVersion ${resourceVersion} is stale (current ${current.metadata.resourceVersion ?? '?'})`, 'resource-version'));
+    }
+    const patched = applyMergePatch(current, patch) as KubeObject;
+    // Identity fields are immutable, whatever the patch says.
+    const metadata = { ...patched.metadata, name: current.metadata.name, namespace: current.metadata.namespace, uid: current.metadata.uid };
+    return this.#write(ref.resource, key, current, { ...patched, metadata });
+  }
+
+  #delete(ref: ObjectRef, resourceVersion: string | undefined): AppliedRequest {
+    const key = keyOf(ref);
+    const current = this.#objects.get(key);
+    if (current === undefined) return failed(new NotFoundError(`deleting ${describeRef(ref)}: not found`));
+    if (resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) {
+      return failed(new ConflictError(`deleting ${describeRef(ref)}: resourceVersion ${resourceVersion} is stale (current ${current.metadata.resourceVersion ?? '?'})`, 'resource-version'));
+    }
+    this.#objects.delete(key);
+    // The DELETED event carries the object at a new revision, as the API server reports it.
+    this.#revision += 1;
+    const gone = deepFreeze({ ...current, metadata: { ...current.metadata, resourceVersion: String(this.#revision) } });
+    return { response: { ok: true, object: undefined, items: undefined }, change: { resource: ref.resource, type: 'DELETED', object: gone } };
+  }
+
+  #write(resource: string, key: string, current: KubeObject, next: KubeObject): AppliedRequest {
+    const unchanged = deepEqualIgnoringVersion(current, next);
+    if (unchanged) return done(current);
+    const stored = this.#store(key, next);
+    return { response: { ok: true, object: stored, items: undefined }, change: { resource, type: 'MODIFIED', object: stored } };
+  }
+
+  #store(key: string, object: KubeObject): KubeObject {
+    this.#revision += 1;
+    const stored = deepFreeze({ ...object, metadata: { ...object.metadata, resourceVersion: String(this.#revision) } });
+    this.#objects.set(key, stored);
+    return stored;
+  }
+}
+
+function refOf(resource: string, object: KubeObject): ObjectRef {
+  return { resource, namespace: object.metadata.namespace, name: object.metadata.name };
+}
+
+function keyOf(ref: ObjectRef): string {
+  return `${ref.resource}/${ref.namespace}/${ref.name}`;
+}
+
+function done(object: KubeObject): AppliedRequest {
+  return { response: { ok: true, object, items: undefined }, change: undefined };
+}
+
+function failed(error: ConflictError | NotFoundError | InvalidRequestError): AppliedRequest {
+  return { response: { ok: false, error }, change: undefined };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Structural equality of two objects, ignoring `metadata.resourceVersion` (no-op write detection). */
+function deepEqualIgnoringVersion(a: KubeObject, b: KubeObject): boolean {
+  const { resourceVersion: _a, ...metaA } = a.metadata;
+  const { resourceVersion: _b, ...metaB } = b.metadata;
+  return deepEqual({ ...a, metadata: metaA }, { ...b, metadata: metaB });
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keysA = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const keysB = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (keysA.length !== keysB.length) return false;
+  return keysA.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

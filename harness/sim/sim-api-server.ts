@@ -1,0 +1,183 @@
+/**
+ * The simulated Kubernetes API server: an {@link ObjectTable} (resourceVersion CAS, watch events)
+ * behind virtual-time request latency, with exact per-identity accounting and the faults scenarios
+ * need — a full outage (requests refused) and per-identity partitions (requests and responses
+ * silently dropped, or refused at once).
+ *
+ * A request submitted at t with a drawn round trip L reaches the server at t + L/2 (where it is
+ * applied and counted) and its response reaches the client at t + L. So, as with a real server, a
+ * partition that starts mid-flight can lose a response to a write that was applied — the client
+ * then times out with an unknown outcome.
+ */
+import type { ObjectRef, KubeObject, StoreRequest, StoreResponse, WatchEvent, WatchHandle } from '../core/object-store.ts';
+import { requestResource } from '../core/object-store.ts';
+import type { Rng } from '../core/rng.ts';
+import { UnavailableError } from '../core/store-errors.ts';
+import type { SimKernel } from './kernel.ts';
+import { DEFAULT_LATENCY, drawLatencyMs, validateLatencyModel, type LatencyModel } from './latency.ts';
+import { ObjectTable } from './object-table.ts';
+import { RequestAccounting } from './request-accounting.ts';
+
+/** How a partitioned identity's traffic fails: silently dropped (timeouts) or refused at once. */
+export type PartitionMode = 'drop' | 'reject';
+
+/** Options of {@link SimApiServer}. */
+export interface SimApiServerOptions {
+  /** Latency draws; give the server its own fork (`rng.fork('api')`). */
+  readonly rng: Rng;
+  /** Round-trip latency. Default {@link DEFAULT_LATENCY}. */
+  readonly latency?: LatencyModel;
+}
+
+/** Counters of traffic that never reached the server or never came back. */
+export interface LossCounters {
+  /** Requests dropped on the way in by a `drop` partition. */
+  requestsDropped: number;
+  /** Responses dropped on the way out by a `drop` partition (the request was applied). */
+  responsesDropped: number;
+  /** Requests refused by an outage or a `reject` partition. */
+  requestsRefused: number;
+  /** Watch events not delivered because the watcher was partitioned. */
+  watchEventsDropped: number;
+}
+
+interface Watcher {
+  readonly resource: string;
+  readonly namespace: string;
+  readonly identity: string;
+  readonly onEvent: (event: WatchEvent) => void;
+  lastDeliveryAtMs: number;
+  stopped: boolean;
+}
+
+/** In-memory API server on virtual time. */
+export class SimApiServer {
+  /** Requests that reached the server, per identity × verb × resource. */
+  readonly accounting = new RequestAccounting();
+  readonly losses: LossCounters = { requestsDropped: 0, responsesDropped: 0, requestsRefused: 0, watchEventsDropped: 0 };
+  readonly #kernel: SimKernel;
+  readonly #rng: Rng;
+  readonly #latency: LatencyModel;
+  readonly #table = new ObjectTable();
+  readonly #partitions = new Map<string, PartitionMode>();
+  readonly #watchers: Watcher[] = [];
+  #available = true;
+
+  constructor(kernel: SimKernel, options: SimApiServerOptions) {
+    this.#kernel = kernel;
+    this.#rng = options.rng;
+    this.#latency = validateLatencyModel(options.latency ?? DEFAULT_LATENCY);
+  }
+
+  /** The last resourceVersion handed out. */
+  get revision(): number {
+    return this.#table.revision;
+  }
+
+  /**
+   * Sends `request` as `identity`; `onResponse` is called from a later kernel event, or never when
+   * a partition drops the request or its response.
+   */
+  submit(request: StoreRequest, identity: string, onResponse: (response: StoreResponse) => void): void {
+    const sentAtMs = this.#kernel.nowMs;
+    const halfMs = drawLatencyMs(this.#latency, this.#rng) / 2;
+    this.#kernel.after(halfMs, () => this.#arrive(request, identity, sentAtMs, halfMs, onResponse), 'api-arrive');
+  }
+
+  /** Starts a watch as `identity`; events after this call are delivered in order, one way latency later. */
+  watch(resource: string, namespace: string, identity: string, onEvent: (event: WatchEvent) => void): WatchHandle {
+    const watcher: Watcher = { resource, namespace, identity, onEvent, lastDeliveryAtMs: 0, stopped: false };
+    this.#watchers.push(watcher);
+    this.accounting.countArrival(identity, 'watch', resource, 'ok');
+    return {
+      stop: () => {
+        watcher.stopped = true;
+        const at = this.#watchers.indexOf(watcher);
+        if (at >= 0) this.#watchers.splice(at, 1);
+      },
+    };
+  }
+
+  /** Applies a request immediately, unaccounted and fault-free (scenario setup, tests). Emits watch events. */
+  applyNow(request: StoreRequest): StoreResponse {
+    const applied = this.#table.apply(request);
+    if (applied.change !== undefined) this.#notify(applied.change.resource, applied.change);
+    return applied.response;
+  }
+
+  /** Reads an object without a request (harness inspection, not accounted). */
+  peek(ref: ObjectRef): KubeObject | undefined {
+    return this.#table.peek(ref);
+  }
+
+  /** Lists without a request (harness inspection), sorted by name. */
+  peekList(resource: string, namespace: string): KubeObject[] {
+    return this.#table.listOf(resource, namespace);
+  }
+
+  /** Outage on (`false`: every request is refused with 503) or off. */
+  setAvailable(available: boolean): void {
+    this.#available = available;
+  }
+
+  /** Cuts `identity` off from the server until {@link heal}. */
+  partition(identity: string, mode: PartitionMode = 'drop'): void {
+    this.#partitions.set(identity, mode);
+  }
+
+  /** Heals one identity, or every partition when called without one. */
+  heal(identity?: string): void {
+    if (identity === undefined) this.#partitions.clear();
+    else this.#partitions.delete(identity);
+  }
+
+  #arrive(request: StoreRequest, identity: string, sentAtMs: number, halfMs: number, onResponse: (response: StoreResponse) => void): void {
+    const partition = this.#partitions.get(identity);
+    if (partition === 'drop') {
+      this.losses.requestsDropped += 1;
+      return;
+    }
+    let response: StoreResponse;
+    if (partition === 'reject' || !this.#available) {
+      this.losses.requestsRefused += 1;
+      const why = partition === 'reject' ? `${identity} is partitioned from the API server` : 'the API server is unavailable';
+      response = { ok: false, error: new UnavailableError(`${request.verb} ${requestResource(request)} as ${identity}: ${why}`, partition === 'reject' ? undefined : 503) };
+    } else {
+      const applied = this.#table.apply(request);
+      response = applied.response;
+      this.accounting.countArrival(identity, request.verb, requestResource(request), response.ok ? 'ok' : response.error.code);
+      if (applied.change !== undefined) this.#notify(applied.change.resource, applied.change);
+    }
+    const counted = partition === undefined && this.#available;
+    this.#kernel.after(halfMs, () => this.#deliver(request, identity, sentAtMs, counted, response, onResponse), 'api-respond');
+  }
+
+  #deliver(request: StoreRequest, identity: string, sentAtMs: number, counted: boolean, response: StoreResponse, onResponse: (response: StoreResponse) => void): void {
+    if (this.#partitions.get(identity) === 'drop') {
+      this.losses.responsesDropped += 1;
+      return;
+    }
+    if (counted) this.accounting.countResponse(identity, request.verb, requestResource(request), this.#kernel.nowMs - sentAtMs);
+    onResponse(response);
+  }
+
+  #notify(resource: string, event: WatchEvent): void {
+    for (const watcher of this.#watchers) {
+      if (watcher.resource !== resource || watcher.namespace !== event.object.metadata.namespace) continue;
+      // Per-watcher FIFO: a later event never overtakes an earlier one, whatever the draws.
+      const atMs = Math.max(this.#kernel.nowMs + drawLatencyMs(this.#latency, this.#rng) / 2, watcher.lastDeliveryAtMs);
+      watcher.lastDeliveryAtMs = atMs;
+      const delivered: WatchEvent = { type: event.type, object: event.object };
+      this.#kernel.at(atMs, () => this.#deliverWatch(watcher, delivered), 'watch-event');
+    }
+  }
+
+  #deliverWatch(watcher: Watcher, event: WatchEvent): void {
+    if (watcher.stopped) return;
+    if (this.#partitions.has(watcher.identity)) {
+      this.losses.watchEventsDropped += 1;
+      return;
+    }
+    watcher.onEvent(event);
+  }
+}

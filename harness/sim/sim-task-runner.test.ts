@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { StoreResponse } from '../core/object-store.ts';
+import { SeededRng } from '../core/rng.ts';
+import { runTask } from '../core/run-task.ts';
+import { sendRequest, sleep, type Task } from '../core/task.ts';
+import { driveKernelAsync } from './async-drive.ts';
+import { SimKernel } from './kernel.ts';
+import { SimApiServer } from './sim-api-server.ts';
+import { SimClock } from './sim-clock.ts';
+import { SimObjectStore } from './sim-object-store.ts';
+import { SimTaskRunner } from './sim-task-runner.ts';
+
+function world(latencyMs = 10) {
+  const kernel = new SimKernel();
+  const server = new SimApiServer(kernel, { rng: new SeededRng(3), latency: { kind: 'fixed', ms: latencyMs } });
+  return { kernel, server, runner: new SimTaskRunner(kernel, server), clock: new SimClock(kernel), store: new SimObjectStore(server, kernel) };
+}
+
+const get = { verb: 'get', ref: { resource: 'leases', namespace: 'ns', name: 'x' } } as const;
+const outcome = (r: StoreResponse): string => (r.ok ? 'ok' : r.error.code);
+
+describe('SimTaskRunner', () => {
+  it('resumes a task at the virtual time its effects complete', () => {
+    const { kernel, runner } = world(10);
+    const trace: string[] = [];
+    function* task(): Task<string> {
+      trace.push(`start@${kernel.nowMs}`);
+      yield* sleep(100);
+      trace.push(`slept@${kernel.nowMs}`);
+      const response = yield* sendRequest(get, { identity: 'n1', timeoutMs: 1000 });
+      trace.push(`${outcome(response)}@${kernel.nowMs}`);
+      return 'finished';
+    }
+    const handle = runner.spawn('t', task());
+    kernel.run({ untilMs: 10_000, maxEvents: 100 });
+    expect(trace).toEqual(['start@0', 'slept@100', 'store-not-found@110']);
+    expect([handle.state, handle.result]).toEqual(['done', 'finished']);
+  });
+
+  it('times out a request that gets no answer (outcome unknown) and ignores the late response', () => {
+    const { kernel, server, runner } = world(10);
+    server.partition('n1');
+    let result: StoreResponse | undefined;
+    runner.spawn('t', (function* () {
+      result = yield* sendRequest(get, { identity: 'n1', timeoutMs: 50 });
+    })());
+    kernel.run({ untilMs: 1000, maxEvents: 100 });
+    expect(kernel.nowMs).toBe(50);
+    expect(result?.ok === false && [result.error.code, result.error.outcomeKnown]).toEqual(['store-timeout', false]);
+  });
+
+  it('an abort ends a sleep early, at the abort instant', () => {
+    const { kernel, runner } = world();
+    const controller = new AbortController();
+    let woke = '';
+    runner.spawn('t', (function* () {
+      const how = yield* sleep(10_000, controller.signal);
+      woke = `${how}@${kernel.nowMs}`;
+    })());
+    kernel.at(30, () => controller.abort());
+    kernel.run({ untilMs: 100_000, maxEvents: 100 });
+    expect(woke).toBe('aborted@30');
+  });
+
+  it('kill() stops a task for good and skips its finally blocks (a crash, not a shutdown)', () => {
+    const { kernel, runner } = world();
+    const trace: string[] = [];
+    const handle = runner.spawn('t', (function* () {
+      try {
+        for (let i = 0; i < 100; i += 1) {
+          yield* sleep(10);
+          trace.push(`tick${i}`);
+        }
+      } finally {
+        trace.push('finally');
+      }
+    })());
+    kernel.at(25, () => handle.kill());
+    kernel.run({ untilMs: 10_000, maxEvents: 1000 });
+    expect(trace).toEqual(['tick0', 'tick1']);
+    expect(handle.state).toBe('killed');
+  });
+
+  it('a task that throws fails the kernel run with its name', () => {
+    const { kernel, runner } = world();
+    runner.spawn('exploder', (function* () {
+      yield* sleep(1);
+      throw new Error('bug');
+    })());
+    expect(() => kernel.run({ untilMs: 100, maxEvents: 100 })).toThrow(/sim task exploder threw: bug/);
+  });
+});
+
+describe('runTask on promise ports (the lab path) over the sim', () => {
+  it('performs the same effects at the same virtual times as SimTaskRunner', async () => {
+    const traceOf = async (mode: 'runner' | 'promises'): Promise<string[]> => {
+      const { kernel, runner, clock, store, server } = world(10);
+      const trace: string[] = [];
+      function* task(): Task<void> {
+        const created = yield* sendRequest({ verb: 'create', resource: 'leases', object: { apiVersion: 'v1', kind: 'Lease', metadata: { name: 'x', namespace: 'ns' } } }, { identity: 'n1', timeoutMs: 100 });
+        trace.push(`create ${outcome(created)}@${clock.monotonicMs()}`);
+        yield* sleep(40);
+        server.partition('n1');
+        const lost = yield* sendRequest(get, { identity: 'n1', timeoutMs: 25 });
+        trace.push(`get ${outcome(lost)}@${clock.monotonicMs()}`);
+      }
+      if (mode === 'runner') {
+        runner.spawn('t', task());
+        kernel.run({ untilMs: 10_000, maxEvents: 100 });
+      } else {
+        const done = runTask(task(), { clock, store });
+        await driveKernelAsync(kernel, { untilMs: 10_000, maxEvents: 100 });
+        await done;
+      }
+      return trace;
+    };
+    const viaRunner = await traceOf('runner');
+    expect(viaRunner).toEqual(['create ok@10', 'get store-timeout@75']);
+    expect(await traceOf('promises')).toEqual(viaRunner);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Runs {@link Task}s on the simulation kernel: the generator is resumed synchronously from the
+ * kernel event that completes its effect (a sleep's timer, a response from the {@link SimApiServer},
+ * a timeout, an abort), so the interleaving of all tasks is exactly the kernel's (atMs, seq) order —
+ * no promises, no microtask queue, nothing the JavaScript engine could reorder.
+ *
+ * `kill()` models a crashed process: the generator is dropped without running its `finally`
+ * blocks (a killed agent does not release its leases); in-flight requests still reach the server.
+ */
+import type { SleepOutcome } from '../core/clock.ts';
+import type { StoreResponse } from '../core/object-store.ts';
+import { TimeoutError } from '../core/store-errors.ts';
+import type { EffectResult, RequestEffect, SleepEffect, Task } from '../core/task.ts';
+import type { EventHandle, SimKernel } from './kernel.ts';
+import type { SimApiServer } from './sim-api-server.ts';
+
+/** Lifecycle of a spawned task. */
+export type SimTaskState = 'running' | 'done' | 'killed';
+
+/** A task running in the simulation. */
+export interface SimTaskHandle<T> {
+  readonly name: string;
+  readonly state: SimTaskState;
+  /** The task's return value once `state === 'done'`. */
+  readonly result: T | undefined;
+  /** Crash the task now: nothing of it runs again. Idempotent. */
+  kill(): void;
+}
+
+/** Spawns tasks whose effects are performed by the kernel and the simulated API server. */
+export class SimTaskRunner {
+  readonly #kernel: SimKernel;
+  readonly #server: SimApiServer;
+
+  constructor(kernel: SimKernel, server: SimApiServer) {
+    this.#kernel = kernel;
+    this.#server = server;
+  }
+
+  /**
+   * Starts `task` in a kernel event at the current instant (so spawning never runs user code
+   * re-entrantly). A task that throws fails the kernel run with the task's name in the message.
+   */
+  spawn<T>(name: string, task: Task<T>): SimTaskHandle<T> {
+    const process = new SimProcess<T>(name, task, this.#kernel, this.#server);
+    this.#kernel.after(0, () => process.resume(undefined), `spawn ${name}`);
+    return process;
+  }
+}
+
+class SimProcess<T> implements SimTaskHandle<T> {
+  readonly name: string;
+  state: SimTaskState = 'running';
+  result: T | undefined = undefined;
+  readonly #task: Task<T>;
+  readonly #kernel: SimKernel;
+  readonly #server: SimApiServer;
+  /** Incremented per effect; a completion carrying an older token is stale and ignored. */
+  #token = 0;
+  #pending: EventHandle | undefined = undefined;
+  #cleanup: (() => void) | undefined = undefined;
+
+  constructor(name: string, task: Task<T>, kernel: SimKernel, server: SimApiServer) {
+    this.name = name;
+    this.#task = task;
+    this.#kernel = kernel;
+    this.#server = server;
+  }
+
+  kill(): void {
+    if (this.state !== 'running') return;
+    this.state = 'killed';
+    this.#settle();
+  }
+
+  /** Steps the generator until it yields an effect that must wait. */
+  resume(input: EffectResult | undefined): void {
+    let next: EffectResult | undefined = input;
+    // Bounded by the task: every turn either parks on a kernel event or returns; effects whose
+    // signal is already aborted complete in place, as in client-go.
+    while (this.state === 'running') {
+      let step: IteratorResult<unknown, T>;
+      try {
+        step = next === undefined ? this.#task.next() : this.#task.next(next);
+      } catch (error) {
+        this.state = 'killed';
+        throw new Error(`sim task ${this.name} threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      if (step.done === true) {
+        this.state = 'done';
+        this.result = step.value;
+        return;
+      }
+      const effect = step.value as SleepEffect | RequestEffect;
+      if (effect.signal?.aborted) {
+        next = effect.kind === 'sleep' ? 'aborted' : failure(abortedError(effect));
+        continue;
+      }
+      if (effect.kind === 'sleep') this.#sleep(effect);
+      else this.#request(effect);
+      return;
+    }
+  }
+
+  #sleep(effect: SleepEffect): void {
+    const token = ++this.#token;
+    this.#pending = this.#kernel.after(effect.delayMs, () => this.#complete(token, 'elapsed'), `sleep ${this.name}`);
+    this.#watchAbort(token, effect.signal, () => 'aborted' satisfies SleepOutcome);
+  }
+
+  #request(effect: RequestEffect): void {
+    const token = ++this.#token;
+    this.#server.submit(effect.request, effect.identity, (response) => this.#complete(token, response));
+    const timeout = new TimeoutError(`${effect.request.verb} as ${effect.identity}: no response within ${effect.timeoutMs}ms`, 'deadline');
+    this.#pending = this.#kernel.after(effect.timeoutMs, () => this.#complete(token, failure(timeout)), `timeout ${this.name}`);
+    this.#watchAbort(token, effect.signal, () => failure(abortedError(effect)));
+  }
+
+  /** On abort, completes the effect in a new kernel event at the current instant (fixed order). */
+  #watchAbort(token: number, signal: AbortSignal | undefined, result: () => EffectResult): void {
+    if (signal === undefined) return;
+    const onAbort = (): void => {
+      this.#kernel.after(0, () => this.#complete(token, result()), `abort ${this.name}`);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#cleanup = () => signal.removeEventListener('abort', onAbort);
+  }
+
+  #complete(token: number, result: EffectResult): void {
+    if (token !== this.#token || this.state !== 'running') return;
+    this.#settle();
+    this.resume(result);
+  }
+
+  #settle(): void {
+    this.#token += 1;
+    this.#pending?.cancel();
+    this.#pending = undefined;
+    this.#cleanup?.();
+    this.#cleanup = undefined;
+  }
+}
+
+function failure(error: TimeoutError): StoreResponse {
+  return { ok: false, error };
+}
+
+function abortedError(effect: RequestEffect): TimeoutError {
+  return new TimeoutError(`${effect.request.verb} as ${effect.identity}: aborted by the caller`, 'aborted');
+}
