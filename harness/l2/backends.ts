@@ -17,10 +17,23 @@ function selectsPod(selector: StringMap | undefined, podLabels: StringMap | unde
  * Pod-derived with labels its `spec.selector` selects.
  */
 export function backendsOf(service: Service, endpoints: readonly Endpoint[]): Endpoint[] {
-  return endpoints.filter(
-    (e) => e.namespace === service.namespace && (e.serviceName === service.name || selectsPod(service.selector, e.podLabels)),
-  );
+  // Memoised per (endpoint list, service): candidacy asks once per node, with the same arguments.
+  let byService = backendCache.get(endpoints);
+  if (byService === undefined) {
+    byService = new WeakMap();
+    backendCache.set(endpoints, byService);
+  }
+  let backends = byService.get(service);
+  if (backends === undefined) {
+    backends = endpoints.filter(
+      (e) => e.namespace === service.namespace && (e.serviceName === service.name || selectsPod(service.selector, e.podLabels)),
+    );
+    byService.set(service, backends);
+  }
+  return backends;
 }
+
+const backendCache = new WeakMap<readonly Endpoint[], WeakMap<Service, Endpoint[]>>();
 
 /** Outcome of the eTP=Local gate for one node. */
 export type EtpGate =

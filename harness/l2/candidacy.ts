@@ -116,6 +116,7 @@ function serviceGates(input: CandidacyInput, ips: ServiceIps): NotCandidateReaso
 }
 
 function etpReason(input: CandidacyInput): NotCandidateReason | undefined {
+  if (input.service.externalTrafficPolicy !== 'Local') return undefined;
   const gate = etpLocalGate(input.service, input.node, backendsOf(input.service, input.endpoints), input.profile);
   if (!gate.gated) return undefined;
   const node = input.node.name;
