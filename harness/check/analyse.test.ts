@@ -121,6 +121,13 @@ describe('check: who announces what (spec §1.2, §5)', () => {
     expect(svcOf(r, 'web')).toMatchObject({ announced: false, notAnnouncedReasons: [{ code: 'no-interface-matches' }] });
   });
 
+  it('§1.1: the Helm devices value (eth+ wildcard) limits what the policy regexes see', () => {
+    const anyIface = POLICY.replace("interfaces: ['^eth0$']", 'interfaces: []');
+    expect(svcOf(check(service('web') + anyIface, 'cilium-1.16'), 'web').interfaces).toEqual(['eth0', 'eth1']);
+    expect(svcOf(check(service('web') + anyIface, 'cilium-1.16', { devices: ['eth1'] }), 'web').interfaces).toEqual(['eth1']);
+    expect(svcOf(check(service('web') + anyIface, 'cilium-1.16', { devices: ['eth+'] }), 'web').interfaces).toEqual(['eth0', 'eth1']);
+  });
+
   it('§2.1: lease timings Cilium corrects silently are reported with the effective values', () => {
     const r = check(service('web') + POLICY, 'cilium-1.16', { leaseDurationMs: 2000, leaseRenewDeadlineMs: 2000, leaseRetryPeriodMs: 1000 });
     expect(r.leaseTiming.effectiveMs).toEqual({ leaseDuration: 2000, renewDeadline: 1000, retryPeriod: 500 });

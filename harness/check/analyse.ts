@@ -1,6 +1,7 @@
 import { SeededRng } from '../core/rng.ts';
 import { allocate } from '../ipam/allocate.ts';
 import { decideService } from '../l2/decide-service.ts';
+import { selectedDevices } from '../l2/devices.ts';
 import { estimateLeaseLoad } from '../l2/lease-load.ts';
 import type { ParseIssue } from '../model/parse/issue.ts';
 import type { CiliumValues, L2AnnouncementPolicy, ManifestSet, Node } from '../model/types.ts';
@@ -52,9 +53,8 @@ export function analyseManifests(input: AnalyseInput): CheckReport {
   // Without Node objects every policy is assumed to select some node, so the report still says
   // which services, IPs and interfaces would be announced.
   const nodesKnown = set.nodes.length > 0;
-  const nodes = nodesKnown ? set.nodes : [ANY_NODE];
+  const nodes = (nodesKnown ? set.nodes : [ANY_NODE]).map((node) => withSelectedDevices(node, values?.devices));
   const policies: readonly L2AnnouncementPolicy[] = nodesKnown ? set.policies : set.policies.map((p) => ({ ...p, nodeSelector: undefined }));
-  const decideOptions = values?.devices === undefined ? {} : { devices: values.devices };
 
   const allocations = allocationsByService(ipam);
   const leasesByName = new Map(set.leases.map((l) => [l.name, l]));
@@ -67,7 +67,7 @@ export function analyseManifests(input: AnalyseInput): CheckReport {
   for (const service of set.services) {
     const allocation = allocations.get(`${service.namespace}/${service.name}`);
     const ingressIps = ingressIpsOf(service, allocation);
-    const decision = decideService(service, ingressIps, nodes, policies, set.endpoints, profile, decideOptions);
+    const decision = decideService(service, ingressIps, nodes, policies, set.endpoints, profile);
     const ips = [...new Set([...ingressIps, ...service.externalIPs])];
     serviceReports.push(buildServiceReport(service, allocation, decision, nodesKnown, leasesByName));
     serviceLevelFindings.push(...findingsForService({ service, allocation, decision, ips }));
@@ -82,12 +82,12 @@ export function analyseManifests(input: AnalyseInput): CheckReport {
     optimisticRenew: profile.l2.optimisticRenew,
   });
   const policyReports = set.policies.map((policy) => buildPolicyReport(policy, set, nodesKnown));
-  const knownInterfaces = [...new Set([...set.nodes.flatMap((n) => n.interfaces ?? []), ...(values?.devices ?? [])])];
+  const knownInterfaces = [...new Set(nodes.flatMap((n) => n.interfaces ?? []))];
 
   const findings: Finding[] = [
     ...settingsFindings(values, settings, load, profile),
     ...(input.parseWarnings ?? []).map((w) => ({ severity: 'warning' as const, code: 'duplicate-object', message: w.message, ...(w.object === undefined ? {} : { object: w.object }), at: `${w.file}:${w.line}` })),
-    ...policyFindings(set.policies, policyReports, set.nodes, knownInterfaces),
+    ...policyFindings(set.policies, policyReports, nodesKnown ? nodes : [], knownInterfaces),
     ...poolFindings(set.pools, ipam, profile),
     ...selectorKeyFindings(set.pools, set.policies),
     ...serviceLevelFindings,
@@ -136,6 +136,13 @@ export function analyseManifests(input: AnalyseInput): CheckReport {
     findings,
     skipped: set.skipped.map((s) => ({ kind: s.kind, name: s.name, at: at(s.source) })),
   };
+}
+
+/** The node as the decisions see it: its interfaces are the devices Cilium selects on it. */
+function withSelectedDevices(node: Node, devicesValue: readonly string[] | undefined): Node {
+  const interfaces = selectedDevices(node.interfaces, devicesValue);
+  const { interfaces: _given, ...rest } = node;
+  return interfaces === undefined ? rest : { ...rest, interfaces };
 }
 
 function buildPolicyReport(policy: L2AnnouncementPolicy, set: ManifestSet, nodesKnown: boolean): PolicyReport {
