@@ -6,6 +6,10 @@
 
 const MS_PER_DAY = 86_400_000;
 
+// The date part of the last day formatted: a run stamps thousands of times within one day.
+let cachedDays = Number.NaN;
+let cachedDatePrefix = '';
+
 /**
  * Formats epoch milliseconds (rounded to the microsecond) as MicroTime. Microseconds are exact while
  * `epochMs` < 2^41 (year 2039); later instants lose the last digit to double precision.
@@ -16,13 +20,17 @@ export function formatMicroTime(epochMs: number): string {
   const totalUs = Math.round(epochMs * 1000);
   const days = Math.floor(totalUs / (MS_PER_DAY * 1000));
   const usOfDay = totalUs - days * MS_PER_DAY * 1000;
-  const { year, month, day } = civilFromDays(days);
+  if (days !== cachedDays) {
+    const { year, month, day } = civilFromDays(days);
+    cachedDays = days;
+    cachedDatePrefix = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T`;
+  }
   const seconds = Math.floor(usOfDay / 1_000_000);
   const micros = usOfDay - seconds * 1_000_000;
   const hh = Math.floor(seconds / 3600);
   const mm = Math.floor((seconds % 3600) / 60);
   const ss = seconds % 60;
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}.${pad(micros, 6)}Z`;
+  return `${cachedDatePrefix}${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}.${pad(micros, 6)}Z`;
 }
 
 function civilFromDays(daysSinceEpoch: number): { year: number; month: number; day: number } {

@@ -23,7 +23,13 @@ export abstract class StoreError extends Error {
   readonly outcomeKnown: boolean;
 
   constructor(message: string, outcomeKnown: boolean, options?: ErrorOptions) {
+    // These are protocol outcomes (409s, timeouts), not bugs, and the simulator creates thousands
+    // per second: a captured stack costs microseconds and says nothing the message and `cause`
+    // do not. So none is captured (stackTraceLimit is restored before anything else runs).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, options);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = new.target.name;
     this.outcomeKnown = outcomeKnown;
   }

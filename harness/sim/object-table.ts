@@ -152,17 +152,29 @@ function deepFreeze<T>(value: T): T {
 
 /** Structural equality of two objects, ignoring `metadata.resourceVersion` (no-op write detection). */
 function deepEqualIgnoringVersion(a: KubeObject, b: KubeObject): boolean {
-  const { resourceVersion: _a, ...metaA } = a.metadata;
-  const { resourceVersion: _b, ...metaB } = b.metadata;
-  return deepEqual({ ...a, metadata: metaA }, { ...b, metadata: metaB });
+  // Spec first: for Leases that is where a renewal differs, so the common case exits at once.
+  return deepEqual(a.spec, b.spec) && deepEqual(a.status, b.status) && a.apiVersion === b.apiVersion && a.kind === b.kind && sameKeysExcept(a, b, TOP_LEVEL_COMPARED) && sameKeysExcept(a.metadata, b.metadata, VERSION_KEY);
+}
+
+const TOP_LEVEL_COMPARED: ReadonlySet<string> = new Set(['spec', 'status', 'apiVersion', 'kind', 'metadata']);
+const VERSION_KEY: ReadonlySet<string> = new Set(['resourceVersion', 'metadata']);
+
+/** Equal values for every key of either object that is not in `skip` (metadata compared separately). */
+function sameKeysExcept(a: object, b: object, skip: ReadonlySet<string>): boolean {
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const key in ra) if (!skip.has(key) && !deepEqual(ra[key], rb[key])) return false;
+  for (const key in rb) if (!skip.has(key) && !(key in ra) && rb[key] !== undefined) return false;
+  return true;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keysA = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const keysB = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (keysA.length !== keysB.length) return false;
-  return keysA.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const key in ra) if (!deepEqual(ra[key], rb[key])) return false;
+  for (const key in rb) if (!(key in ra) && rb[key] !== undefined) return false;
+  return true;
 }

@@ -31,7 +31,9 @@ export interface AccountingFilter {
 
 /** Counters keyed by identity × verb × resource. */
 export class RequestAccounting {
-  readonly #rows = new Map<string, AccountingRow>();
+  /** identity → verb → resource → row: nested maps, no key strings built per request. */
+  readonly #index = new Map<string, Map<StoreVerb, Map<string, AccountingRow>>>();
+  readonly #rows: AccountingRow[] = [];
 
   /** Counts a request that reached the server, with its outcome (`'ok'` or an error code). */
   countArrival(identity: string, verb: StoreVerb, resource: string, outcome: string): void {
@@ -52,7 +54,7 @@ export class RequestAccounting {
   /** Requests that reached the server and match `filter`. */
   total(filter: AccountingFilter = {}): number {
     let sum = 0;
-    for (const row of this.#rows.values()) {
+    for (const row of this.#rows) {
       if (filter.identity !== undefined && row.identity !== filter.identity) continue;
       if (filter.verb !== undefined && row.verb !== filter.verb) continue;
       if (filter.resource !== undefined && row.resource !== filter.resource) continue;
@@ -63,17 +65,27 @@ export class RequestAccounting {
 
   /** Copies of all rows, sorted by identity, verb, resource (stable for reports). */
   rows(): AccountingRow[] {
-    return [...this.#rows.values()]
+    return this.#rows
       .map((row) => ({ ...row, failures: { ...row.failures } }))
       .sort((a, b) => compare(a.identity, b.identity) || compare(a.verb, b.verb) || compare(a.resource, b.resource));
   }
 
   #row(identity: string, verb: StoreVerb, resource: string): AccountingRow {
-    const key = `${identity}\u0000${verb}\u0000${resource}`;
-    let row = this.#rows.get(key);
+    let byVerb = this.#index.get(identity);
+    if (byVerb === undefined) {
+      byVerb = new Map();
+      this.#index.set(identity, byVerb);
+    }
+    let byResource = byVerb.get(verb);
+    if (byResource === undefined) {
+      byResource = new Map();
+      byVerb.set(verb, byResource);
+    }
+    let row = byResource.get(resource);
     if (row === undefined) {
       row = { identity, verb, resource, count: 0, ok: 0, failures: {}, responses: 0, latencyMsSum: 0, latencyMsMax: 0 };
-      this.#rows.set(key, row);
+      byResource.set(resource, row);
+      this.#rows.push(row);
     }
     return row;
   }

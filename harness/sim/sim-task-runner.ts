@@ -111,8 +111,10 @@ class SimProcess<T> implements SimTaskHandle<T> {
   #request(effect: RequestEffect): void {
     const token = ++this.#token;
     this.#server.submit(effect.request, effect.identity, (response) => this.#complete(token, response));
-    const timeout = new TimeoutError(`${effect.request.verb} as ${effect.identity}: no response within ${effect.timeoutMs}ms`, 'deadline');
-    this.#pending = this.#kernel.after(effect.timeoutMs, () => this.#complete(token, failure(timeout)), `timeout ${this.name}`);
+    const onTimeout = (): void => {
+      this.#complete(token, failure(new TimeoutError(`${effect.request.verb} as ${effect.identity}: no response within ${effect.timeoutMs}ms`, 'deadline')));
+    };
+    this.#pending = this.#kernel.after(effect.timeoutMs, onTimeout, `timeout ${this.name}`);
     this.#watchAbort(token, effect.signal, () => failure(abortedError(effect)));
   }
 
