@@ -1,0 +1,195 @@
+/**
+ * One per-service leader election, as Cilium runs it: client-go `leaderelection.RunOrDie` with
+ * `ReleaseOnCancel: true` in a per-service goroutine (spec §2.2), written as a {@link Task} so the
+ * same code runs on virtual time (`SimTaskRunner`) and on a real API server (`runTask`).
+ *
+ * - acquire: try at once, then every retryPeriod × U(1, 2.2) (`wait.JitterUntil`, sliding);
+ * - renew: every retryPeriod (sliding), each renewal polled every retryPeriod until renewDeadline
+ *   (`PollImmediateUntil` on a `renewDeadline` context: rate-limiter waits and responses share it);
+ * - tryAcquireOrRenew: optimistic PUT first when `optimisticRenew` (client-go ≥ 0.30), then
+ *   GET → CREATE / wait / PUT ({@link decideLease});
+ * - on loss or cancel: release (holder "", duration 1 s or configured), then `OnStoppedLeading`;
+ * - after a loss: a new term with a fresh elector (Cilium ≥ 1.14.7/1.15) or never again (C02).
+ *
+ * History: `became-leader` / `lost-leader` (info, with the reason), `released-lease`, `elector-exit`,
+ * plus every request via the {@link ApiClient}.
+ */
+import type { Clock } from '../core/clock.ts';
+import type { History, HistoryValue } from '../core/history.ts';
+import { formatMicroTime } from '../core/micro-time.ts';
+import type { ObjectRef } from '../core/object-store.ts';
+import type { Rng } from '../core/rng.ts';
+import { sleep, type Task } from '../core/task.ts';
+import { JITTER_FACTOR } from '../l2/lease.ts';
+import type { ApiClient } from './api-client.ts';
+import { decideLease, decideOptimisticRenew, decideRelease, freshRecord, isLeader, NO_OBSERVATION, observeWritten, type DecideLeaseConfig, type LeaseNow, type LocalObservation } from './decide-lease.ts';
+import { resolveElectorConfig, type ElectorConfig, type ElectorOptions } from './elector-config.ts';
+import { isLeaseObject, LEASES, newLease, withRecord, type LeaderElectionRecord, type LeaseObject } from './lease-record.ts';
+
+/** Injected ports. `client` is the agent's shared API client (one rate limiter per agent). */
+export interface ElectorPorts {
+  readonly clock: Clock;
+  /** This elector's own stream (jitter draws), e.g. `rng.fork('elector/n1/svc')`. */
+  readonly rng: Rng;
+  readonly history: History;
+  readonly client: ApiClient;
+}
+
+/** client-go `LeaderCallbacks` (the agent programs / unprograms the datapath here). */
+export interface ElectorCallbacks {
+  readonly onStartedLeading?: () => void;
+  readonly onStoppedLeading?: () => void;
+}
+
+/** Why {@link Elector.run} returned: cancelled, or lost with re-candidacy disabled (C02). */
+export type ElectorExit = 'cancelled' | 'lost-not-reacquired';
+
+/** Why a term ended. */
+type TermEnd = 'cancelled' | 'renew-failed';
+
+/** A per-service elector. Construct, then run `elector.run(signal)` as a task. */
+export class Elector {
+  readonly config: ElectorConfig;
+  readonly #ports: ElectorPorts;
+  readonly #callbacks: ElectorCallbacks;
+  readonly #ref: ObjectRef;
+  readonly #decide: DecideLeaseConfig;
+  #observation: LocalObservation = NO_OBSERVATION;
+  /** client-go `LeaseLock.lease`: the last Lease read or written (its resourceVersion is the CAS). */
+  #cached: LeaseObject | undefined = undefined;
+  #leading = false;
+
+  /** @throws Error for invalid options (see {@link resolveElectorConfig}). */
+  constructor(options: ElectorOptions, ports: ElectorPorts, callbacks: ElectorCallbacks = {}) {
+    this.config = resolveElectorConfig(options);
+    this.#ports = ports;
+    this.#callbacks = callbacks;
+    this.#ref = { resource: LEASES, namespace: this.config.namespace, name: this.config.leaseName };
+    this.#decide = { leaseDurationSeconds: this.config.leaseDurationSeconds, formatTime: formatMicroTime };
+  }
+
+  /** True between `became-leader` and `lost-leader`. */
+  get leading(): boolean {
+    return this.#leading;
+  }
+
+  /**
+   * Competes for the lease until `signal` aborts (then releases if leading) or, with
+   * `reacquireAfterLoss` off, until the first loss. Runs until cancelled: bounded by its signal in
+   * `lab` and by the kernel's limits in `sim`.
+   */
+  *run(signal: AbortSignal): Task<ElectorExit> {
+    for (;;) {
+      const ended = yield* this.#term(signal);
+      if (ended === 'cancelled') return this.#exit('cancelled');
+      if (!this.config.switches.reacquireAfterLoss) return this.#exit('lost-not-reacquired');
+    }
+  }
+
+  /** One `RunOrDie`: a fresh LeaderElector (nothing observed, no cached lease). */
+  *#term(signal: AbortSignal): Task<TermEnd> {
+    this.#observation = NO_OBSERVATION;
+    this.#cached = undefined;
+    if (!(yield* this.#acquire(signal))) return 'cancelled';
+    this.#leading = true;
+    this.#record('became-leader', { lease: this.config.leaseName });
+    this.#callbacks.onStartedLeading?.();
+    const ended = yield* this.#renewLoop(signal);
+    yield* this.#release();
+    this.#leading = false;
+    this.#record('lost-leader', { lease: this.config.leaseName, reason: ended });
+    this.#callbacks.onStoppedLeading?.();
+    return ended;
+  }
+
+  *#acquire(signal: AbortSignal): Task<boolean> {
+    const { retryPeriodMs } = this.config.timing;
+    for (;;) {
+      if (signal.aborted) return false;
+      if (yield* this.#tryAcquireOrRenew(undefined, signal)) return true;
+      const waitMs = retryPeriodMs * (1 + JITTER_FACTOR * this.#ports.rng.float());
+      if ((yield* sleep(waitMs, signal)) === 'aborted') return false;
+    }
+  }
+
+  *#renewLoop(signal: AbortSignal): Task<TermEnd> {
+    for (;;) {
+      if (signal.aborted) return 'cancelled';
+      if (!(yield* this.#renewWithinDeadline(signal))) return signal.aborted ? 'cancelled' : 'renew-failed';
+      if ((yield* sleep(this.config.timing.retryPeriodMs, signal)) === 'aborted') return 'cancelled';
+    }
+  }
+
+  /** One renewal: attempts at start, start + R, start + 2R, … while before start + renewDeadline. */
+  *#renewWithinDeadline(signal: AbortSignal): Task<boolean> {
+    const { retryPeriodMs, renewDeadlineMs } = this.config.timing;
+    const clock = this.#ports.clock;
+    const startMs = clock.monotonicMs();
+    const deadlineMs = startMs + renewDeadlineMs;
+    // At most renewDeadline / retryPeriod + 1 attempts (the ticker of PollImmediateUntil).
+    for (let attempt = 1; ; attempt += 1) {
+      if (yield* this.#tryAcquireOrRenew(deadlineMs, signal)) return true;
+      const nextMs = startMs + attempt * retryPeriodMs;
+      const nowMs = clock.monotonicMs();
+      if (signal.aborted || nextMs >= deadlineMs || nowMs >= deadlineMs) return false;
+      if (nextMs > nowMs && (yield* sleep(nextMs - nowMs, signal)) === 'aborted') return false;
+    }
+  }
+
+  /** client-go `tryAcquireOrRenew`; `deadlineMs` undefined = no deadline (the acquire context). */
+  *#tryAcquireOrRenew(deadlineMs: number | undefined, signal: AbortSignal): Task<boolean> {
+    const clock = this.#ports.clock;
+    const attemptMs = clock.monotonicMs();
+    const now: LeaseNow = { monotonicMs: attemptMs, wallMs: clock.wallMs(), observedMs: attemptMs };
+    const self = this.config.identity;
+    if (this.config.switches.optimisticRenew && this.#cached !== undefined) {
+      const record = decideOptimisticRenew(this.#observation, self, now, this.#decide);
+      // On failure client-go logs "falling back to slow path" and goes on to GET.
+      if (record !== undefined && (yield* this.#write(withRecord(this.#cached, record), record, deadlineMs, signal))) return true;
+    }
+    const got = yield* this.#ports.client.call({ verb: 'get', ref: this.#ref }, { deadlineMs, signal });
+    if (!got.ok) {
+      if (got.error.code !== 'store-not-found') return false;
+      const record = freshRecord(self, now, this.#decide);
+      return yield* this.#write(newLease(this.#ref.namespace, this.#ref.name, record), record, deadlineMs, signal, 'create');
+    }
+    if (!isLeaseObject(got.object)) return false;
+    this.#cached = got.object;
+    const decision = decideLease(got.object, self, { ...now, observedMs: clock.monotonicMs() }, this.#decide, this.#observation);
+    this.#observation = decision.observation;
+    if (decision.action !== 'update') return false;
+    return yield* this.#write(withRecord(got.object, decision.record), decision.record, deadlineMs, signal);
+  }
+
+  /** `LeaseLock.Create/Update` + `setObservedRecord` on success. */
+  *#write(lease: LeaseObject, record: LeaderElectionRecord, deadlineMs: number | undefined, signal: AbortSignal | undefined, verb: 'create' | 'update' = 'update'): Task<boolean> {
+    const response = yield* this.#ports.client.call({ verb, resource: LEASES, object: lease }, { deadlineMs, signal });
+    if (!response.ok || !isLeaseObject(response.object)) return false;
+    this.#cached = response.object;
+    this.#observation = observeWritten(this.#observation, record, this.#ports.clock.monotonicMs());
+    return true;
+  }
+
+  /** client-go `release` (context.TODO(): no deadline, not cancellable — only the HTTP timeout). */
+  *#release(): Task<void> {
+    const record = decideRelease(this.#observation, this.config.identity, this.#ports.clock.wallMs(), { ...this.#decide, releaseSetsOneSecond: this.config.switches.releaseSetsOneSecond });
+    if (record === undefined || this.#cached === undefined) return;
+    if (yield* this.#write(withRecord(this.#cached, record), record, undefined, undefined)) {
+      this.#record('released-lease', { lease: this.config.leaseName, leaseDurationSeconds: record.leaseDurationSeconds });
+    }
+  }
+
+  #exit(reason: ElectorExit): ElectorExit {
+    this.#record('elector-exit', { lease: this.config.leaseName, reason });
+    return reason;
+  }
+
+  #record(f: string, value: HistoryValue): void {
+    this.#ports.history.record({ process: this.config.identity, type: 'info', f, value });
+  }
+
+  /** For tests and the agent: is this elector the observed holder right now? */
+  observesSelfAsHolder(): boolean {
+    return isLeader(this.#observation, this.config.identity);
+  }
+}

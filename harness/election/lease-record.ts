@@ -1,0 +1,78 @@
+/**
+ * The Lease object (`coordination.k8s.io/v1`) and client-go's view of it, the
+ * `LeaderElectionRecord`: absent fields read as Go zero values, and the record's serialised form is
+ * what a candidate compares to notice "the record changed" (client-go `observedRawRecord`). Pure.
+ */
+import type { KubeObject } from '../core/object-store.ts';
+
+/** API version and plural resource of Leases. */
+export const LEASE_API_VERSION = 'coordination.k8s.io/v1';
+export const LEASES = 'leases';
+
+/** `spec` of a Lease (times are MicroTime strings). */
+export interface LeaseSpec {
+  readonly holderIdentity?: string;
+  readonly leaseDurationSeconds?: number;
+  readonly acquireTime?: string;
+  readonly renewTime?: string;
+  readonly leaseTransitions?: number;
+}
+
+/** A Lease as the API server stores it. */
+export interface LeaseObject extends KubeObject {
+  readonly kind: 'Lease';
+  readonly spec: LeaseSpec;
+}
+
+/** client-go `LeaderElectionRecord`: the Lease spec with Go zero values for absent fields. */
+export interface LeaderElectionRecord {
+  readonly holderIdentity: string;
+  readonly leaseDurationSeconds: number;
+  /** MicroTime text, or '' (zero time). */
+  readonly acquireTime: string;
+  readonly renewTime: string;
+  readonly leaderTransitions: number;
+}
+
+/** True when `object` is a Lease (kind check; the store is generic). */
+export function isLeaseObject(object: KubeObject | undefined): object is LeaseObject {
+  return object !== undefined && object.kind === 'Lease' && typeof object.spec === 'object' && object.spec !== null;
+}
+
+/** `LeaseSpecToLeaderElectionRecord`. */
+export function recordFromLease(lease: LeaseObject): LeaderElectionRecord {
+  const spec = lease.spec;
+  return {
+    holderIdentity: spec.holderIdentity ?? '',
+    leaseDurationSeconds: spec.leaseDurationSeconds ?? 0,
+    acquireTime: spec.acquireTime ?? '',
+    renewTime: spec.renewTime ?? '',
+    leaderTransitions: spec.leaseTransitions ?? 0,
+  };
+}
+
+/** `LeaderElectionRecordToLeaseSpec` (zero times are omitted, as Go serialises them as null). */
+export function leaseSpecFromRecord(record: LeaderElectionRecord): LeaseSpec {
+  return {
+    holderIdentity: record.holderIdentity,
+    leaseDurationSeconds: record.leaseDurationSeconds,
+    ...(record.acquireTime === '' ? {} : { acquireTime: record.acquireTime }),
+    ...(record.renewTime === '' ? {} : { renewTime: record.renewTime }),
+    leaseTransitions: record.leaderTransitions,
+  };
+}
+
+/** The record's identity for change detection (client-go compares its JSON bytes). */
+export function recordKey(record: LeaderElectionRecord): string {
+  return `${record.holderIdentity}|${record.leaseDurationSeconds}|${record.acquireTime}|${record.renewTime}|${record.leaderTransitions}`;
+}
+
+/** A new Lease object carrying `record` (for CREATE). */
+export function newLease(namespace: string, name: string, record: LeaderElectionRecord): LeaseObject {
+  return { apiVersion: LEASE_API_VERSION, kind: 'Lease', metadata: { name, namespace }, spec: leaseSpecFromRecord(record) };
+}
+
+/** `cached` with its spec replaced by `record`, keeping its resourceVersion (client-go `LeaseLock.Update`). */
+export function withRecord(cached: LeaseObject, record: LeaderElectionRecord): LeaseObject {
+  return { ...cached, spec: leaseSpecFromRecord(record) };
+}
