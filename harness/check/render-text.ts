@@ -35,10 +35,16 @@ export function renderCheckText(report: CheckReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Services worth a block of their own: LoadBalancers, services with IPs, and any with a Lease (C01). */
+function isRelevant(svc: ServiceReport): boolean {
+  return svc.type === 'LoadBalancer' || svc.ips.length > 0 || svc.leaseName !== undefined;
+}
+
 function renderServices(services: readonly ServiceReport[]): string[] {
   if (services.length === 0) return ['SERVICES', '  (no Services in the input: pools and policies are checked on their own)', ''];
   const lines = ['SERVICES'];
-  for (const svc of services) {
+  const shown = services.filter(isRelevant);
+  for (const svc of shown) {
     lines.push(`  ${svc.namespace}/${svc.name}  [${svc.type}]${svc.derivedFrom === undefined ? '' : `  (created by Cilium for ${svc.derivedFrom})`}  ${svc.at}`);
     const ips = svc.ips.map((ip) => `${ip.ip}${ip.pool === undefined ? ` (${ip.kind})` : ` (pool ${ip.pool})`}`).join(', ');
     lines.push(`    IPs        ${ips === '' ? '—' : ips}`);
@@ -60,6 +66,10 @@ function renderServices(services: readonly ServiceReport[]): string[] {
     if (svc.leaseName !== undefined) {
       lines.push(`    lease      ${svc.leaseName}${svc.leaseHolder === undefined ? '' : ` (held by ${svc.leaseHolder})`}`);
     }
+  }
+  const hidden = services.length - shown.length;
+  if (hidden > 0) {
+    lines.push(`  (${hidden} other service${hidden === 1 ? '' : 's'}: not LoadBalancer, no externalIPs, no Lease — nothing to announce; all are in --format json)`);
   }
   lines.push('');
   return lines;
