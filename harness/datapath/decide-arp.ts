@@ -1,0 +1,77 @@
+/**
+ * The eBPF L2 responder's decision for one received frame (spec §3.1, `bpf/lib/l2_responder.h`),
+ * as a pure function: a valid ARP request for a programmed (target IP, receiving interface) pair
+ * gets one reply carrying the *receiving interface's* MAC, sent back out of that interface only;
+ * everything else is passed to the kernel — here a {@link DropReason}, so tests and reports can
+ * say why a node stayed silent. The safety net: when the agent's liveness stamp is older than
+ * `l2_announcements_max_liveness` (= the lease duration), nothing is answered, so a crashed agent
+ * falls silent about when another node may take the lease over (§2.2).
+ */
+import { BROADCAST_MAC, OPCODE_REPLY, OPCODE_REQUEST, type ArpFrame } from './frame-port.ts';
+import type { ResponderMap } from './responder-map.ts';
+
+/** Why the responder did not answer a frame. */
+export type DropReason =
+  /** Not an ARP request (a reply, a gratuitous reply, an unknown opcode). */
+  | 'not-a-request'
+  /** Ethernet destination is neither broadcast nor the receiving interface's MAC (`arp_check`). */
+  | 'not-for-us'
+  /** The request came from this node itself (#27521: the holder cannot resolve its own VIP). */
+  | 'locally-originated'
+  /** The frame arrived on an interface the datapath has no MAC for (not a Cilium device). */
+  | 'unknown-interface'
+  /** The target IP is programmed on none of this node's interfaces. */
+  | 'not-programmed'
+  /** The target IP is programmed, but not on the interface the request arrived on. */
+  | 'wrong-interface'
+  /** A programmed pair, but the agent's liveness stamp is older than the lease duration (or absent). */
+  | 'agent-liveness-expired';
+
+/** Every {@link DropReason}, in the order the checks run (for counters and reports). */
+export const DROP_REASONS: readonly DropReason[] = ['not-a-request', 'locally-originated', 'unknown-interface', 'not-for-us', 'not-programmed', 'wrong-interface', 'agent-liveness-expired'];
+
+/** What the responder does with a frame. */
+export type ArpDecision =
+  | { readonly action: 'reply'; readonly interface: string; readonly frame: ArpFrame }
+  | { readonly action: 'drop'; readonly reason: DropReason };
+
+/** Inputs of {@link decideArp} besides the frame. */
+export interface ArpContext {
+  /** The interface the frame arrived on. */
+  readonly arrivedOn: string;
+  /** The programmed pairs (read only). */
+  readonly table: Pick<ResponderMap, 'has' | 'hasIp'>;
+  /** MAC of each of this node's datapath interfaces. */
+  readonly interfaceMacs: ReadonlyMap<string, string>;
+  /** Monotonic now minus the agent's last liveness stamp; undefined when never stamped. */
+  readonly livenessAgeMs: number | undefined;
+  /** `l2_announcements_max_liveness`: the effective lease duration. */
+  readonly leaseDurationMs: number;
+}
+
+/**
+ * Decides whether and how to answer `frame`. Pure; never throws. Checks run in the order of
+ * {@link DROP_REASONS}: the map lookup comes before the liveness check, as in the eBPF code, so a
+ * silent node with an empty map reports `not-programmed` rather than a stale agent.
+ */
+export function decideArp(frame: ArpFrame, context: ArpContext): ArpDecision {
+  // `arp_check`: opcode request only. A gratuitous *request* (sender IP = target IP) is a request
+  // too and is answered when programmed — Cilium has no gratuitous filter.
+  if (frame.opcode !== OPCODE_REQUEST) return drop('not-a-request');
+  for (const own of context.interfaceMacs.values()) if (own === frame.senderMac) return drop('locally-originated');
+  const mac = context.interfaceMacs.get(context.arrivedOn);
+  if (mac === undefined) return drop('unknown-interface');
+  if (frame.ethDst !== BROADCAST_MAC && frame.ethDst !== mac) return drop('not-for-us');
+  if (!context.table.has(frame.targetIp, context.arrivedOn)) return drop(context.table.hasIp(frame.targetIp) ? 'wrong-interface' : 'not-programmed');
+  // eBPF: `ktime_get_ns() - liveness > max_liveness` → pass to the stack (strictly older).
+  if (context.livenessAgeMs === undefined || context.livenessAgeMs > context.leaseDurationMs) return drop('agent-liveness-expired');
+  return {
+    action: 'reply',
+    interface: context.arrivedOn,
+    frame: { ethDst: frame.senderMac, ethSrc: mac, opcode: OPCODE_REPLY, senderMac: mac, senderIp: frame.targetIp, targetMac: frame.senderMac, targetIp: frame.senderIp },
+  };
+}
+
+function drop(reason: DropReason): ArpDecision {
+  return { action: 'drop', reason };
+}
