@@ -31,12 +31,16 @@ export class ObjectTable {
     return this.#objects.get(keyOf(ref));
   }
 
-  /** Objects of a resource in a namespace, sorted by name. */
+  /**
+   * Objects of a resource in a namespace, sorted by name. `namespace` '' means every namespace
+   * (client-go `metav1.NamespaceAll`; cluster-scoped objects live in '' anyway), sorted by
+   * namespace, then name.
+   */
   listOf(resource: string, namespace: string): KubeObject[] {
-    const prefix = `${resource}/${namespace}/`;
+    const prefix = namespace === '' ? `${resource}/` : `${resource}/${namespace}/`;
     const items: KubeObject[] = [];
     for (const [key, object] of this.#objects) if (key.startsWith(prefix)) items.push(object);
-    return items.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+    return items.sort((a, b) => compareText(a.metadata.namespace, b.metadata.namespace) || compareText(a.metadata.name, b.metadata.name));
   }
 
   /** Applies `request`; failures are returned as data, never thrown. */
@@ -124,6 +128,10 @@ export class ObjectTable {
     this.#objects.set(key, stored);
     return stored;
   }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function refOf(resource: string, object: KubeObject): ObjectRef {

@@ -84,7 +84,10 @@ export class SimApiServer {
     this.#kernel.after(halfMs, () => this.#arrive(request, identity, sentAtMs, halfMs, onResponse), 'api-arrive');
   }
 
-  /** Starts a watch as `identity`; events after this call are delivered in order, one way latency later. */
+  /**
+   * Starts a watch as `identity` (namespace '' = all namespaces); events after this call are
+   * delivered in order, one way latency later.
+   */
   watch(resource: string, namespace: string, identity: string, onEvent: (event: WatchEvent) => void): WatchHandle {
     const watcher: Watcher = { resource, namespace, identity, onEvent, lastDeliveryAtMs: 0, stopped: false };
     this.#watchers.push(watcher);
@@ -163,7 +166,8 @@ export class SimApiServer {
 
   #notify(resource: string, event: WatchEvent): void {
     for (const watcher of this.#watchers) {
-      if (watcher.resource !== resource || watcher.namespace !== event.object.metadata.namespace) continue;
+      // A watch on namespace '' sees every namespace (client-go NamespaceAll).
+      if (watcher.resource !== resource || (watcher.namespace !== '' && watcher.namespace !== event.object.metadata.namespace)) continue;
       // Per-watcher FIFO: a later event never overtakes an earlier one, whatever the draws.
       const atMs = Math.max(this.#kernel.nowMs + drawLatencyMs(this.#latency, this.#rng) / 2, watcher.lastDeliveryAtMs);
       watcher.lastDeliveryAtMs = atMs;

@@ -1,0 +1,309 @@
+/**
+ * The L2 announcer agent of one node (spec §1.4, §2.2), as Cilium's `l2announcer` behaves: it
+ * keeps informers on Nodes, Services, Endpoints and CiliumL2AnnouncementPolicies; on every change
+ * it re-decides candidacy for its own node ({@link decideCandidacy}); it runs one {@link Elector}
+ * per candidate service (started on becoming a candidate, cancelled — so the lease is released —
+ * when the service stops matching); on leadership changes it recomputes the desired announce table
+ * and hands it to the reconciler, which programs the datapath; and it stamps its liveness for the
+ * datapath every second.
+ *
+ * Concurrency mirrors the goroutines: each informer, the liveness updater and each elector is its
+ * own task (started through the injected {@link TaskSpawner}); the agent's loop only reacts —
+ * informer and elector callbacks mark state dirty and wake it — so no API call ever blocks the
+ * table. Killing the agent kills every one of them (no release: a crash); `stop()` is graceful.
+ *
+ * Leases are not watched: the electors read them (Cilium's agent has no Lease informer either),
+ * and a watch would cost every agent one event per renewal of every lease.
+ *
+ * Profile switches honoured here: `leaseForNonAnnounceable` (C01, through decideCandidacy),
+ * `newIpWakesAnnouncer` (#47579: when false, a status-only change adding/changing LB IPs of a
+ * service that already had one does not wake the announcer; it is picked up by the next other
+ * event), and the elector's switches (re-candidacy after loss, renew style, release form).
+ */
+import type { Clock } from '../core/clock.ts';
+import type { History, HistoryValue } from '../core/history.ts';
+import type { KubeObject } from '../core/object-store.ts';
+import type { Rng } from '../core/rng.ts';
+import { sleep, type Task } from '../core/task.ts';
+import type { ApiClient } from '../election/api-client.ts';
+import { Elector, type ElectorExit } from '../election/elector.ts';
+import { leaseGcLoop } from '../election/lease-gc.ts';
+import { AnnounceReconciler, FULL_RESYNC_PERIOD_MS, type AnnounceTableEntry } from '../datapath/reconcile.ts';
+import type { FramePort } from '../datapath/frame-port.ts';
+import type { ResponderMap } from '../datapath/responder-map.ts';
+import { decideCandidacy, type CandidacyDecision } from '../l2/candidacy.ts';
+import { leaseName, type LeaseTiming } from '../l2/lease.ts';
+import type { Endpoint, L2AnnouncementPolicy, Node } from '../model/types.ts';
+import type { Profile } from '../profiles/profile.ts';
+import { announceTable, sameTable } from './announce-table.ts';
+import { Informer, type InformerChange, type WatchPort } from './informer.ts';
+import { ENDPOINTS, ingressIpsOf, L2_POLICIES, modelOf, NODES, serviceFromObject, SERVICES } from './model-objects.ts';
+import type { SpawnedTask, TaskSpawner } from './spawner.ts';
+import { Wakeup } from './wakeup.ts';
+
+/** Cilium's `agent-liveness-update-interval` default [recalled from the agent flags, not the spec]. */
+export const LIVENESS_UPDATE_INTERVAL_MS = 1_000;
+
+/** Settings of one agent. */
+export interface AgentConfig {
+  /** The node name: holderIdentity, audit user, history process. */
+  readonly node: string;
+  readonly profile: Profile;
+  /** Namespace of the announce Leases (Cilium's namespace). */
+  readonly leaseNamespace: string;
+  readonly timing?: Partial<LeaseTiming>;
+  /** The node's Cilium devices (datapath interfaces); policies' regexes select among them. */
+  readonly devices: readonly string[];
+  /** Default {@link LIVENESS_UPDATE_INTERVAL_MS}. */
+  readonly livenessIntervalMs?: number;
+  /** Run the lease GC loop (every agent does in Cilium). Default true. */
+  readonly leaseGc?: boolean;
+}
+
+/** The datapath the agent programs (state that outlives the agent) and the GARP path. */
+export interface AgentDatapath {
+  readonly map: ResponderMap;
+  readonly frames: FramePort;
+  readonly interfaceMacs: ReadonlyMap<string, string>;
+}
+
+/** Injected ports. `client` is the agent's one rate-limited API client. */
+export interface AgentPorts {
+  readonly clock: Clock;
+  readonly rng: Rng;
+  readonly history: History;
+  readonly client: ApiClient;
+  readonly watch: WatchPort;
+  readonly spawner: TaskSpawner;
+  readonly datapath: AgentDatapath;
+}
+
+interface ElectorSlot {
+  readonly elector: Elector;
+  readonly controller: AbortController;
+  readonly task: SpawnedTask;
+  decision: CandidacyDecision;
+}
+
+/** One node's L2 announcer agent. Construct, then `start()`. */
+export class Agent {
+  readonly config: AgentConfig;
+  readonly reconciler: AnnounceReconciler;
+  readonly #ports: AgentPorts;
+  readonly #wakeup = new Wakeup();
+  readonly #stop = new AbortController();
+  readonly #informers: Record<'nodes' | 'services' | 'endpoints' | 'policies', Informer>;
+  readonly #electors = new Map<string, ElectorSlot>();
+  readonly #tasks: SpawnedTask[] = [];
+  readonly #dirtyServices = new Set<string>();
+  /** #47579: services whose new IP did not wake the announcer; merged into the next real wake-up. */
+  readonly #unwoken = new Set<string>();
+  #dirtyAll = true;
+  #tableDirty = false;
+  #table: readonly AnnounceTableEntry[] = [];
+  #policies: { version: number; items: readonly L2AnnouncementPolicy[] } = { version: -1, items: [] };
+  #endpoints: { version: number; items: readonly Endpoint[] } = { version: -1, items: [] };
+  #electorGeneration = 0;
+
+  constructor(config: AgentConfig, ports: AgentPorts) {
+    this.config = config;
+    this.#ports = ports;
+    const node = config.node;
+    const inform = (resource: string, onChange: (change: InformerChange) => void): Informer => new Informer(resource, node, onChange);
+    this.#informers = {
+      nodes: inform(NODES, (change) => this.#onNodeChange(change)),
+      services: inform(SERVICES, (change) => this.#onServiceChange(change)),
+      endpoints: inform(ENDPOINTS, () => this.#markAll()),
+      policies: inform(L2_POLICIES, () => this.#markAll()),
+    };
+    this.reconciler = new AnnounceReconciler({ ...ports.datapath, history: ports.history, node, profile: config.profile });
+  }
+
+  /** The desired table last handed to the reconciler. */
+  get table(): readonly AnnounceTableEntry[] {
+    return this.#table;
+  }
+
+  /** Services (`ns/name`) this agent runs an elector for, sorted. */
+  get candidateServices(): string[] {
+    return [...this.#electors.keys()].sort();
+  }
+
+  /** Services whose live elector currently leads, sorted. */
+  get ledServices(): string[] {
+    return [...this.#electors.entries()].filter(([, slot]) => slot.task.state === 'running' && slot.elector.leading).map(([key]) => key).sort();
+  }
+
+  /** The elector of a service, if one runs (tests). */
+  elector(service: string): Elector | undefined {
+    return this.#electors.get(service)?.elector;
+  }
+
+  /** Starts the informers, the liveness updater and the agent loop as tasks. */
+  start(): void {
+    const { spawner, client, rng, watch } = this.#ports;
+    const node = this.config.node;
+    for (const [name, informer] of Object.entries(this.#informers)) {
+      informer.open(watch);
+      this.#tasks.push(spawner.spawn(`${node}/informer/${name}`, informer.run(client, rng.fork(`informer/${name}`), this.#stop.signal)));
+    }
+    this.#tasks.push(spawner.spawn(`${node}/liveness`, this.#livenessLoop(this.#stop.signal)));
+    if (this.config.leaseGc !== false) this.#tasks.push(spawner.spawn(`${node}/lease-gc`, leaseGcLoop(client, { namespace: this.config.leaseNamespace }, this.#stop.signal)));
+    this.#tasks.push(spawner.spawn(`${node}/agent`, this.#loop(this.#stop.signal)));
+  }
+
+  /** Crash: every task of the agent stops now, watches close, nothing is released. */
+  crash(): void {
+    for (const task of this.#tasks) task.kill();
+    for (const slot of this.#electors.values()) slot.task.kill();
+    for (const informer of Object.values(this.#informers)) informer.close();
+  }
+
+  /** Graceful shutdown: electors are cancelled (leaders release), informers stop. */
+  stop(): void {
+    this.#stop.abort();
+    for (const slot of this.#electors.values()) slot.controller.abort();
+    for (const informer of Object.values(this.#informers)) informer.close();
+    this.#wakeup.notify();
+  }
+
+  *#livenessLoop(signal: AbortSignal): Task<void> {
+    const intervalMs = this.config.livenessIntervalMs ?? LIVENESS_UPDATE_INTERVAL_MS;
+    // Bounded by the signal (lab) and the kernel's limits (sim).
+    for (;;) {
+      this.#ports.datapath.map.stampLiveness(this.#ports.clock.monotonicMs());
+      if ((yield* sleep(intervalMs, signal)) === 'aborted') return;
+    }
+  }
+
+  *#loop(signal: AbortSignal): Task<void> {
+    const clock = this.#ports.clock;
+    let nextResyncMs = clock.monotonicMs() + FULL_RESYNC_PERIOD_MS;
+    // Bounded by the signal (lab) and the kernel's limits (sim): each turn waits on the wake-up.
+    for (;;) {
+      if (signal.aborted) return;
+      if (this.#synced()) this.#reconcile();
+      if (clock.monotonicMs() >= nextResyncMs) {
+        this.reconciler.fullResync(this.#table);
+        nextResyncMs = clock.monotonicMs() + FULL_RESYNC_PERIOD_MS;
+      }
+      yield* this.#wakeup.wait(Math.max(0, nextResyncMs - clock.monotonicMs()));
+    }
+  }
+
+  #synced(): boolean {
+    return Object.values(this.#informers).every((informer) => informer.synced);
+  }
+
+  #onNodeChange(change: InformerChange): void {
+    // Other nodes' labels do not change this node's candidacy; its own do (all policies re-match).
+    if (change.key === `/${this.config.node}`) this.#markAll();
+  }
+
+  #onServiceChange(change: InformerChange): void {
+    const { previous, current } = change;
+    if (!this.config.profile.l2.newIpWakesAnnouncer && previous !== undefined && current !== undefined && onlyNewIps(previous, current)) {
+      this.#unwoken.add(change.key);
+      return;
+    }
+    this.#dirtyServices.add(change.key);
+    this.#wakeup.notify();
+  }
+
+  #markAll(): void {
+    this.#dirtyAll = true;
+    this.#wakeup.notify();
+  }
+
+  #onLeadershipChange(): void {
+    this.#tableDirty = true;
+    this.#wakeup.notify();
+  }
+
+  #reconcile(): void {
+    const self = this.#informers.nodes.get(`/${this.config.node}`);
+    const node = self === undefined ? undefined : modelOf<Node>(self, 'Node');
+    // Spec §1.4: the agent waits for its own (Cilium)Node before deciding anything.
+    if (node === undefined) return;
+    const woke = this.#dirtyAll || this.#dirtyServices.size > 0 || this.#tableDirty;
+    if (woke) for (const key of this.#unwoken) this.#dirtyServices.add(key);
+    if (woke) this.#unwoken.clear();
+    const keys = this.#dirtyAll ? new Set([...this.#informers.services.list().map((o) => `${o.metadata.namespace}/${o.metadata.name}`), ...this.#electors.keys()]) : this.#dirtyServices;
+    for (const key of [...keys].sort()) this.#decide(key, node);
+    const changed = this.#dirtyAll || this.#dirtyServices.size > 0;
+    this.#dirtyAll = false;
+    this.#dirtyServices.clear();
+    if (changed || this.#tableDirty) this.#publish();
+    this.#tableDirty = false;
+  }
+
+  #decide(key: string, node: Node): void {
+    const object = this.#informers.services.get(key);
+    const service = object === undefined ? undefined : serviceFromObject(object);
+    const decision = service === undefined ? undefined : decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.config.devices });
+    const slot = this.#electors.get(key);
+    if (decision?.candidate === true) {
+      if (slot === undefined) this.#startElector(key, decision);
+      else slot.decision = decision;
+      return;
+    }
+    if (slot === undefined) return;
+    // §1.4: a service that stops matching — election cancelled (lease released), entries removed.
+    slot.controller.abort();
+    this.#electors.delete(key);
+    this.#record('candidacy', { service: key, candidate: false, reasons: decision === undefined ? ['service-deleted'] : decision.reasons.map((r) => r.code) });
+  }
+
+  #startElector(key: string, decision: CandidacyDecision): void {
+    const { clock, rng, history, client, spawner } = this.#ports;
+    const [namespace = '', name = ''] = key.split('/');
+    const callbacks = { onStartedLeading: () => this.#onLeadershipChange(), onStoppedLeading: () => this.#onLeadershipChange() };
+    this.#electorGeneration += 1;
+    const elector = new Elector(
+      { namespace: this.config.leaseNamespace, leaseName: leaseName(namespace, name), identity: this.config.node, switches: this.config.profile.l2, ...(this.config.timing === undefined ? {} : { timing: this.config.timing }) },
+      { clock, rng: rng.fork(`elector/${key}/${this.#electorGeneration}`), history, client },
+      callbacks,
+    );
+    const controller = new AbortController();
+    const task = spawner.spawn<ElectorExit>(`${this.config.node}/elector/${key}`, elector.run(controller.signal));
+    this.#electors.set(key, { elector, controller, task, decision });
+    this.#record('candidacy', { service: key, candidate: true, policies: [...decision.matchingPolicies] });
+  }
+
+  #publish(): void {
+    const led = [...this.#electors.entries()].filter(([, slot]) => slot.task.state === 'running' && slot.elector.leading).map(([service, slot]) => ({ service, decision: slot.decision }));
+    const table = announceTable(led);
+    if (sameTable(table, this.#table)) return;
+    this.#table = table;
+    this.#record('announce-table', { entries: table.map((row) => ({ ip: row.ip, interface: row.interface, services: [...row.services] })) });
+    this.reconciler.apply(table);
+  }
+
+  #policyList(): readonly L2AnnouncementPolicy[] {
+    const informer = this.#informers.policies;
+    if (this.#policies.version !== informer.version) {
+      this.#policies = { version: informer.version, items: informer.list().flatMap((o) => modelOf<L2AnnouncementPolicy>(o, 'CiliumL2AnnouncementPolicy') ?? []) };
+    }
+    return this.#policies.items;
+  }
+
+  #endpointList(): readonly Endpoint[] {
+    const informer = this.#informers.endpoints;
+    if (this.#endpoints.version !== informer.version) {
+      this.#endpoints = { version: informer.version, items: informer.list().flatMap((o) => modelOf<Endpoint>(o, 'Endpoint') ?? []) };
+    }
+    return this.#endpoints.items;
+  }
+
+  #record(f: string, value: HistoryValue): void {
+    this.#ports.history.record({ process: this.config.node, type: 'info', f, value });
+  }
+}
+
+/** True when only `status` changed, and only by LB IPs, on a service that already had one (#47579). */
+function onlyNewIps(previous: KubeObject, current: KubeObject): boolean {
+  const before = ingressIpsOf(previous);
+  const after = ingressIpsOf(current);
+  if (before.length === 0 || before.join(',') === after.join(',')) return false;
+  return JSON.stringify(previous.spec) === JSON.stringify(current.spec);
+}

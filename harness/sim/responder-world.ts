@@ -1,0 +1,345 @@
+/**
+ * The `sim` world of the whole responder: one kernel, one simulated API server holding the
+ * scenario's objects (encoded as in `harness/agent/model-objects.ts`), the LB-IPAM operator, and
+ * per node an agent (informers, candidacy, one elector per candidate service, liveness, lease GC,
+ * reconciler) plus a datapath (pinned responder map + eBPF ARP responder) plugged into one L2
+ * segment per interface name (all nodes' `eth0` share segment `eth0`). One seed rules it all.
+ *
+ * Faults act on the parts a real cluster has: kill the agent (the datapath keeps its map and
+ * answers until the liveness cutoff), kill the node (agent and datapath gone, ports unplugged),
+ * freeze/thaw the agent (SIGSTOP), partition a node from the API server, an API outage, restart
+ * the agent or the operator. A harness client can put ARP requests on a segment; the segment's
+ * capture shows every frame.
+ */
+import type { History } from '../core/history.ts';
+import { NoopHistory } from '../core/history.ts';
+import type { KubeObject, MergePatch, StoreRequest, StoreResponse } from '../core/object-store.ts';
+import { SeededRng, type Rng } from '../core/rng.ts';
+import { Agent } from '../agent/agent.ts';
+import { endpointObject, ENDPOINTS, ingressIpsOf, IP_POOLS, L2_POLICIES, nodeObject, NODES, policyObject, poolObject, serviceObject, SERVICES } from '../agent/model-objects.ts';
+import { ApiClient, type RateLimit } from '../election/api-client.ts';
+import { isLeaseObject, LEASES } from '../election/lease-record.ts';
+import { BROADCAST_MAC, OPCODE_REQUEST, ZERO_MAC, type FramePort } from '../datapath/frame-port.ts';
+import { ArpResponder } from '../datapath/responder.ts';
+import { ResponderMap } from '../datapath/responder-map.ts';
+import { MemoryHistory } from '../history/memory-history.ts';
+import type { IpamOptions } from '../ipam/allocate.ts';
+import { correctLeaseTiming, leaseName, type LeaseTiming } from '../l2/lease.ts';
+import type { ManifestSet } from '../model/types.ts';
+import { Operator, OPERATOR_IDENTITY } from '../operator/operator.ts';
+import type { Profile } from '../profiles/profile.ts';
+import { FreezeGate, freezableSpawner } from './freeze.ts';
+import { SimKernel, type RunResult } from './kernel.ts';
+import type { LatencyModel } from './latency.ts';
+import { SimApiServer } from './sim-api-server.ts';
+import { SimClock } from './sim-clock.ts';
+import { SimObjectStore } from './sim-object-store.ts';
+import { SimSegment, type CapturedFrame, type SegmentPort } from './sim-segment.ts';
+import { SimTaskRunner } from './sim-task-runner.ts';
+
+/** Options of {@link ResponderWorld}. */
+export interface ResponderWorldOptions {
+  readonly seed: number;
+  readonly manifests: ManifestSet;
+  readonly profile: Profile;
+  readonly timing?: Partial<LeaseTiming>;
+  /** Namespace of the Leases. Default `kube-system`. */
+  readonly leaseNamespace?: string;
+  /** Per-agent client limit (k8sClientRateLimit); undefined = unlimited. */
+  readonly rateLimit?: RateLimit;
+  readonly latency?: LatencyModel;
+  readonly requestTimeoutMs?: number;
+  /** Run each agent's lease GC. Default true. */
+  readonly leaseGc?: boolean;
+  readonly ipam?: IpamOptions;
+  /** Interfaces of nodes whose model has none. Default `['eth0']`. */
+  readonly defaultInterfaces?: readonly string[];
+  readonly frameDelayMs?: number;
+  /** Record a history. Default true. */
+  readonly recordHistory?: boolean;
+}
+
+/** The simulated parts of one node. */
+export interface SimNode {
+  readonly name: string;
+  readonly clock: SimClock;
+  readonly gate: FreezeGate;
+  readonly map: ResponderMap;
+  readonly responder: ArpResponder;
+  readonly interfaceMacs: ReadonlyMap<string, string>;
+  readonly ports: ReadonlyMap<string, SegmentPort>;
+  agent: Agent;
+  /** The current agent's API client (a restarted agent gets a new one: a new token bucket). */
+  client: ApiClient;
+  alive: boolean;
+}
+
+/** The harness client's MAC and IP on every segment. */
+export const CLIENT_MAC = '02:00:00:ff:00:01';
+export const CLIENT_IP = '198.18.255.1';
+
+/** A whole announcer cluster against a simulated API server and L2 segments. */
+export class ResponderWorld {
+  readonly kernel = new SimKernel();
+  readonly server: SimApiServer;
+  readonly history: History;
+  readonly leaseNamespace: string;
+  /** Effective lease timings (after Cilium's corrections). */
+  readonly timing: LeaseTiming;
+  readonly #options: ResponderWorldOptions;
+  readonly #rng: Rng;
+  readonly #runner: SimTaskRunner;
+  readonly #store: SimObjectStore;
+  readonly #segments = new Map<string, SimSegment>();
+  readonly #clientPorts = new Map<string, SegmentPort>();
+  readonly #nodes = new Map<string, SimNode>();
+  #operator: Operator;
+  #agentRestarts = 0;
+  #operatorRestarts = 0;
+
+  /** Seeds the store from the manifests and starts the operator and every node at virtual 0. */
+  constructor(options: ResponderWorldOptions) {
+    this.#options = options;
+    this.#rng = new SeededRng(options.seed);
+    this.leaseNamespace = options.leaseNamespace ?? 'kube-system';
+    this.timing = correctLeaseTiming(options.timing).effective;
+    this.server = new SimApiServer(this.kernel, { rng: this.#rng.fork('api-server'), ...(options.latency === undefined ? {} : { latency: options.latency }) });
+    this.history = options.recordHistory === false ? new NoopHistory() : new MemoryHistory(new SimClock(this.kernel));
+    this.#runner = new SimTaskRunner(this.kernel, this.server);
+    this.#store = new SimObjectStore(this.server, this.kernel);
+    this.#seedStore(options.manifests);
+    this.#operator = this.#startOperator();
+    options.manifests.nodes.forEach((node, index) => this.#buildNode(node.name, node.interfaces ?? options.defaultInterfaces ?? ['eth0'], index));
+  }
+
+  /** Runs the kernel to `untilMs` (virtual) with an event budget. */
+  runUntil(untilMs: number, maxEvents = 50_000_000): RunResult {
+    return this.kernel.run({ untilMs, maxEvents });
+  }
+
+  /** Runs for `deltaMs` more virtual time. */
+  runFor(deltaMs: number): RunResult {
+    return this.runUntil(this.kernel.nowMs + deltaMs);
+  }
+
+  /** A node's simulated parts. @throws Error for an unknown node. */
+  node(name: string): SimNode {
+    const node = this.#nodes.get(name);
+    if (node === undefined) throw new Error(`looking up sim node ${name}: no such node (have ${[...this.#nodes.keys()].join(', ')})`);
+    return node;
+  }
+
+  /** Node names in manifest order. */
+  get nodeNames(): string[] {
+    return [...this.#nodes.keys()];
+  }
+
+  /** The running operator. */
+  get operator(): Operator {
+    return this.#operator;
+  }
+
+  /** The segment named after an interface. @throws Error when no node has that interface. */
+  segment(name: string): SimSegment {
+    const segment = this.#segments.get(name);
+    if (segment === undefined) throw new Error(`looking up segment ${name}: none (have ${[...this.#segments.keys()].join(', ')})`);
+    return segment;
+  }
+
+  /** The holder in a service's Lease ('' released, undefined absent); `service` is `ns/name`. */
+  holderOf(service: string): string | undefined {
+    const [namespace = '', name = ''] = service.split('/');
+    const lease = this.server.peek({ resource: LEASES, namespace: this.leaseNamespace, name: leaseName(namespace, name) });
+    return isLeaseObject(lease) ? (lease.spec.holderIdentity ?? '') : undefined;
+  }
+
+  /** Names of the announce Leases in the store, sorted. */
+  leaseNames(): string[] {
+    return this.server.peekList(LEASES, this.leaseNamespace).map((lease) => lease.metadata.name);
+  }
+
+  /** A Service object as stored now. */
+  service(service: string): KubeObject | undefined {
+    const [namespace = '', name = ''] = service.split('/');
+    return this.server.peek({ resource: SERVICES, namespace, name });
+  }
+
+  /** The ingress IPs of a service now. */
+  ingressIps(service: string): string[] {
+    const object = this.service(service);
+    return object === undefined ? [] : ingressIpsOf(object);
+  }
+
+  /** A pool object as stored now. */
+  pool(name: string): KubeObject | undefined {
+    return this.server.peek({ resource: IP_POOLS, namespace: '', name });
+  }
+
+  /** Applies a request at once as the harness (scenario edits: relabel, patch, delete). */
+  apply(request: StoreRequest): StoreResponse {
+    this.history.record({ process: 'nemesis', type: 'info', f: 'edit', value: { verb: request.verb, resource: 'ref' in request ? request.ref.resource : request.resource, name: ('ref' in request ? request.ref.name : 'object' in request ? request.object.metadata.name : '') } });
+    return this.server.applyNow(request);
+  }
+
+  /** Merge-patches a Service's `spec` (the model object) as the harness. */
+  patchServiceSpec(service: string, patch: MergePatch): StoreResponse {
+    const [namespace = '', name = ''] = service.split('/');
+    return this.apply({ verb: 'patch', ref: { resource: SERVICES, namespace, name }, patch: { spec: patch } });
+  }
+
+  /** Puts a who-has for `targetIp` from the harness client on `segment` (default `eth0`). */
+  sendArpRequest(targetIp: string, segment = 'eth0'): void {
+    this.history.record({ process: 'client', type: 'info', f: 'arp-request', value: { ip: targetIp, segment } });
+    this.#clientPort(segment).send({ ethDst: BROADCAST_MAC, ethSrc: CLIENT_MAC, opcode: OPCODE_REQUEST, senderMac: CLIENT_MAC, senderIp: CLIENT_IP, targetMac: ZERO_MAC, targetIp });
+  }
+
+  /** Frames captured on `segment` at or after `sinceMs`, optionally only replies (opcode 2) for `ip`. */
+  frames(segment = 'eth0', sinceMs = 0, filter: { readonly repliesFor?: string } = {}): CapturedFrame[] {
+    return this.segment(segment).captured.filter((c) => c.tMs >= sinceMs && (filter.repliesFor === undefined || (c.frame.opcode === 2 && c.frame.senderIp === filter.repliesFor && c.frame.targetMac === CLIENT_MAC)));
+  }
+
+  /** Crashes a node's agent; its datapath keeps the map and answers until the liveness cutoff. */
+  killAgent(name: string): void {
+    this.#nemesis('kill-agent', { node: name });
+    this.node(name).agent.crash();
+  }
+
+  /** Starts a fresh agent on a node whose agent was killed (the datapath's map is kept). */
+  restartAgent(name: string): void {
+    this.#nemesis('restart-agent', { node: name });
+    const node = this.node(name);
+    node.agent.crash();
+    this.#agentRestarts += 1;
+    const { agent, client } = this.#newAgent(node, this.#rng.fork(`node/${name}/restart/${this.#agentRestarts}`));
+    node.agent = agent;
+    node.client = client;
+    agent.start();
+  }
+
+  /** Kills a whole node: agent crashed, datapath gone, interfaces unplugged. */
+  killNode(name: string): void {
+    this.#nemesis('kill-node', { node: name });
+    const node = this.node(name);
+    node.agent.crash();
+    for (const port of node.ports.values()) port.detach();
+    node.map.clear();
+    node.alive = false;
+  }
+
+  /** SIGSTOP of a node's agent (the datapath keeps running). */
+  freezeAgent(name: string): void {
+    this.#nemesis('freeze-agent', { node: name });
+    this.node(name).gate.freeze();
+  }
+
+  /** SIGCONT of a node's agent. */
+  thawAgent(name: string): void {
+    this.#nemesis('thaw-agent', { node: name });
+    this.node(name).gate.thaw();
+  }
+
+  /** Cuts `identity` (a node or `operator`) off from the API server. */
+  partitionApi(identity: string, mode: 'drop' | 'reject' = 'drop'): void {
+    this.#nemesis('api-partition', { identity, mode });
+    this.server.partition(identity, mode);
+  }
+
+  /** Heals one identity's partition, or all. */
+  healApi(identity?: string): void {
+    this.#nemesis('api-heal', identity === undefined ? {} : { identity });
+    this.server.heal(identity);
+  }
+
+  /** API server outage on (`true`) or over (`false`). */
+  apiOutage(down: boolean): void {
+    this.#nemesis(down ? 'api-outage' : 'api-restore', {});
+    this.server.setAvailable(!down);
+  }
+
+  /** Crashes the operator and starts a new one (first run in the profile's import order). */
+  restartOperator(): void {
+    this.#nemesis('restart-operator', {});
+    this.#operator.crash();
+    this.#operatorRestarts += 1;
+    this.#operator = this.#startOperator();
+  }
+
+  #nemesis(f: string, value: { readonly [key: string]: string }): void {
+    this.history.record({ process: 'nemesis', type: 'info', f, value });
+  }
+
+  #seedStore(manifests: ManifestSet): void {
+    const create = (resource: string, object: KubeObject): void => {
+      const response = this.server.applyNow({ verb: 'create', resource, object });
+      if (!response.ok) throw new Error(`seeding the sim store with ${resource} ${object.metadata.namespace}/${object.metadata.name}: ${response.error.message}`);
+    };
+    manifests.nodes.forEach((node) => create(NODES, nodeObject(node)));
+    manifests.policies.forEach((policy) => create(L2_POLICIES, policyObject(policy)));
+    manifests.pools.forEach((pool) => create(IP_POOLS, poolObject(pool)));
+    manifests.services.forEach((service) => create(SERVICES, serviceObject(service)));
+    manifests.endpoints.forEach((endpoint, index) => create(ENDPOINTS, endpointObject(endpoint, `${endpoint.serviceName ?? 'pod'}-${index}`)));
+  }
+
+  #startOperator(): Operator {
+    const clock = new SimClock(this.kernel);
+    const client = new ApiClient({ identity: OPERATOR_IDENTITY, clock, history: this.history, ...this.#clientOptions() });
+    const operator = new Operator(
+      { profile: this.#options.profile, ...(this.#options.ipam === undefined ? {} : { ipam: this.#options.ipam }) },
+      { clock, rng: this.#rng.fork(`operator/${this.#operatorRestarts}`), history: this.history, client, watch: this.#store, spawner: this.#runner },
+    );
+    operator.start();
+    return operator;
+  }
+
+  #clientOptions(): { rateLimit?: RateLimit; requestTimeoutMs?: number } {
+    return { ...(this.#options.rateLimit === undefined ? {} : { rateLimit: this.#options.rateLimit }), ...(this.#options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: this.#options.requestTimeoutMs }) };
+  }
+
+  #buildNode(name: string, interfaces: readonly string[], index: number): void {
+    const clock = new SimClock(this.kernel);
+    const map = new ResponderMap();
+    const interfaceMacs = new Map(interfaces.map((iface, i) => [iface, nodeMac(index, i)]));
+    const ports = new Map<string, SegmentPort>();
+    const frames: FramePort = { send: (iface, frame) => ports.get(iface)?.send(frame) };
+    const responder = new ArpResponder({ node: name, clock, map, frames, interfaceMacs, leaseDurationMs: this.timing.leaseDurationMs, history: this.history });
+    for (const [iface, mac] of interfaceMacs) ports.set(iface, this.#segmentFor(iface).attach(name, iface, mac, (frame) => responder.receive(iface, frame)));
+    const partial = { name, clock, gate: new FreezeGate(), map, responder, interfaceMacs, ports };
+    const node: SimNode = { ...partial, ...this.#newAgent(partial, this.#rng.fork(`node/${name}`)), alive: true };
+    this.#nodes.set(name, node);
+    node.agent.start();
+  }
+
+  #newAgent(node: Omit<SimNode, 'agent' | 'client' | 'alive'>, rng: Rng): { agent: Agent; client: ApiClient } {
+    const frames: FramePort = { send: (iface, frame) => node.ports.get(iface)?.send(frame) };
+    const client = new ApiClient({ identity: node.name, clock: node.clock, history: this.history, ...this.#clientOptions() });
+    const agent = new Agent(
+      { node: node.name, profile: this.#options.profile, leaseNamespace: this.leaseNamespace, devices: [...node.interfaceMacs.keys()], ...(this.#options.timing === undefined ? {} : { timing: this.#options.timing }), ...(this.#options.leaseGc === undefined ? {} : { leaseGc: this.#options.leaseGc }) },
+      { clock: node.clock, rng, history: this.history, client, watch: this.#store, spawner: freezableSpawner(this.#runner, node.gate), datapath: { map: node.map, frames, interfaceMacs: node.interfaceMacs } },
+    );
+    return { agent, client };
+  }
+
+  #segmentFor(name: string): SimSegment {
+    let segment = this.#segments.get(name);
+    if (segment === undefined) {
+      segment = new SimSegment(name, this.kernel, this.#options.frameDelayMs);
+      this.#segments.set(name, segment);
+    }
+    return segment;
+  }
+
+  #clientPort(segment: string): SegmentPort {
+    let port = this.#clientPorts.get(segment);
+    if (port === undefined) {
+      port = this.segment(segment).attach('client', segment, CLIENT_MAC, () => undefined);
+      this.#clientPorts.set(segment, port);
+    }
+    return port;
+  }
+}
+
+/** Deterministic locally administered MAC of interface `ifaceIndex` of node `nodeIndex`. */
+export function nodeMac(nodeIndex: number, ifaceIndex: number): string {
+  const hex = (n: number): string => n.toString(16).padStart(2, '0');
+  return `02:00:00:${hex((nodeIndex >> 8) & 0xff)}:${hex(nodeIndex & 0xff)}:${hex(ifaceIndex & 0xff)}`;
+}
