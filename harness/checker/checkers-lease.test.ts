@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { checkHolderEligible } from './holder-eligible.ts';
+import { checkLeaseScope } from './lease-scope.ts';
+import { checkReacquire } from './reacquire.ts';
+import { CONTEXT, history, WEB, WEB_LEASE } from './history.test-helpers.ts';
+
+const DNS = 'kube-system/kube-dns';
+const DNS_LEASE = 'cilium-l2announce-kube-system-kube-dns';
+
+describe('lease-scope (INV-LEASE-SCOPE)', () => {
+  it('valid: the only leases are those of announceable services', () => {
+    const h = history().webExpected(0).expected(0, DNS, DNS_LEASE, false, ['n1']).became(100, 'n1').leaseRequest(2_100, 'n1', 'update');
+    expect(checkLeaseScope(h.ops, CONTEXT).valid).toBe(true);
+  });
+
+  /**
+   * Why this test? C01 (Cilium 1.14, #28752/#30841): every selected Service got a Lease, ClusterIP
+   * ones included — 51 leases for 2 LoadBalancer services, throttling the agents (→ C02).
+   */
+  it('C01: a Lease held and renewed for a ClusterIP-only service is a violation', () => {
+    const h = history().webExpected(0).expected(0, DNS, DNS_LEASE, false, ['n1']).became(50, 'n1', DNS_LEASE).op(50, 'n1', 'lease-request', { verb: 'create', name: DNS_LEASE, outcome: 'ok', latencyMs: 3 }, 'ok');
+    const result = checkLeaseScope(h.ops, CONTEXT);
+    expect(result).toMatchObject({ valid: false, failedAtMs: 50, details: { violationCount: 2 } });
+  });
+
+  it('a deselected service may renew within the grace (retryPeriod + 1 s), not after', () => {
+    const base = () => history().webExpected(0).became(0, 'n1').webExpected(10_000, [], false);
+    expect(checkLeaseScope(base().leaseRequest(12_000, 'n1', 'update').ops, CONTEXT).valid).toBe(true);
+    expect(checkLeaseScope(base().leaseRequest(14_000, 'n1', 'update').ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 14_000 });
+  });
+
+  it('unknown without announce-expected ops', () => {
+    expect(checkLeaseScope(history().became(0, 'n1').ops, CONTEXT).valid).toBe('unknown');
+  });
+});
+
+describe('holder-eligible (INV-HOLDER-ELIGIBLE)', () => {
+  it('valid: the holder is among the eligible nodes', () => {
+    expect(checkHolderEligible(history().webExpected(0, ['n1', 'n2']).became(10, 'n2').ops, CONTEXT).valid).toBe(true);
+  });
+
+  /**
+   * Why this test? C04 (#27800): with externalTrafficPolicy: Local the lease went to a node
+   * without a backend; the model (≥ 1.20.2 semantics) marks only backend nodes eligible.
+   */
+  it('C04: a node without a local backend becomes leader', () => {
+    const result = checkHolderEligible(history().webExpected(0, ['n1']).became(10, 'n2').ops, CONTEXT);
+    expect(result).toMatchObject({ valid: false, failedAtMs: 10 });
+  });
+
+  it('a leader that turns ineligible must give the lease up within the grace', () => {
+    const base = () => history().webExpected(0, ['n1', 'n2']).became(10, 'n1').webExpected(20_000, ['n2']);
+    expect(checkHolderEligible(base().lost(22_000, 'n1').ops, CONTEXT).valid).toBe(true);
+    expect(checkHolderEligible(base().lost(40_000, 'n1').ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 23_000 });
+  });
+});
+
+describe('reacquire (INV-REACQUIRE)', () => {
+  it('valid: a lost lease is taken by another node within the bound', () => {
+    const h = history().webExpected(0).became(0, 'n1').lost(50_000, 'n1').became(62_000, 'n2').op(200_000, 'harness', 'end', null);
+    expect(checkReacquire(h.ops, CONTEXT).valid).toBe(true);
+  });
+
+  /**
+   * Why this test? C02 (#26586, fixed by PR #30340): in 1.14 a node that lost its lease (renewals
+   * throttled past renewDeadline) never competed again; once every candidate had lost, the VIP
+   * went silent for good while the API and the nodes were healthy.
+   */
+  it('C02: a lost lease nobody re-acquires while nodes and API are healthy', () => {
+    const h = history().webExpected(0).became(0, 'n1').lost(50_000, 'n1').op(200_000, 'harness', 'end', null);
+    expect(checkReacquire(h.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 74_400 });
+  });
+
+  /** Why this test? C05 (#48799): an announceable Gateway service got no lease at all. */
+  it('C05: an announceable service that never gets a holder', () => {
+    const h = history().webExpected(0).op(60_000, 'harness', 'end', null);
+    expect(checkReacquire(h.ops, CONTEXT).valid).toBe(false);
+  });
+
+  it('not owed while every eligible node is cut off from the API', () => {
+    const h = history().webExpected(0, ['n1']).became(0, 'n1').nemesis(10_000, 'partition-api', { node: 'n1' }).lost(15_000, 'n1').op(200_000, 'harness', 'end', null);
+    expect(checkReacquire(h.ops, CONTEXT).valid).toBe(true);
+  });
+});
+
+it('the lease name of a service in these tests is Cilium’s', () => {
+  expect(WEB_LEASE).toBe(`cilium-l2announce-${WEB.replace('/', '-')}`);
+});

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { checkFailoverBound } from './failover-bound.ts';
+import { checkHolderAnswers } from './holder-answers.ts';
+import { checkIfaceScope } from './iface-scope.ts';
+import { checkNewIpAnnounced } from './new-ip-announced.ts';
+import { checkOneResponder } from './one-responder.ts';
+import { checkSharedIpOneNode } from './shared-ip-one-node.ts';
+import { CONTEXT, history, MAC, VIP, WEB } from './history.test-helpers.ts';
+
+/** n1 answering every second over [fromMs, toMs]. */
+function answersEverySecond(h: ReturnType<typeof history>, mac: string, fromMs: number, toMs: number) {
+  for (let t = fromMs; t <= toMs; t += 1_000) h.answer(t, mac);
+  return h;
+}
+
+describe('one-responder (INV-ONE-RESPONDER)', () => {
+  it('valid: a clean handover, and an overlap within the bound (8 s with 15/5/2)', () => {
+    expect(checkOneResponder(answersEverySecond(answersEverySecond(history(), MAC.n1, 0, 10_000), MAC.n2, 30_000, 40_000).ops, CONTEXT).valid).toBe(true);
+    const overlap = checkOneResponder(answersEverySecond(answersEverySecond(history(), MAC.n1, 0, 32_000), MAC.n2, 30_000, 40_000).ops, CONTEXT);
+    expect(overlap).toMatchObject({ valid: true, details: { maxOverlapMs: 2_000 } });
+  });
+
+  /**
+   * Why this test? K02 (kube-vip #996/#1775) and M03: after a leadership change the old node
+   * keeps answering, so the IP has two MACs for good and clients flap between them.
+   */
+  it('K02: two MACs answering for one IP for 20 s is split brain', () => {
+    const h = answersEverySecond(answersEverySecond(history(), MAC.n1, 0, 20_000), MAC.n2, 500, 20_500);
+    expect(checkOneResponder(h.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 8_500 });
+  });
+
+  it('unknown without wire observations', () => {
+    expect(checkOneResponder(history().became(0, 'n1').ops, CONTEXT).valid).toBe('unknown');
+  });
+});
+
+describe('holder-answers (INV-HOLDER-ANSWERS)', () => {
+  const base = () => history().webExpected(0).ips(0, WEB, [VIP]).became(0, 'n1');
+
+  it('valid: the holder answers requests; the ex-holder may answer within its liveness cutoff', () => {
+    const h = base().request(10_000).answer(10_001, MAC.n1).lost(20_000, 'n1').became(20_100, 'n2').answer(25_000, MAC.n1).request(40_000).answer(40_002, MAC.n2);
+    expect(checkHolderAnswers(h.ops, CONTEXT).valid).toBe(true);
+  });
+
+  /** Why this test? K02/M11: a node that does not hold the lease answers for the VIP. */
+  it('a non-holder answering is a stray responder', () => {
+    const result = checkHolderAnswers(base().answer(10_000, MAC.n2).ops, CONTEXT);
+    expect(result).toMatchObject({ valid: false, failedAtMs: 10_000, details: { violations: [{ kind: 'stray-responder', node: 'n2' }] } });
+  });
+
+  /**
+   * Why this test? C09/C10 (#45068, #48626): the holder's responder entry was deleted or never
+   * programmed — the Lease says n1, the wire says nobody.
+   */
+  it('C09/C10: a settled, healthy holder that does not answer a request', () => {
+    const result = checkHolderAnswers(base().request(10_000).op(20_000, 'harness', 'end', null).ops, CONTEXT);
+    expect(result).toMatchObject({ valid: false, failedAtMs: 11_000, details: { violations: [{ kind: 'holder-silent', node: 'n1' }] } });
+  });
+
+  it('a dead holder not answering is failover-bound’s business, not a violation here', () => {
+    const h = base().nemesis(5_000, 'kill-node', { node: 'n1' }).request(10_000).op(20_000, 'harness', 'end', null).answer(20_000, MAC.n1, '10.9.9.9');
+    expect(checkHolderAnswers(h.ops, CONTEXT).valid).toBe(true);
+  });
+
+  it('unknown without topology MACs', () => {
+    expect(checkHolderAnswers(base().answer(1, MAC.n1).ops, { timing: CONTEXT.timing }).valid).toBe('unknown');
+  });
+});
+
+describe('failover-bound (INV-FAILOVER-BOUND)', () => {
+  const killed = () => history().webExpected(0).ips(0, WEB, [VIP]).became(0, 'n1').nemesis(100_000, 'kill-node', { node: 'n1' });
+
+  it('valid: the new holder’s GARP comes within leaseDuration + renewDeadline + 2.2 × retryPeriod', () => {
+    const result = checkFailoverBound(killed().became(117_000, 'n2').answer(117_050, MAC.n2, VIP, 'gratuitous-reply').op(200_000, 'harness', 'end', null).ops, CONTEXT);
+    expect(result).toMatchObject({ valid: true, details: { boundMs: 24_400, takeovers: [{ node: 'n1', latencyMs: 17_050, garps: 1 }] } });
+  });
+
+  /**
+   * Why this test? C16/M05: a takeover that produces nothing on the wire within the bound — one
+   * lost GARP and no client asking — is indistinguishable from an outage for clients.
+   */
+  it('C16/M05: no new MAC by the bound', () => {
+    const result = checkFailoverBound(killed().became(117_000, 'n2').op(200_000, 'harness', 'end', null).ops, CONTEXT);
+    expect(result).toMatchObject({ valid: false, failedAtMs: 124_400 });
+  });
+
+  it('the dead node’s own answers do not count', () => {
+    const result = checkFailoverBound(killed().answer(101_000, MAC.n1).op(200_000, 'harness', 'end', null).ops, CONTEXT);
+    expect(result.valid).toBe(false);
+  });
+
+  it('unknown when the history ends before the bound; not applicable without another eligible node or when thawed in time', () => {
+    expect(checkFailoverBound(killed().op(110_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe('unknown');
+    const alone = history().webExpected(0, ['n1']).ips(0, WEB, [VIP]).became(0, 'n1').nemesis(100_000, 'kill-node', { node: 'n1' }).op(200_000, 'harness', 'end', null);
+    expect(checkFailoverBound(alone.ops, CONTEXT).valid).toBe(true);
+    const thawed = history().webExpected(0).ips(0, WEB, [VIP]).became(0, 'n1').nemesis(100_000, 'freeze', { node: 'n1' }).nemesis(103_000, 'thaw', { node: 'n1' }).op(200_000, 'harness', 'end', null);
+    expect(checkFailoverBound(thawed.ops, CONTEXT).valid).toBe(true);
+  });
+});
+
+describe('new-ip-announced (INV-NEW-IP-ANNOUNCED)', () => {
+  it('valid: answered 2 s after the IP appears', () => {
+    const h = history().webExpected(0).ips(10_000, WEB, [VIP]).answer(12_000, MAC.n1, VIP, 'gratuitous-reply').op(30_000, 'harness', 'end', null);
+    expect(checkNewIpAnnounced(h.ops, CONTEXT)).toMatchObject({ valid: true, details: { announced: [{ ip: VIP, latencyMs: 2_000 }] } });
+  });
+
+  /**
+   * Why this test? #47579 / C07: after an IP change (or deleting one sharing service) the new IP
+   * stayed unannounced until an unrelated event, for up to two hours.
+   */
+  it('an IP change never answered', () => {
+    const h = history().webExpected(0).ips(0, WEB, [VIP]).answer(1_000, MAC.n1).ips(10_000, WEB, ['10.0.0.101']).op(30_000, 'harness', 'end', null);
+    expect(checkNewIpAnnounced(h.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 15_000 });
+  });
+
+  it('unknown when the history ends before 5 s', () => {
+    expect(checkNewIpAnnounced(history().webExpected(0).ips(10_000, WEB, [VIP]).op(12_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe('unknown');
+  });
+});
+
+describe('shared-ip-one-node (INV-SHARED-IP-ONE-NODE)', () => {
+  const API = 'default/api';
+  const API_LEASE = 'cilium-l2announce-default-api';
+  const shared = () => history().webExpected(0).expected(0, API, API_LEASE, true, ['n1', 'n2']).ips(0, WEB, [VIP]).ips(0, API, [VIP]);
+
+  it('valid: both sharing services led by one node', () => {
+    expect(checkSharedIpOneNode(shared().became(0, 'n1').became(0, 'n1', API_LEASE).op(60_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+  });
+
+  /**
+   * Why this test? M03 (MetalLB #805) and K01 (kube-vip #441): services sharing one IP had
+   * separate elections, ended on different nodes, and both announced the IP.
+   */
+  it('M03/K01: sharing services led by different nodes for longer than the overlap bound', () => {
+    const result = checkSharedIpOneNode(shared().became(0, 'n1').became(0, 'n2', API_LEASE).op(60_000, 'harness', 'end', null).ops, CONTEXT);
+    expect(result).toMatchObject({ valid: false, details: { violations: [{ signal: 'leases', nodes: ['n1', 'n2'] }] } });
+  });
+
+  it('announce tables: the IP programmed on two nodes', () => {
+    const h = history().ips(0, WEB, [VIP]).op(0, 'n1', 'announce-table', { node: 'n1', entries: [{ ip: VIP, iface: 'eth0' }] }).op(1_000, 'n2', 'announce-table', { node: 'n2', entries: [{ ip: VIP, iface: 'eth0' }] }).op(60_000, 'harness', 'end', null);
+    expect(checkSharedIpOneNode(h.ops, CONTEXT)).toMatchObject({ valid: false, details: { violations: [{ signal: 'tables' }] } });
+  });
+});
+
+describe('iface-scope (INV-IFACE-SCOPE)', () => {
+  it('valid: answers only from selected interfaces', () => {
+    expect(checkIfaceScope(history().ips(0, WEB, [VIP]).answer(1_000, MAC.n1).ops, CONTEXT).valid).toBe(true);
+  });
+
+  /** Why this test? M07/C14: replies from Cilium lxc veths, bond slaves or the wrong NIC. */
+  it('M07/C14: an answer, a GARP and a table entry on an unselected interface', () => {
+    const h = history()
+      .ips(0, WEB, [VIP])
+      .answer(1_000, MAC.n1lxc)
+      .op(2_000, 'n1', 'garp-sent', { node: 'n1', ip: VIP, iface: 'lxc0', mac: MAC.n1lxc, opcode: 'reply' })
+      .op(3_000, 'n1', 'announce-table', { node: 'n1', entries: [{ ip: VIP, iface: 'lxc0' }] });
+    expect(checkIfaceScope(h.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 1_000, details: { violationCount: 3 } });
+  });
+
+  it('unknown without topology', () => {
+    expect(checkIfaceScope(history().ops, { timing: CONTEXT.timing }).valid).toBe('unknown');
+  });
+});

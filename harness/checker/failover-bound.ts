@@ -1,0 +1,62 @@
+/**
+ * INV-FAILOVER-BOUND (C16, M02, M05, K04): after the holder of a service's Lease dies (node
+ * killed or frozen, or its agent killed) at t0 and stays dead, a GARP or reply from another MAC
+ * for one of the service's IPs appears on the wire by t0 + `failoverMs` (leaseDuration +
+ * renewDeadline + 2.2 × retryPeriod). Not applicable when no other eligible node is healthy;
+ * 'unknown' when the history ends before the bound.
+ */
+import type { HistoryOp } from '../core/history.ts';
+import { verdict, type CheckResult, type Violation } from './check-result.ts';
+import { resolveBounds, type CheckContext } from './context.ts';
+import { leaseOfService, leaseByServiceMap } from './holder-answers.ts';
+import { buildExpectations, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, liveLeadersAt, nodeDead, nodeHealthy, wireAnswers } from './timeline.ts';
+import { NEMESIS, nemesisOps } from './vocabulary.ts';
+
+/** Nemesis actions after which the node's leases must fail over. */
+export const HOLDER_DEATHS: ReadonlySet<string> = new Set([NEMESIS.killNode, NEMESIS.freeze, NEMESIS.killAgent]);
+
+/** Checks INV-FAILOVER-BOUND; details list each takeover's latency. */
+export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
+  const { failoverMs } = resolveBounds(context);
+  const faults = buildFaults(ops);
+  const leadership = buildLeadership(ops, faults);
+  const expectations = buildExpectations(ops);
+  const leaseOf = leaseByServiceMap(expectations.serviceOfLease);
+  const serviceIps = buildServiceIps(ops);
+  const answers = wireAnswers(ops);
+  const endMs = endOfHistoryMs(ops);
+  const deadMacs = (node: string): Set<string> => new Set((context.interfaces ?? []).filter((i) => i.node === node).map((i) => i.mac.toLowerCase()));
+  const violations: Violation[] = [];
+  const unknowns: Violation[] = [];
+  const takeovers: { node: string; service: string; killMs: number; latencyMs: number; garps: number }[] = [];
+
+  for (const kill of nemesisOps(ops)) {
+    if (!HOLDER_DEATHS.has(kill.f) || kill.node === undefined) continue;
+    const node = kill.node;
+    const t0 = kill.tMs;
+    const deadline = t0 + failoverMs;
+    // A holder revived before the deadline keeps its leases: no takeover is owed.
+    if (!nodeDead(faults, node, Math.min(deadline, endMs))) continue;
+    for (const [service, series] of serviceIps) {
+      const lease = leaseOfService(service, leaseOf);
+      if (!liveLeadersAt(leadership.get(lease), t0 - 1e-9).includes(node)) continue;
+      const ips = series.at(t0) ?? [];
+      if (ips.length === 0) continue;
+      const eligible = expectations.byService.get(service)?.at(t0)?.eligibleNodes;
+      const others = (eligible ?? []).filter((n) => n !== node && nodeHealthy(faults, n, t0));
+      if (eligible !== undefined && others.length === 0) continue; // nobody can take over
+      const old = deadMacs(node);
+      const fresh = answers.filter((a) => a.tMs > t0 && ips.includes(a.senderIp) && !old.has(a.senderMac));
+      const first = fresh[0];
+      if (first !== undefined && first.tMs <= deadline) {
+        const garps = fresh.filter((a) => a.tMs <= deadline && a.kind !== 'reply').length;
+        takeovers.push({ node, service, killMs: t0, latencyMs: first.tMs - t0, garps });
+      } else if (endMs < deadline) {
+        unknowns.push({ atMs: t0, node, service, reason: `history ends ${endMs - t0} ms after the kill, bound is ${failoverMs} ms` });
+      } else {
+        violations.push({ atMs: deadline, node, service, killMs: t0, boundMs: failoverMs, firstNewMacMs: first === undefined ? null : first.tMs - t0 });
+      }
+    }
+  }
+  return verdict(violations, unknowns, { boundMs: failoverMs, takeovers });
+}

@@ -1,0 +1,74 @@
+/**
+ * INV-HOLDER-ANSWERS (C09, C10, K02): the wire agrees with the Lease.
+ * - No stray responder: an answer for a service IP comes from a node that holds (or, within
+ *   `exHolderQuietMs` — the datapath's liveness cutoff — held) one of the Leases of the services
+ *   with that IP. A node that never held it, or long ago, is a stale responder (K02).
+ * - The holder answers: a request for the IP on a segment where a settled holder (holding for
+ *   ≥ `programmingDelayMs`, healthy, still holding `replyWindowMs` later) has an announcing
+ *   interface gets an answer from that holder within `replyWindowMs` (C09/C10: never programmed).
+ */
+import type { HistoryOp } from '../core/history.ts';
+import { verdict, type CheckResult, type Violation } from './check-result.ts';
+import { resolveBounds, type CheckContext } from './context.ts';
+import { apiEndMs, apiHolderAt, buildExpectations, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, macIndex, nodeHealthy, servicesWithIp, wireAnswers, type LeadershipTerm } from './timeline.ts';
+import { completed, F, readArpObserved } from './vocabulary.ts';
+import { leaseName } from '../l2/lease.ts';
+
+/** The lease of `service` (from `announce-expected`, else Cilium's naming). */
+export function leaseOfService(service: string, leaseByService: ReadonlyMap<string, string>): string {
+  const known = leaseByService.get(service);
+  if (known !== undefined) return known;
+  const at = service.indexOf('/');
+  return at < 0 ? leaseName('', service) : leaseName(service.slice(0, at), service.slice(at + 1));
+}
+
+/** service → lease from the expectations (inverse of serviceOfLease). */
+export function leaseByServiceMap(serviceOfLease: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map([...serviceOfLease].map(([lease, service]) => [service, lease]));
+}
+
+/** Checks INV-HOLDER-ANSWERS. 'unknown' without wire observations or topology MACs. */
+export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
+  const bounds = resolveBounds(context);
+  const macs = macIndex(context.interfaces);
+  const answers = wireAnswers(ops);
+  const requests = completed(ops, F.arpObserved).map(readArpObserved).filter((o) => o.kind === 'request');
+  if (macs.size === 0 || answers.length + requests.length === 0) return { valid: 'unknown', details: { reason: macs.size === 0 ? 'no topology interfaces (MAC → node)' : 'no ARP observed on the wire' } };
+  const faults = buildFaults(ops);
+  const leadership = buildLeadership(ops, faults);
+  const leaseOf = leaseByServiceMap(buildExpectations(ops).serviceOfLease);
+  const serviceIps = buildServiceIps(ops);
+  const endMs = endOfHistoryMs(ops);
+  const violations: Violation[] = [];
+  const unknownMacs = new Set<string>();
+
+  const termsFor = (ip: string, tMs: number): LeadershipTerm[] =>
+    servicesWithIp(serviceIps, ip, tMs).flatMap((service) => leadership.get(leaseOfService(service, leaseOf)) ?? []);
+
+  for (const answer of answers) {
+    const owner = macs.get(answer.senderMac);
+    if (owner === undefined) {
+      unknownMacs.add(answer.senderMac);
+      continue;
+    }
+    const terms = termsFor(answer.senderIp, answer.tMs);
+    if (terms.length === 0 && servicesWithIp(serviceIps, answer.senderIp, answer.tMs).length === 0) continue; // not a service IP now
+    const entitled = terms.some((t) => t.node === owner.node && t.fromMs <= answer.tMs && answer.tMs < apiEndMs(t) + bounds.exHolderQuietMs);
+    if (!entitled) violations.push({ atMs: answer.tMs, kind: 'stray-responder', ip: answer.senderIp, node: owner.node, mac: answer.senderMac });
+  }
+
+  for (const request of requests) {
+    const t = request.tMs;
+    if (t + bounds.replyWindowMs > endMs) continue;
+    for (const service of servicesWithIp(serviceIps, request.targetIp, t)) {
+      const holder = apiHolderAt(leadership.get(leaseOfService(service, leaseOf)), t);
+      if (holder === undefined || holder.fromMs > t - bounds.programmingDelayMs || apiEndMs(holder) < t + bounds.replyWindowMs) continue;
+      if (!nodeHealthy(faults, holder.node, t) || !nodeHealthy(faults, holder.node, t + bounds.replyWindowMs)) continue;
+      const holderMacs = (context.interfaces ?? []).filter((i) => i.node === holder.node && i.announce && (i.segment === undefined || request.segment === '' || i.segment === request.segment)).map((i) => i.mac.toLowerCase());
+      if (holderMacs.length === 0) continue;
+      const answered = answers.some((a) => a.senderIp === request.targetIp && holderMacs.includes(a.senderMac) && a.tMs >= t && a.tMs <= t + bounds.replyWindowMs);
+      if (!answered) violations.push({ atMs: t + bounds.replyWindowMs, kind: 'holder-silent', ip: request.targetIp, node: holder.node, service, requestAtMs: t });
+    }
+  }
+  return verdict(violations, [], unknownMacs.size > 0 ? { unknownMacs: [...unknownMacs].sort() } : {});
+}

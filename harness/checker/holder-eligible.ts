@@ -1,0 +1,42 @@
+/**
+ * INV-HOLDER-ELIGIBLE (C04, M08): a Lease holder is a node the policy selects — and, where the
+ * profile promises it (externalTrafficPolicy: Local since 1.20.2), one with a local backend; the
+ * model puts exactly those in `announce-expected.eligibleNodes`. A node may not become leader
+ * while ineligible, and a leader that becomes ineligible must give the lease up (`lost-leader`)
+ * within `eligibleGraceMs`.
+ */
+import type { HistoryOp } from '../core/history.ts';
+import { verdict, type CheckResult, type Violation } from './check-result.ts';
+import { resolveBounds, type CheckContext } from './context.ts';
+import { buildExpectations, buildFaults, buildLeadership, liveEndMs } from './timeline.ts';
+
+/** Checks INV-HOLDER-ELIGIBLE. 'unknown' without `announce-expected` ops. */
+export function checkHolderEligible(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
+  const { eligibleGraceMs } = resolveBounds(context);
+  const expectations = buildExpectations(ops);
+  if (expectations.byService.size === 0) return { valid: 'unknown', details: { reason: 'no announce-expected ops' } };
+  const leadership = buildLeadership(ops, buildFaults(ops));
+  const violations: Violation[] = [];
+  for (const [lease, terms] of leadership) {
+    const service = expectations.serviceOfLease.get(lease);
+    const series = service === undefined ? undefined : expectations.byService.get(service);
+    if (series === undefined) continue; // lease-scope reports leases of unknown services
+    for (const term of terms) {
+      const atStart = series.at(term.fromMs);
+      if (atStart !== undefined && !atStart.eligibleNodes.includes(term.node)) {
+        violations.push({ atMs: term.fromMs, kind: 'became-leader-ineligible', node: term.node, lease, eligible: [...atStart.eligibleNodes] });
+        continue;
+      }
+      // Eligibility lost while leading: the leader must stop within the grace.
+      const endMs = liveEndMs(term);
+      for (const point of series.points()) {
+        if (point.tMs <= term.fromMs || point.tMs >= endMs || point.value.eligibleNodes.includes(term.node)) continue;
+        if (endMs > point.tMs + eligibleGraceMs) {
+          violations.push({ atMs: point.tMs + eligibleGraceMs, kind: 'kept-lease-while-ineligible', node: term.node, lease, ineligibleSinceMs: point.tMs });
+        }
+        break;
+      }
+    }
+  }
+  return verdict(violations, []);
+}

@@ -1,0 +1,38 @@
+/**
+ * INV-IFACE-SCOPE (C14, M07): announcements leave only on interfaces the policy selects — never
+ * on tunnels, bond slaves, veths, down links or NICs outside the `interfaces` patterns. Checked on
+ * the wire (answers for a service IP from a MAC of an unselected interface), in the responder's
+ * own records (`garp-sent`) and in the programmed tables (`announce-table`).
+ */
+import type { HistoryOp } from '../core/history.ts';
+import { verdict, type CheckResult, type Violation } from './check-result.ts';
+import type { CheckContext } from './context.ts';
+import { buildServiceIps, macIndex, wireAnswers } from './timeline.ts';
+import { completed, F, readAnnounceTable, readGarpSent } from './vocabulary.ts';
+
+/** Checks INV-IFACE-SCOPE. 'unknown' without topology interfaces. */
+export function checkIfaceScope(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
+  const interfaces = context.interfaces ?? [];
+  if (interfaces.length === 0) return { valid: 'unknown', details: { reason: 'no topology interfaces' } };
+  const byMac = macIndex(interfaces);
+  const selected = (node: string, iface: string): boolean | undefined => interfaces.find((i) => i.node === node && i.iface === iface)?.announce;
+  const serviceIpSet = new Set([...buildServiceIps(ops).values()].flatMap((s) => s.points().flatMap((p) => p.value)));
+  const violations: Violation[] = [];
+  for (const answer of wireAnswers(ops)) {
+    const owner = byMac.get(answer.senderMac);
+    if (owner !== undefined && !owner.announce && serviceIpSet.has(answer.senderIp)) {
+      violations.push({ atMs: answer.tMs, kind: 'wire', ip: answer.senderIp, node: owner.node, iface: owner.iface });
+    }
+  }
+  for (const op of completed(ops, F.garpSent)) {
+    const garp = readGarpSent(op);
+    if (selected(garp.node, garp.iface) === false) violations.push({ atMs: garp.tMs, kind: 'garp-sent', ip: garp.ip, node: garp.node, iface: garp.iface });
+  }
+  for (const op of completed(ops, F.announceTable)) {
+    const table = readAnnounceTable(op);
+    for (const entry of table.entries) {
+      if (selected(table.node, entry.iface) === false) violations.push({ atMs: table.tMs, kind: 'announce-table', ip: entry.ip, node: table.node, iface: entry.iface });
+    }
+  }
+  return verdict(violations, []);
+}

@@ -1,0 +1,59 @@
+/**
+ * INV-LEASE-LOAD (C02, C03, K08): measured lease requests per verb match the model of
+ * `harness/l2/lease-load.ts` — S·(1/R + (N−1)/(1.6R)) + N/60 in the uniform case — within a
+ * tolerance, over a fault-free steady-state window; and no lease request was throttled by the
+ * client-side limiter or took longer than retryPeriod (C02: waits of 1–2 s push renewals past
+ * renewDeadline). Requests are counted from `lease-request` completions that reached the server
+ * (refusals by the client limiter excluded); `create`/`delete` are one-offs and not compared.
+ */
+import type { HistoryOp } from '../core/history.ts';
+import { estimateLeaseLoad } from '../l2/lease-load.ts';
+import { verdict, type CheckResult, type Violation } from './check-result.ts';
+import type { CheckContext } from './context.ts';
+import { endOfHistoryMs } from './timeline.ts';
+import { completed, F, nemesisOps, readLeaseRequest } from './vocabulary.ts';
+
+/** The client-go rate limiter's refusal code (`ThrottledError`). */
+const THROTTLED = 'store-throttled';
+
+/** Checks INV-LEASE-LOAD. 'unknown' without a model input or with a window shorter than 10 × retryPeriod. */
+export function checkLeaseLoad(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
+  const requests = completed(ops, F.leaseRequest).map(readLeaseRequest);
+  const violations: Violation[] = [];
+  for (const r of requests) {
+    if (r.throttleWaitMs > 0 || r.outcome === THROTTLED) violations.push({ atMs: r.tMs, kind: 'throttled', node: r.node, verb: r.verb, lease: r.name ?? null, throttleWaitMs: r.throttleWaitMs });
+    else if (r.latencyMs > context.timing.retryPeriodMs) violations.push({ atMs: r.tMs, kind: 'slow', node: r.node, verb: r.verb, lease: r.name ?? null, latencyMs: r.latencyMs });
+  }
+  const expectation = context.leaseLoad;
+  if (expectation === undefined) {
+    return violations.length > 0 ? verdict(violations, []) : { valid: 'unknown', details: { reason: 'no lease-load model input in the context' } };
+  }
+  const startMs = ops[0]?.tMs ?? 0;
+  const firstFaultMs = nemesisOps(ops)[0]?.tMs ?? Number.POSITIVE_INFINITY;
+  const fromMs = expectation.fromMs ?? startMs + 2 * context.timing.leaseDurationMs;
+  const toMs = expectation.toMs ?? Math.min(endOfHistoryMs(ops), firstFaultMs);
+  const windowS = (toMs - fromMs) / 1000;
+  if (!(toMs - fromMs >= 10 * context.timing.retryPeriodMs)) {
+    return verdict(violations, [{ atMs: fromMs, reason: `window [${fromMs}, ${toMs}] ms is shorter than 10 × retryPeriod` }]);
+  }
+  const counts = { get: 0, update: 0, list: 0 };
+  for (const r of requests) {
+    if (r.tMs < fromMs || r.tMs >= toMs || r.outcome === THROTTLED) continue;
+    if (r.verb === 'get' || r.verb === 'update' || r.verb === 'list') counts[r.verb] += 1;
+  }
+  const model = estimateLeaseLoad(expectation.input);
+  const tolerance = expectation.tolerance ?? 0.1;
+  const comparison: { [verb: string]: { measuredPerS: number; modelPerS: number; relativeError: number | null } } = {};
+  for (const verb of ['get', 'update', 'list'] as const) {
+    const measuredPerS = counts[verb] / windowS;
+    const modelPerS = model.byVerbPerS[verb];
+    const relativeError = modelPerS > 0 ? (measuredPerS - modelPerS) / modelPerS : null;
+    comparison[verb] = { measuredPerS, modelPerS, relativeError };
+    // LIST comes once a minute per agent: allow one LIST per agent of slack on short windows.
+    const slackPerS = verb === 'list' ? expectation.input.nodeCount / windowS : 1 / windowS;
+    if (Math.abs(measuredPerS - modelPerS) > Math.max(tolerance * modelPerS, slackPerS)) {
+      violations.push({ atMs: toMs, kind: 'off-model', verb, measuredPerS, modelPerS, tolerance });
+    }
+  }
+  return verdict(violations, [], { windowMs: [fromMs, toMs], comparison });
+}

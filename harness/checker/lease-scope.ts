@@ -1,0 +1,46 @@
+/**
+ * INV-LEASE-SCOPE (bug catalog §0, C01): an announce Lease is held and renewed only for services
+ * the model says are announceable (selected by a policy, with an announceable address, no foreign
+ * loadBalancerClass). Evidence: `became-leader` and successful lease `create`/`update` requests,
+ * judged against the `announce-expected` op in force at that time; after a service stops being
+ * announceable its leader may keep writing for `deselectGraceMs` (cancel → release).
+ * The inverse (an announceable service never gets a holder, C05) is `reacquire`'s job.
+ */
+import type { HistoryOp } from '../core/history.ts';
+import { verdict, type CheckResult, type Violation } from './check-result.ts';
+import { resolveBounds, type CheckContext } from './context.ts';
+import { buildExpectations } from './timeline.ts';
+import { completed, F, readLeadership, readLeaseRequest } from './vocabulary.ts';
+
+/** Checks INV-LEASE-SCOPE. 'unknown' when the history has no `announce-expected` ops. */
+export function checkLeaseScope(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
+  const { deselectGraceMs } = resolveBounds(context);
+  const expectations = buildExpectations(ops);
+  if (expectations.byService.size === 0) return { valid: 'unknown', details: { reason: 'no announce-expected ops: nothing says which services are announceable' } };
+  const violations: Violation[] = [];
+
+  /** Why `lease` may not be written at `t`, or undefined when it may. */
+  const outOfScope = (lease: string, tMs: number, graceMs: number): string | undefined => {
+    const service = expectations.serviceOfLease.get(lease);
+    if (service === undefined) return 'lease of no service the model knows';
+    const series = expectations.byService.get(service);
+    const now = series?.at(tMs);
+    if (now?.announceable === true) return undefined;
+    const earlier = series?.at(tMs - graceMs);
+    if (graceMs > 0 && earlier?.announceable === true) return undefined;
+    return `service ${service} is not announceable`;
+  };
+
+  for (const op of completed(ops, F.becameLeader)) {
+    const l = readLeadership(op);
+    const why = outOfScope(l.lease, l.tMs, 0);
+    if (why !== undefined) violations.push({ atMs: l.tMs, kind: 'became-leader', node: l.node, lease: l.lease, why });
+  }
+  for (const op of completed(ops, F.leaseRequest)) {
+    const r = readLeaseRequest(op);
+    if (op.type !== 'ok' || (r.verb !== 'create' && r.verb !== 'update') || r.name === undefined) continue;
+    const why = outOfScope(r.name, r.tMs, r.verb === 'create' ? 0 : deselectGraceMs);
+    if (why !== undefined) violations.push({ atMs: r.tMs, kind: `lease-${r.verb}`, node: r.node, lease: r.name, why });
+  }
+  return verdict(violations, []);
+}

@@ -1,0 +1,44 @@
+/**
+ * INV-NEW-IP-ANNOUNCED (C05, C07, #47579): an IP that appears on an announceable service (a new
+ * allocation, an IP change, or the service becoming announceable) is answered on the wire — a
+ * GARP or a reply from any MAC — within `newIpMs` (5 s), provided an eligible node is healthy.
+ * 'unknown' when the history ends before the bound.
+ */
+import type { HistoryOp } from '../core/history.ts';
+import { verdict, type CheckResult, type Violation } from './check-result.ts';
+import { resolveBounds, type CheckContext } from './context.ts';
+import { buildExpectations, buildFaults, buildServiceIps, endOfHistoryMs, nodeHealthy, wireAnswers } from './timeline.ts';
+
+/** Checks INV-NEW-IP-ANNOUNCED. 'unknown' without `announce-expected` ops. */
+export function checkNewIpAnnounced(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
+  const { newIpMs } = resolveBounds(context);
+  const expectations = buildExpectations(ops);
+  if (expectations.byService.size === 0) return { valid: 'unknown', details: { reason: 'no announce-expected ops' } };
+  const faults = buildFaults(ops);
+  const serviceIps = buildServiceIps(ops);
+  const answers = wireAnswers(ops);
+  const endMs = endOfHistoryMs(ops);
+  const violations: Violation[] = [];
+  const unknowns: Violation[] = [];
+  const announced: { service: string; ip: string; latencyMs: number }[] = [];
+
+  for (const [service, expected] of expectations.byService) {
+    const ips = serviceIps.get(service);
+    if (ips === undefined) continue;
+    const times = [...new Set([...expected.points().map((p) => p.tMs), ...ips.points().map((p) => p.tMs)])].sort((a, b) => a - b);
+    let owedBefore = new Set<string>();
+    for (const t of times) {
+      const e = expected.at(t);
+      const owedNow = e?.announceable === true && e.eligibleNodes.some((n) => nodeHealthy(faults, n, t)) ? new Set(ips.at(t) ?? []) : new Set<string>();
+      for (const ip of owedNow) {
+        if (owedBefore.has(ip)) continue;
+        const first = answers.find((a) => a.senderIp === ip && a.tMs >= t);
+        if (first !== undefined && first.tMs <= t + newIpMs) announced.push({ service, ip, latencyMs: first.tMs - t });
+        else if (endMs < t + newIpMs) unknowns.push({ atMs: t, service, ip, reason: 'history ends before the bound' });
+        else violations.push({ atMs: t + newIpMs, service, ip, newSinceMs: t, boundMs: newIpMs });
+      }
+      owedBefore = owedNow;
+    }
+  }
+  return verdict(violations, unknowns, { boundMs: newIpMs, announced });
+}

@@ -1,0 +1,50 @@
+/**
+ * INV-REACQUIRE (C02, C05, C12, K05): while a service is announceable and at least one eligible
+ * node is healthy (running, agent up, API reachable), its Lease has a live holder — no gap longer
+ * than `reacquireMs`. Catches "a lost lease is never re-acquired" (1.14 without re-candidacy, or
+ * every agent throttled), "an announceable service never gets a lease" (C05) and stalled elections.
+ */
+import type { HistoryOp } from '../core/history.ts';
+import { verdict, type CheckResult, type Violation } from './check-result.ts';
+import { resolveBounds, type CheckContext } from './context.ts';
+import { buildExpectations, buildFaults, buildLeadership, endOfHistoryMs, liveEndMs, liveLeadersAt, nodeHealthy } from './timeline.ts';
+import { nemesisOps } from './vocabulary.ts';
+
+/** Checks INV-REACQUIRE. 'unknown' without `announce-expected` ops. */
+export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
+  const { reacquireMs } = resolveBounds(context);
+  const expectations = buildExpectations(ops);
+  if (expectations.byService.size === 0) return { valid: 'unknown', details: { reason: 'no announce-expected ops' } };
+  const faults = buildFaults(ops);
+  const leadership = buildLeadership(ops, faults);
+  const endMs = endOfHistoryMs(ops);
+  const faultTimes = nemesisOps(ops).map((n) => n.tMs);
+  const violations: Violation[] = [];
+
+  for (const [service, series] of expectations.byService) {
+    const firstLease = series.points()[0]?.value.lease;
+    if (firstLease === undefined) continue;
+    const terms = leadership.get(firstLease) ?? [];
+    // Every time the answer to "should be held / is held" can change.
+    const times = [...new Set([...series.points().map((p) => p.tMs), ...faultTimes, ...terms.flatMap((t) => [t.fromMs, liveEndMs(t)]), endMs])]
+      .filter((t) => Number.isFinite(t) && t <= endMs)
+      .sort((a, b) => a - b);
+    let gapFromMs: number | undefined;
+    for (const t of times) {
+      const expected = series.at(t);
+      const owed = expected?.announceable === true && expected.eligibleNodes.some((node) => nodeHealthy(faults, node, t));
+      const held = liveLeadersAt(leadership.get(expected?.lease ?? firstLease), t).length > 0;
+      if (owed && !held) {
+        gapFromMs ??= t;
+        if (t - gapFromMs > reacquireMs) {
+          violations.push({ atMs: gapFromMs + reacquireMs, service, lease: expected?.lease ?? firstLease, unheldSinceMs: gapFromMs, boundMs: reacquireMs });
+          gapFromMs = undefined;
+          break;
+        }
+      } else {
+        gapFromMs = undefined;
+      }
+    }
+  }
+  return verdict(violations, [], { boundMs: reacquireMs });
+}

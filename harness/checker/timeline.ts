@@ -1,0 +1,267 @@
+/**
+ * Views derived from a history that several checkers share: who leads each lease when, which
+ * nodes are down or cut off, what the model expects per service, which IPs a service has, and
+ * which MAC belongs to which node. Built in one pass each; all lookups are "as of time t".
+ */
+import type { HistoryOp } from '../core/history.ts';
+import type { TopologyInterface } from './context.ts';
+import {
+  completed,
+  F,
+  isAnswer,
+  NEMESIS,
+  nemesisOps,
+  readAnnounceExpected,
+  readArpObserved,
+  readLeadership,
+  readServiceIps,
+  type AnnounceExpectedOp,
+  type ArpObservedOp,
+} from './vocabulary.ts';
+
+/** One term of leadership of `node` over `lease`. Open ends are `Infinity`. */
+export interface LeadershipTerm {
+  readonly lease: string;
+  readonly node: string;
+  readonly fromMs: number;
+  /** `lost-leader` by this node. */
+  readonly lostMs: number;
+  /** The node (or its agent) died or froze while leading: the elector stops, the Lease stays. */
+  readonly deadMs: number;
+  /** Another node became leader of the lease. */
+  readonly supersededMs: number;
+}
+
+/** End of live leadership (the elector runs and believes it leads). */
+export function liveEndMs(term: LeadershipTerm): number {
+  return Math.min(term.lostMs, term.deadMs, term.supersededMs);
+}
+
+/** End of holding the Lease in the API (a dead holder keeps it until someone takes over). */
+export function apiEndMs(term: LeadershipTerm): number {
+  return Math.min(term.lostMs, term.supersededMs);
+}
+
+/** Node/API fault intervals from nemesis ops. */
+export interface Faults {
+  /** Node down (killed or frozen): nothing on it runs. */
+  readonly nodeDown: ReadonlyMap<string, readonly Interval[]>;
+  /** Agent down (the datapath may still answer until its liveness cutoff). */
+  readonly agentDown: ReadonlyMap<string, readonly Interval[]>;
+  /** Node cut off from the API server. */
+  readonly apiCut: ReadonlyMap<string, readonly Interval[]>;
+  /** API server down for everyone. */
+  readonly apiOutage: readonly Interval[];
+}
+
+/** A half-open time interval [fromMs, toMs). */
+export interface Interval {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** True when `t` is inside one of `intervals`. */
+export function inAny(intervals: readonly Interval[] | undefined, tMs: number): boolean {
+  return intervals?.some((i) => tMs >= i.fromMs && tMs < i.toMs) ?? false;
+}
+
+const DEATHS: ReadonlySet<string> = new Set([NEMESIS.killNode, NEMESIS.freeze]);
+
+/** Fault intervals; a fault never healed lasts to Infinity. */
+export function buildFaults(ops: readonly HistoryOp[]): Faults {
+  const open = new Map<string, number>();
+  const out = { nodeDown: new Map<string, Interval[]>(), agentDown: new Map<string, Interval[]>(), apiCut: new Map<string, Interval[]>(), apiOutage: [] as Interval[] };
+  const start = (kind: string, key: string, tMs: number) => {
+    if (!open.has(`${kind}/${key}`)) open.set(`${kind}/${key}`, tMs);
+  };
+  const end = (kind: string, key: string, tMs: number, into: Interval[]) => {
+    const from = open.get(`${kind}/${key}`);
+    if (from === undefined) return;
+    open.delete(`${kind}/${key}`);
+    into.push({ fromMs: from, toMs: tMs });
+  };
+  const listFor = (map: Map<string, Interval[]>, node: string): Interval[] => {
+    let list = map.get(node);
+    if (list === undefined) map.set(node, (list = []));
+    return list;
+  };
+  for (const op of nemesisOps(ops)) {
+    const node = op.node ?? '';
+    if (DEATHS.has(op.f)) start('node', node, op.tMs);
+    else if (op.f === NEMESIS.restartNode || op.f === NEMESIS.thaw) end('node', node, op.tMs, listFor(out.nodeDown, node));
+    else if (op.f === NEMESIS.killAgent) start('agent', node, op.tMs);
+    else if (op.f === NEMESIS.restartAgent) end('agent', node, op.tMs, listFor(out.agentDown, node));
+    else if (op.f === NEMESIS.partitionApi) start('api', node, op.tMs);
+    else if (op.f === NEMESIS.healApi) end('api', node, op.tMs, listFor(out.apiCut, node));
+    else if (op.f === NEMESIS.apiOutage) start('outage', '', op.tMs);
+    else if (op.f === NEMESIS.apiRestore) end('outage', '', op.tMs, out.apiOutage);
+  }
+  for (const [key, from] of open) {
+    const [kind, node = ''] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
+    const interval = { fromMs: from, toMs: Number.POSITIVE_INFINITY };
+    if (kind === 'node') listFor(out.nodeDown, node).push(interval);
+    else if (kind === 'agent') listFor(out.agentDown, node).push(interval);
+    else if (kind === 'api') listFor(out.apiCut, node).push(interval);
+    else out.apiOutage.push(interval);
+  }
+  return out;
+}
+
+/** The node runs, its agent runs and it reaches the API server at `t`. */
+export function nodeHealthy(faults: Faults, node: string, tMs: number): boolean {
+  return !inAny(faults.nodeDown.get(node), tMs) && !inAny(faults.agentDown.get(node), tMs) && !inAny(faults.apiCut.get(node), tMs) && !inAny(faults.apiOutage, tMs);
+}
+
+/** The node or its agent stopped at `t` (death for the elector). */
+export function nodeDead(faults: Faults, node: string, tMs: number): boolean {
+  return inAny(faults.nodeDown.get(node), tMs) || inAny(faults.agentDown.get(node), tMs);
+}
+
+/** First time ≥ `fromMs` at which `node` or its agent is down; Infinity if never. */
+function firstDeathAfter(faults: Faults, node: string, fromMs: number): number {
+  let first = Number.POSITIVE_INFINITY;
+  for (const list of [faults.nodeDown.get(node), faults.agentDown.get(node)]) {
+    for (const i of list ?? []) {
+      if (i.toMs > fromMs) first = Math.min(first, Math.max(i.fromMs, fromMs));
+    }
+  }
+  return first;
+}
+
+/** Leadership terms per lease, from `became-leader`/`lost-leader` and death faults. */
+export function buildLeadership(ops: readonly HistoryOp[], faults: Faults): Map<string, LeadershipTerm[]> {
+  const terms = new Map<string, LeadershipTerm[]>();
+  const open = new Map<string, { node: string; fromMs: number }[]>();
+  const became: { lease: string; node: string; tMs: number }[] = [];
+  for (const op of ops) {
+    if (op.type === 'invoke') continue;
+    if (op.f === F.becameLeader) {
+      const l = readLeadership(op);
+      became.push({ lease: l.lease, node: l.node, tMs: l.tMs });
+      const list = open.get(l.lease) ?? [];
+      list.push({ node: l.node, fromMs: l.tMs });
+      open.set(l.lease, list);
+    } else if (op.f === F.lostLeader) {
+      const l = readLeadership(op);
+      const list = open.get(l.lease) ?? [];
+      const at = list.findIndex((t) => t.node === l.node);
+      if (at < 0) continue;
+      const [term] = list.splice(at, 1);
+      if (term !== undefined) push(terms, l.lease, { lease: l.lease, node: l.node, fromMs: term.fromMs, lostMs: l.tMs, deadMs: Number.POSITIVE_INFINITY, supersededMs: Number.POSITIVE_INFINITY });
+    }
+  }
+  for (const [lease, list] of open) {
+    for (const term of list) push(terms, lease, { lease, node: term.node, fromMs: term.fromMs, lostMs: Number.POSITIVE_INFINITY, deadMs: Number.POSITIVE_INFINITY, supersededMs: Number.POSITIVE_INFINITY });
+  }
+  for (const [lease, list] of terms) {
+    const next = list
+      .sort((a, b) => a.fromMs - b.fromMs)
+      .map((term) => {
+        const other = became.find((b) => b.lease === lease && b.node !== term.node && b.tMs > term.fromMs);
+        const deadMs = firstDeathAfter(faults, term.node, term.fromMs);
+        return { ...term, deadMs: deadMs <= term.lostMs ? deadMs : Number.POSITIVE_INFINITY, supersededMs: other?.tMs ?? Number.POSITIVE_INFINITY };
+      });
+    terms.set(lease, next);
+  }
+  return terms;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+/** Terms live (elector leading, node alive) at `t`. */
+export function liveLeadersAt(terms: readonly LeadershipTerm[] | undefined, tMs: number): string[] {
+  return (terms ?? []).filter((t) => t.fromMs <= tMs && tMs < liveEndMs(t)).map((t) => t.node);
+}
+
+/** The Lease holder in the API at `t` (the last term not lost or superseded), if any. */
+export function apiHolderAt(terms: readonly LeadershipTerm[] | undefined, tMs: number): LeadershipTerm | undefined {
+  let holder: LeadershipTerm | undefined;
+  for (const t of terms ?? []) if (t.fromMs <= tMs && tMs < apiEndMs(t)) holder = t;
+  return holder;
+}
+
+/** A value that changes at recorded times ("as of t" lookups). */
+export class StepSeries<T> {
+  readonly #points: { tMs: number; value: T }[] = [];
+
+  add(tMs: number, value: T): void {
+    this.#points.push({ tMs, value });
+  }
+
+  /** The value as of `t` (the last point at or before it). */
+  at(tMs: number): T | undefined {
+    let found: T | undefined;
+    for (const point of this.#points) {
+      if (point.tMs > tMs) break;
+      found = point.value;
+    }
+    return found;
+  }
+
+  points(): readonly { readonly tMs: number; readonly value: T }[] {
+    return this.#points;
+  }
+}
+
+/** `announce-expected` per service, and the lease → service map it implies. */
+export interface Expectations {
+  readonly byService: ReadonlyMap<string, StepSeries<AnnounceExpectedOp>>;
+  readonly serviceOfLease: ReadonlyMap<string, string>;
+}
+
+/** Builds {@link Expectations}. */
+export function buildExpectations(ops: readonly HistoryOp[]): Expectations {
+  const byService = new Map<string, StepSeries<AnnounceExpectedOp>>();
+  const serviceOfLease = new Map<string, string>();
+  for (const op of completed(ops, F.announceExpected)) {
+    const e = readAnnounceExpected(op);
+    let series = byService.get(e.service);
+    if (series === undefined) byService.set(e.service, (series = new StepSeries()));
+    series.add(e.tMs, e);
+    serviceOfLease.set(e.lease, e.service);
+  }
+  return { byService, serviceOfLease };
+}
+
+/** `service-ips` per service. */
+export function buildServiceIps(ops: readonly HistoryOp[]): Map<string, StepSeries<readonly string[]>> {
+  const byService = new Map<string, StepSeries<readonly string[]>>();
+  for (const op of completed(ops, F.serviceIps)) {
+    const s = readServiceIps(op);
+    let series = byService.get(s.service);
+    if (series === undefined) byService.set(s.service, (series = new StepSeries()));
+    series.add(s.tMs, s.ips);
+  }
+  return byService;
+}
+
+/** Services holding `ip` at `t`. */
+export function servicesWithIp(serviceIps: ReadonlyMap<string, StepSeries<readonly string[]>>, ip: string, tMs: number): string[] {
+  const out: string[] = [];
+  for (const [service, series] of serviceIps) if (series.at(tMs)?.includes(ip)) out.push(service);
+  return out;
+}
+
+/** Wire answers (replies and GARPs with a real sender IP), in time order. */
+export function wireAnswers(ops: readonly HistoryOp[]): ArpObservedOp[] {
+  return completed(ops, F.arpObserved)
+    .map(readArpObserved)
+    .filter((o) => isAnswer(o) && o.senderIp !== '0.0.0.0')
+    .sort((a, b) => a.tMs - b.tMs);
+}
+
+/** MAC → interface (lowercased MACs). */
+export function macIndex(interfaces: readonly TopologyInterface[] | undefined): Map<string, TopologyInterface> {
+  return new Map((interfaces ?? []).map((i) => [i.mac.toLowerCase(), i]));
+}
+
+/** Time of the last op (the end of the observed run). */
+export function endOfHistoryMs(ops: readonly HistoryOp[]): number {
+  let end = 0;
+  for (const op of ops) if (op.tMs > end) end = op.tMs;
+  return end;
+}
