@@ -61,3 +61,249 @@ describe('ResponderWorld: operator', () => {
     expect(w.operator.stats.writes).toBe(0);
   });
 });
+
+describe('ResponderWorld: announcing', () => {
+  it('the winner programs the IP and sends exactly one GARP, reply form on 1.16', () => {
+    const w = world();
+    w.runUntil(60_000);
+    const holder = w.holderOf(WEB) as string;
+    expect(w.node(holder).map.keys()).toEqual([{ ip: '192.168.10.0', interface: 'eth0' }]);
+    expect(ops(w, 'garp-sent').map((op) => [op.process, value(op)])).toEqual([[holder, { ip: '192.168.10.0', interface: 'eth0', mac: macOf(w, holder), opcode: 2 }]]);
+    expect(w.nodeNames.filter((n) => n !== holder).map((n) => w.node(n).map.size)).toEqual([0, 0]);
+  });
+
+  it('the GARP is the request form (gneigh) on 1.20.2', () => {
+    const w = world({ profile: getProfile('cilium-1.20.2') });
+    w.runUntil(10_000);
+    expect(ops(w, 'garp-sent').map((op) => value(op)['opcode'])).toEqual([1]);
+    expect(w.frames('eth0').filter((c) => c.frame.senderIp === c.frame.targetIp).map((c) => c.frame.opcode)).toEqual([1]);
+  });
+
+  it('a request on the segment gets exactly one reply, from the holder interface MAC', () => {
+    const w = world();
+    w.runUntil(10_000);
+    const holder = w.holderOf(WEB) as string;
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, holder)]);
+    const others = w.nodeNames.filter((n) => n !== holder);
+    expect(others.map((n) => w.node(n).responder.counters.drops['not-programmed'])).toEqual([1, 1]);
+    expect(w.node(holder).map.responsesSent('192.168.10.0', 'eth0')).toBe(1);
+  });
+
+  it('an agent restart with the entry still programmed sends no GARP', () => {
+    const w = world();
+    w.runUntil(10_000);
+    const holder = w.holderOf(WEB) as string;
+    w.killAgent(holder);
+    w.restartAgent(holder);
+    w.runUntil(20_000);
+    expect(w.holderOf(WEB)).toBe(holder);
+    expect(w.node(holder).agent.table.map((row) => row.ip)).toEqual(['192.168.10.0']);
+    expect(ops(w, 'garp-sent')).toHaveLength(1);
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, holder)]);
+  });
+});
+
+describe('ResponderWorld: failover', () => {
+  it('kill the leader node: another node takes over, sends one GARP, and answers', () => {
+    const w = world();
+    w.runUntil(20_000);
+    const victim = w.holderOf(WEB) as string;
+    w.killNode(victim);
+    const killedAtMs = w.kernel.nowMs;
+    expect(ask(w, '192.168.10.0')).toEqual([]);
+    w.runUntil(60_000);
+    const successor = w.holderOf(WEB) as string;
+    expect(successor).not.toBe(victim);
+    const garps = ops(w, 'garp-sent', killedAtMs);
+    expect(garps.map((op) => [op.process, value(op)['mac']])).toEqual([[successor, macOf(w, successor)]]);
+    const takeoverMs = (garps[0]?.tMs ?? 0) - killedAtMs;
+    expect(takeoverMs).toBeGreaterThan(TIMING.leaseDurationMs - TIMING.renewDeadlineMs);
+    expect(takeoverMs).toBeLessThan(TIMING.leaseDurationMs + TIMING.renewDeadlineMs + 2.2 * TIMING.retryPeriodMs);
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, successor)]);
+  });
+
+  it('kill only the agent: the datapath answers until the liveness stamp is one lease duration old, then another node takes over', () => {
+    const w = world();
+    w.runUntil(20_000);
+    const victim = w.holderOf(WEB) as string;
+    const lastStampMs = w.node(victim).map.livenessStampMs as number;
+    w.killAgent(victim);
+    w.runUntil(lastStampMs + TIMING.leaseDurationMs - 20);
+    const stillAnswering = ask(w, '192.168.10.0');
+    expect(stillAnswering).toContain(macOf(w, victim));
+    w.runUntil(lastStampMs + TIMING.leaseDurationMs + 50);
+    const after = ask(w, '192.168.10.0');
+    expect(after).not.toContain(macOf(w, victim));
+    expect(w.node(victim).responder.counters.drops['agent-liveness-expired']).toBe(1);
+    expect(w.node(victim).map.size).toBe(1); // pinned entry still there: only the liveness check stops it
+    w.runUntil(60_000);
+    const successor = w.holderOf(WEB) as string;
+    expect(successor).not.toBe(victim);
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, successor)]);
+  });
+
+  it('freeze the leader agent: another node takes over; after thaw the old leader loses and falls silent', () => {
+    const w = world();
+    w.runUntil(20_000);
+    const victim = w.holderOf(WEB) as string;
+    w.freezeAgent(victim);
+    w.runUntil(60_000);
+    const successor = w.holderOf(WEB) as string;
+    expect(successor).not.toBe(victim);
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, successor)]);
+    const thawAtMs = w.kernel.nowMs;
+    w.thawAgent(victim);
+    w.runUntil(90_000);
+    const lost = ops(w, 'lost-leader', thawAtMs);
+    expect(lost.map((op) => [op.process, value(op)['reason']])).toEqual([[victim, 'renew-failed']]);
+    expect(w.node(victim).map.size).toBe(0);
+    expect(w.holderOf(WEB)).toBe(successor);
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, successor)]);
+  });
+
+  it('partition the leader from the API server: it loses the lease after renewDeadline and withdraws; another takes over', () => {
+    const w = world();
+    w.runUntil(20_000);
+    const victim = w.holderOf(WEB) as string;
+    w.partitionApi(victim);
+    w.runUntil(80_000);
+    const successor = w.holderOf(WEB) as string;
+    expect(successor).not.toBe(victim);
+    expect(w.node(victim).map.size).toBe(0);
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, successor)]);
+  });
+
+  it('API outage: the leader keeps nothing beyond renewDeadline and nobody can take over until it ends', () => {
+    const w = world();
+    w.runUntil(20_000);
+    w.apiOutage(true);
+    w.runUntil(60_000);
+    expect(w.nodeNames.map((n) => w.node(n).map.size)).toEqual([0, 0, 0]);
+    expect(ask(w, '192.168.10.0')).toEqual([]);
+    w.apiOutage(false);
+    w.runUntil(120_000);
+    expect(ask(w, '192.168.10.0')).toHaveLength(1);
+  });
+});
+
+describe('ResponderWorld: profiles', () => {
+  // Why this test? C01: 1.14 elects a leader for every policy-selected service, even ClusterIP-only
+  // ones with nothing to announce — pure API load; 1.15 (#29446) only for announceable services.
+  it('C01: a ClusterIP service gets a Lease on cilium-1.14 and none on cilium-1.15', () => {
+    const services = [lbService('web'), lbService('dns', { type: 'ClusterIP' })];
+    const leases = (profile: string): string[] => {
+      const w = world({ profile: getProfile(profile), manifests: manifests({ nodes: [simNode('n1'), simNode('n2')], policies: [l2Policy()], pools: [lbPool('pool', '192.168.10.0/24', { cidrsCount: 1 })], services }) });
+      w.runUntil(30_000);
+      expect(w.nodeNames.flatMap((n) => w.node(n).agent.table.map((row) => row.ip))).toEqual([w.ingressIps(WEB)[0]]);
+      return w.leaseNames();
+    };
+    expect(leases('cilium-1.14')).toEqual(['cilium-l2announce-default-dns', 'cilium-l2announce-default-web']);
+    expect(leases('cilium-1.15')).toEqual(['cilium-l2announce-default-web']);
+  });
+
+  describe('C02: throttled renewals (12 services, QPS 2 / burst 4 per agent)', () => {
+    const services = Array.from({ length: 12 }, (_, i) => lbService(`svc${i}`));
+    const cluster = manifests({ nodes: [simNode('n1'), simNode('n2')], policies: [l2Policy()], pools: [lbPool('pool', '192.168.10.0/24', { cidrsCount: 1 })], services });
+    const silentVips = (w: ResponderWorld): string[] =>
+      services.map((s) => w.ingressIps(`default/${s.name}`)[0] ?? '').filter((ip) => !w.nodeNames.some((n) => w.node(n).map.hasIp(ip)));
+
+    it('cilium-1.14 (no re-candidacy): once an agent lost a lease it never competes again — 11 VIPs silent for good', () => {
+      const w = world({ seed: 5, profile: getProfile('cilium-1.14'), manifests: cluster, rateLimit: { qps: 2, burst: 4 } });
+      w.runUntil(60_000);
+      const silent = silentVips(w);
+      expect(silent).toHaveLength(11);
+      w.runUntil(300_000);
+      expect(silentVips(w)).toEqual(silent);
+      expect(ops(w, 'elector-exit').every((op) => value(op)['reason'] === 'lost-not-reacquired')).toBe(true);
+      expect(ops(w, 'elector-exit')).toHaveLength(23);
+      expect(ask(w, silent[0] ?? '')).toEqual([]);
+    });
+
+    it('cilium-1.15 (re-candidacy, #30340): leases flap under the same limit but every VIP is announced again', () => {
+      const w = world({ seed: 5, profile: getProfile('cilium-1.15'), manifests: cluster, rateLimit: { qps: 2, burst: 4 } });
+      w.runUntil(300_000);
+      expect(ops(w, 'elector-exit')).toHaveLength(0);
+      const announcedLate = new Set(ops(w, 'garp-sent', 120_000).map((op) => value(op)['ip']));
+      expect(services.every((s) => announcedLate.has(w.ingressIps(`default/${s.name}`)[0]))).toBe(true);
+    });
+
+    it('sized as the docs say (QPS 50 / burst 100): no lease is ever lost, no VIP silent', () => {
+      const w = world({ seed: 5, profile: getProfile('cilium-1.15'), manifests: cluster, rateLimit: { qps: 50, burst: 100 } });
+      w.runUntil(300_000);
+      expect(ops(w, 'lost-leader')).toHaveLength(0);
+      expect(silentVips(w)).toEqual([]);
+    });
+  });
+
+  it('eTP=Local: on 1.20.2 only the node with the backend competes; on 1.20.1 every node does', () => {
+    const cluster = threeNodeCluster([lbService('web', { externalTrafficPolicy: 'Local', selector: { app: 'web' } })]);
+    const withBackend = { ...cluster, endpoints: [backend('web', 'n3')] };
+    const candidates = (profile: string): string[] => {
+      const w = world({ profile: getProfile(profile), manifests: withBackend });
+      w.runUntil(30_000);
+      return w.nodeNames.filter((n) => w.node(n).agent.candidateServices.includes(WEB));
+    };
+    expect(candidates('cilium-1.20.2')).toEqual(['n3']);
+    expect(candidates('cilium-1.20.1')).toEqual(['n1', 'n2', 'n3']);
+    const w = world({ profile: getProfile('cilium-1.20.2'), manifests: withBackend });
+    w.runUntil(30_000);
+    expect(w.holderOf(WEB)).toBe('n3');
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, 'n3')]);
+  });
+
+  // Why this test? #47579: on 1.18–1.20.0 a new LB IP on an announced service does not wake the
+  // announcer; it is programmed only when some other event (here a node label edit) comes along.
+  it('#47579: a second LB IP is announced at once on 1.20.1, only after another event on 1.18', () => {
+    const addIp = (profile: string): { w: ResponderWorld; holder: string } => {
+      const w = world({ profile: getProfile(profile) });
+      w.runUntil(20_000);
+      w.patchServiceSpec(WEB, { annotations: { 'lbipam.cilium.io/ips': '192.168.10.0,192.168.10.100' } });
+      w.runUntil(30_000);
+      expect(w.ingressIps(WEB)).toEqual(['192.168.10.0', '192.168.10.100']);
+      return { w, holder: w.holderOf(WEB) as string };
+    };
+    const fixed = addIp('cilium-1.20.1');
+    expect(fixed.w.node(fixed.holder).map.keys().map((k) => k.ip)).toEqual(['192.168.10.0', '192.168.10.100']);
+    const buggy = addIp('cilium-1.18');
+    expect(buggy.w.node(buggy.holder).map.keys().map((k) => k.ip)).toEqual(['192.168.10.0']);
+    expect(ask(buggy.w, '192.168.10.100')).toEqual([]);
+    buggy.w.apply({ verb: 'patch', ref: { resource: 'nodes', namespace: '', name: buggy.holder }, patch: { spec: { labels: { rack: 'r1' } } } });
+    buggy.w.runUntil(31_000);
+    expect(buggy.w.node(buggy.holder).map.keys().map((k) => k.ip)).toEqual(['192.168.10.0', '192.168.10.100']);
+    expect(ask(buggy.w, '192.168.10.100')).toEqual([macOf(buggy.w, buggy.holder)]);
+  });
+
+  it('a service that stops matching the policy: election cancelled, lease released, entry removed', () => {
+    const w = world();
+    w.runUntil(20_000);
+    const holder = w.holderOf(WEB) as string;
+    w.apply({ verb: 'patch', ref: { resource: 'ciliuml2announcementpolicies', namespace: '', name: 'all' }, patch: { spec: { serviceSelector: { matchLabels: { announce: 'yes' }, matchExpressions: [] } } } });
+    w.runUntil(25_000);
+    expect(w.holderOf(WEB)).toBe('');
+    expect(w.nodeNames.map((n) => w.node(n).map.size)).toEqual([0, 0, 0]);
+    expect(ops(w, 'lost-leader').map((op) => [op.process, value(op)['reason']])).toEqual([[holder, 'cancelled']]);
+    expect(ask(w, '192.168.10.0')).toEqual([]);
+  });
+});
+
+describe('ResponderWorld: determinism', () => {
+  function scenario(seed: number): string {
+    const w = world({ seed, manifests: threeNodeCluster([lbService('web'), lbService('db'), lbService('api')]) });
+    w.runUntil(20_000);
+    w.killNode(w.holderOf(WEB) as string);
+    w.runUntil(40_000);
+    w.sendArpRequest('192.168.10.0');
+    w.freezeAgent(w.holderOf('default/db') as string);
+    w.runUntil(70_000);
+    w.thawAgent(w.nodeNames.find((n) => w.node(n).gate.frozen) ?? 'n1');
+    w.runUntil(90_000);
+    return historyToJsonl(w.history.ops());
+  }
+
+  it('the same seed twice gives a byte-identical history; another seed does not', () => {
+    const first = scenario(42);
+    expect(scenario(42)).toBe(first);
+    expect(scenario(43)).not.toBe(first);
+    expect(first.split('\n').length).toBeGreaterThan(400);
+  });
+});
