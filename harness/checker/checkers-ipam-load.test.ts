@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { checkAllInvariants } from './invariants.ts';
+import { checkSafe, composeCheckers, type Checker } from './check-result.ts';
+import { failoverComponents } from './failover-components.ts';
+import { checkLeaseLoad } from './lease-load.ts';
+import { checkIpStability, checkPoolBounds } from './pool-bounds.ts';
+import { CONTEXT, history, MAC, VIP, WEB, WEB_LEASE } from './history.test-helpers.ts';
+import type { CheckContext } from './context.ts';
+
+describe('pool-bounds (INV-POOL-BOUNDS)', () => {
+  it('valid: usable addresses of CIDR and range blocks; a /32 block is exempt from first/last', () => {
+    const h = history().pool(0, 'p', ['10.0.0.0/24', '10.0.1.10-10.0.1.20', '10.0.2.7/32']).ips(1, WEB, ['10.0.0.5', '10.0.1.10', '10.0.2.7']);
+    expect(checkPoolBounds(h.ops, CONTEXT).valid).toBe(true);
+  });
+
+  /**
+   * Why this test? C21 (#29410, #28591): network/broadcast addresses of a CIDR block were handed
+   * out, and IPs outside any pool appeared; with allowFirstLastIPs=No neither may be allocated.
+   */
+  it('C21: the network and broadcast address of a reserving CIDR block, and an address outside every pool', () => {
+    const h = history().pool(0, 'p', ['10.0.0.0/24']).ips(1, WEB, ['10.0.0.0']).ips(2, 'default/b', ['10.0.0.255']).ips(3, 'default/c', ['10.9.0.1']);
+    const result = checkPoolBounds(h.ops, CONTEXT);
+    expect(result).toMatchObject({ valid: false, failedAtMs: 1, details: { violationCount: 3 } });
+    expect(checkPoolBounds(history().pool(0, 'p', ['10.0.0.0/24'], false).ips(1, WEB, ['10.0.0.0']).ops, CONTEXT).valid).toBe(true);
+  });
+
+  it('unknown without pool-state ops', () => {
+    expect(checkPoolBounds(history().ips(1, WEB, [VIP]).ops, CONTEXT).valid).toBe('unknown');
+  });
+});
+
+describe('ip-stability (INV-IP-STABILITY)', () => {
+  /**
+   * Why this test? C19 (#40358, #41458): an operator restart or a pool widening reshuffled LB
+   * IPs that were still inside their pool, breaking every DNS record pointing at them.
+   */
+  it('C19: an IP that stays in range moves on an operator restart', () => {
+    const h = history().pool(0, 'p', ['10.0.0.0/24']).ips(1, WEB, ['10.0.0.5']).nemesis(50, 'restart-operator').ips(60, WEB, ['10.0.0.6']);
+    expect(checkIpStability(h.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 60 });
+  });
+
+  it('valid: the pool shrank past the IP, or an edit says this service may move', () => {
+    const shrink = history().pool(0, 'p', ['10.0.0.0/24']).ips(1, WEB, ['10.0.0.200']).pool(50, 'p', ['10.0.0.0/25']).ips(60, WEB, ['10.0.0.6']);
+    expect(checkIpStability(shrink.ops, CONTEXT).valid).toBe(true);
+    const edited = history().pool(0, 'p', ['10.0.0.0/24']).ips(1, WEB, ['10.0.0.5']).nemesis(50, 'edit', { mayMoveIpsOf: [WEB] }).ips(60, WEB, ['10.0.0.6']);
+    expect(checkIpStability(edited.ops, CONTEXT).valid).toBe(true);
+    const released = history().pool(0, 'p', ['10.0.0.0/24']).ips(1, WEB, ['10.0.0.5']).ips(60, WEB, []);
+    expect(checkIpStability(released.ops, CONTEXT).valid).toBe(true);
+  });
+
+  it('unknown when a move happens before any pool-state', () => {
+    expect(checkIpStability(history().ips(1, WEB, ['10.0.0.5']).ips(2, WEB, ['10.0.0.6']).ops, CONTEXT).valid).toBe('unknown');
+  });
+});
+
+describe('lease-load (INV-LEASE-LOAD)', () => {
+  // 1 service on 3 nodes, R = 2 s, optimistic renew: update 0.5/s, get 2/3.2 = 0.625/s, list 3/60.
+  const context: CheckContext = {
+    ...CONTEXT,
+    leaseLoad: { input: { services: [{ name: WEB, candidateNodes: ['n1', 'n2', 'n3'] }], nodeCount: 3, retryPeriodMs: 2_000, renewDeadlineMs: 5_000, optimisticRenew: true }, fromMs: 0, toMs: 600_000, tolerance: 0.05 },
+  };
+  const steady = (updateEveryMs = 2_000, extra: { [key: string]: number } = {}) => {
+    const h = history();
+    for (let t = 0; t < 600_000; t += updateEveryMs) h.leaseRequest(t, 'n1', 'update', extra);
+    for (let t = 0; t < 600_000; t += 1_600) h.leaseRequest(t, t % 3_200 === 0 ? 'n2' : 'n3', 'get');
+    for (let t = 0; t < 600_000; t += 20_000) h.op(t, `n${(t / 20_000) % 3 + 1}`, 'lease-request', { verb: 'list', namespace: 'kube-system', outcome: 'ok', latencyMs: 4 }, 'ok');
+    return h;
+  };
+
+  it('valid: measured per-verb rates within 5 % of the model, nothing throttled', () => {
+    const result = checkLeaseLoad(steady().ops, context);
+    expect(result.valid).toBe(true);
+    expect(result.details['comparison']).toMatchObject({ update: { measuredPerS: 0.5, modelPerS: 0.5 }, get: { modelPerS: 0.625 } });
+  });
+
+  /** Why this test? C03/K08: renew traffic far above the model (duplicate loops, GET+PUT renews). */
+  it('C03/K08: twice the modelled update rate', () => {
+    expect(checkLeaseLoad(steady(1_000).ops, context)).toMatchObject({ valid: false, details: { violations: [{ kind: 'off-model', verb: 'update' }] } });
+  });
+
+  /** Why this test? C02: "Waited for 1.0–1.9 s due to client-side throttling" on lease GET/PUT. */
+  it('C02: any client-side throttling wait, or a request slower than retryPeriod', () => {
+    expect(checkLeaseLoad(steady(2_000, { throttleWaitMs: 1_200 }).ops, context)).toMatchObject({ valid: false, details: { violationCount: 300, violations: expect.arrayContaining([expect.objectContaining({ kind: 'throttled' })]) } });
+    expect(checkLeaseLoad(history().leaseRequest(10, 'n1', 'get', { latencyMs: 2_500 }).ops, CONTEXT)).toMatchObject({ valid: false, details: { violations: [{ kind: 'slow' }] } });
+  });
+
+  it('unknown without a model input, or with a window shorter than 10 × retryPeriod', () => {
+    expect(checkLeaseLoad(steady().ops, CONTEXT).valid).toBe('unknown');
+    expect(checkLeaseLoad(steady().ops, { ...context, leaseLoad: { ...context.leaseLoad!, toMs: 5_000 } }).valid).toBe('unknown');
+  });
+});
+
+describe('checkSafe and composeCheckers', () => {
+  it('a malformed op makes a checker unknown, not a crash', () => {
+    const h = history().op(0, 'n1', 'became-leader', { lease: 42 });
+    expect(checkSafe(() => { throw new Error('boom'); }, h.ops, CONTEXT)).toEqual({ valid: 'unknown', details: { error: 'Error: boom' } });
+    expect(checkAllInvariants(h.ops, CONTEXT).results['holder-eligible']).toMatchObject({ valid: 'unknown' });
+  });
+
+  it('false beats unknown beats true; failedAtMs is the earliest', () => {
+    const fixed = (valid: boolean | 'unknown', failedAtMs?: number): Checker => () => ({ valid, details: {}, ...(failedAtMs === undefined ? {} : { failedAtMs }) });
+    const compose = (...checks: Checker[]) => composeCheckers(checks.map((check, i) => ({ name: `c${i}`, check })))([], CONTEXT);
+    expect(compose(fixed(true), fixed(true)).valid).toBe(true);
+    expect(compose(fixed(true), fixed('unknown')).valid).toBe('unknown');
+    expect(compose(fixed('unknown'), fixed(false, 9), fixed(false, 3))).toMatchObject({ valid: false, failedAtMs: 3, details: { failed: ['c1', 'c2'], unknown: ['c0'] } });
+  });
+});
+
+describe('failover components', () => {
+  it('kill → lease taken over → first GARP → client entry changed → first successful probe', () => {
+    const h = history()
+      .webExpected(0)
+      .ips(0, WEB, [VIP])
+      .became(0, 'n1')
+      .op(90_000, 'c1', 'probe', { client: 'c1', vip: VIP, seq: 1, outcome: 'answered', answeredBy: 'n1' }, 'ok')
+      .nemesis(100_000, 'kill-node', { node: 'n1' })
+      .op(105_000, 'c1', 'probe', { client: 'c1', vip: VIP, seq: 2, outcome: 'timeout' }, 'fail')
+      .became(117_000, 'n2')
+      .answer(117_050, MAC.n2, VIP, 'gratuitous-reply')
+      .op(117_051, 'c1', 'neigh-changed', { client: 'c1', ip: VIP, mac: MAC.n2, state: 'STALE', fromState: 'REACHABLE', fromMac: MAC.n1 })
+      .op(118_000, 'c1', 'probe', { client: 'c1', vip: VIP, seq: 3, outcome: 'answered', answeredBy: 'n2' }, 'ok');
+    expect(failoverComponents(h.ops, CONTEXT)).toEqual([
+      {
+        killMs: 100_000,
+        fault: 'kill-node',
+        deadNode: 'n1',
+        service: WEB,
+        ip: VIP,
+        client: 'c1',
+        newHolder: 'n2',
+        leaseTakenOverMs: 17_000,
+        firstGarpMs: 17_050,
+        firstNewMacAnswerMs: 17_050,
+        clientEntryChangedMs: 17_051,
+        firstSuccessfulProbeMs: 18_000,
+      },
+    ]);
+  });
+
+  it('a component that never happened is null (C16: the client ignored the only GARP)', () => {
+    const h = history().webExpected(0).ips(0, WEB, [VIP]).became(0, 'n1').nemesis(100_000, 'kill-node', { node: 'n1' }).became(117_000, 'n2').answer(117_050, MAC.n2, VIP, 'gratuitous-reply');
+    expect(failoverComponents(h.ops, CONTEXT)).toMatchObject([{ client: null, leaseTakenOverMs: 17_000, firstGarpMs: 17_050, clientEntryChangedMs: null, firstSuccessfulProbeMs: null }]);
+    expect(WEB_LEASE).toContain('default-web');
+  });
+});
