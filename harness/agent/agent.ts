@@ -275,7 +275,6 @@ export class Agent {
     const table = announceTable(led);
     if (sameTable(table, this.#table)) return;
     this.#table = table;
-    this.#record('announce-table', { entries: table.map((row) => ({ ip: row.ip, interface: row.interface, services: [...row.services] })) });
     this.reconciler.apply(table);
   }
 

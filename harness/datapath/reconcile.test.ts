@@ -59,12 +59,12 @@ describe('AnnounceReconciler', () => {
     expect(map.size).toBe(0);
     reconciler.apply([entry('10.0.0.1')]);
     expect(sent).toHaveLength(2);
-    expect(history.ops().map((op) => [op.f, (op.value as { action?: string }).action ?? ''])).toEqual([
-      ['garp-sent', ''],
-      ['responder-entry', 'insert'],
-      ['responder-entry', 'delete'],
-      ['garp-sent', ''],
-      ['responder-entry', 'insert'],
+    expect(history.ops().map((op) => [op.f, op.value])).toEqual([
+      ['garp-sent', { node: 'n1', ip: '10.0.0.1', iface: 'eth0', mac: '02:00:00:00:01:00', opcode: 'reply' }],
+      ['announce-table', { node: 'n1', entries: [{ ip: '10.0.0.1', iface: 'eth0' }] }],
+      ['announce-table', { node: 'n1', entries: [] }],
+      ['garp-sent', { node: 'n1', ip: '10.0.0.1', iface: 'eth0', mac: '02:00:00:00:01:00', opcode: 'reply' }],
+      ['announce-table', { node: 'n1', entries: [{ ip: '10.0.0.1', iface: 'eth0' }] }],
     ]);
   });
 });

@@ -121,7 +121,6 @@ export class AnnounceReconciler {
     for (const key of plan.delete) {
       map.delete(key);
       this.stats.deleted += 1;
-      history.record({ process: node, type: 'info', f: 'responder-entry', value: { action: 'delete', ip: key.ip, interface: key.interface } });
     }
     for (const key of plan.insertWithGarp) {
       const mac = interfaceMacs.get(key.interface);
@@ -131,12 +130,21 @@ export class AnnounceReconciler {
         const garp = decideGarp(key.ip, mac, profile);
         frames.send(key.interface, garp);
         this.stats.garpsSent += 1;
-        history.record({ process: node, type: 'info', f: 'garp-sent', value: { ip: key.ip, interface: key.interface, mac, opcode: garp.opcode } });
+        history.record({ process: node, type: 'info', f: 'garp-sent', value: { node, ip: key.ip, iface: key.interface, mac, opcode: garp.opcode === 1 ? 'request' : 'reply' } });
       }
       map.insert(key);
       this.stats.inserted += 1;
-      history.record({ process: node, type: 'info', f: 'responder-entry', value: { action: 'insert', ip: key.ip, interface: key.interface } });
     }
     this.#previous = desired;
+    if (plan.delete.length > 0 || plan.insertWithGarp.length > 0) recordProgrammed(history, node, map);
   }
+}
+
+/**
+ * Records the node's programmed pairs from now on (`announce-table`, docs/history.md): what the
+ * datapath answers for, which outlives the agent — so it is written when the map changes, not when
+ * the agent's wish changes.
+ */
+export function recordProgrammed(history: History, node: string, map: ResponderMap): void {
+  history.record({ process: node, type: 'info', f: 'announce-table', value: { node, entries: map.keys().map((key) => ({ ip: key.ip, iface: key.interface })) } });
 }

@@ -22,7 +22,7 @@ export interface ResponderOptions {
   /** `l2_announcements_max_liveness`: the agent's effective lease duration. */
   readonly leaseDurationMs: number;
   readonly history: History;
-  /** Record each reply in the history (`arp-reply`). Default true. */
+  /** Record each reply in the history (`arp-reply`, the node's own account; the wire has `arp-observed`). Default false. */
   readonly recordReplies?: boolean;
 }
 
@@ -63,8 +63,8 @@ export class ArpResponder {
     }
     this.counters.replies += 1;
     map.countResponse(frame.targetIp, interfaceName);
-    if (this.#options.recordReplies !== false) {
-      this.#options.history.record({ process: this.#options.node, type: 'info', f: 'arp-reply', value: { ip: frame.targetIp, interface: interfaceName, mac: decision.frame.senderMac, to: frame.senderMac } });
+    if (this.#options.recordReplies === true) {
+      this.#options.history.record({ process: this.#options.node, type: 'info', f: 'arp-reply', value: { node: this.#options.node, ip: frame.targetIp, iface: interfaceName, mac: decision.frame.senderMac, to: frame.senderMac } });
     }
     frames.send(decision.interface, decision.frame);
   }

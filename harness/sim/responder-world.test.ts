@@ -68,14 +68,14 @@ describe('ResponderWorld: announcing', () => {
     w.runUntil(60_000);
     const holder = w.holderOf(WEB) as string;
     expect(w.node(holder).map.keys()).toEqual([{ ip: '192.168.10.0', interface: 'eth0' }]);
-    expect(ops(w, 'garp-sent').map((op) => [op.process, value(op)])).toEqual([[holder, { ip: '192.168.10.0', interface: 'eth0', mac: macOf(w, holder), opcode: 2 }]]);
+    expect(ops(w, 'garp-sent').map((op) => [op.process, value(op)])).toEqual([[holder, { node: holder, ip: '192.168.10.0', iface: 'eth0', mac: macOf(w, holder), opcode: 'reply' }]]);
     expect(w.nodeNames.filter((n) => n !== holder).map((n) => w.node(n).map.size)).toEqual([0, 0]);
   });
 
   it('the GARP is the request form (gneigh) on 1.20.2', () => {
     const w = world({ profile: getProfile('cilium-1.20.2') });
     w.runUntil(10_000);
-    expect(ops(w, 'garp-sent').map((op) => value(op)['opcode'])).toEqual([1]);
+    expect(ops(w, 'garp-sent').map((op) => value(op)['opcode'])).toEqual(['request']);
     expect(w.frames('eth0').filter((c) => c.frame.senderIp === c.frame.targetIp).map((c) => c.frame.opcode)).toEqual([1]);
   });
 

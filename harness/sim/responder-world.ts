@@ -20,6 +20,7 @@ import { endpointObject, ENDPOINTS, ingressIpsOf, IP_POOLS, L2_POLICIES, nodeObj
 import { ApiClient, type RateLimit } from '../election/api-client.ts';
 import { isLeaseObject, LEASES } from '../election/lease-record.ts';
 import { BROADCAST_MAC, OPCODE_REQUEST, ZERO_MAC, type FramePort } from '../datapath/frame-port.ts';
+import { recordProgrammed } from '../datapath/reconcile.ts';
 import { ArpResponder } from '../datapath/responder.ts';
 import { ResponderMap } from '../datapath/responder-map.ts';
 import { MemoryHistory } from '../history/memory-history.ts';
@@ -175,16 +176,22 @@ export class ResponderWorld {
     return this.server.peek({ resource: IP_POOLS, namespace: '', name });
   }
 
-  /** Applies a request at once as the harness (scenario edits: relabel, patch, delete). */
-  apply(request: StoreRequest): StoreResponse {
-    this.history.record({ process: 'nemesis', type: 'info', f: 'edit', value: { verb: request.verb, resource: 'ref' in request ? request.ref.resource : request.resource, name: ('ref' in request ? request.ref.name : 'object' in request ? request.object.metadata.name : '') } });
+  /**
+   * Applies a request at once as the harness (scenario edits: relabel, patch, delete), recorded as
+   * a nemesis `edit`; `mayMoveIpsOf` names services whose IPs the edit may legitimately move
+   * (INV-IP-STABILITY).
+   */
+  apply(request: StoreRequest, mayMoveIpsOf: readonly string[] = []): StoreResponse {
+    const resource = 'ref' in request ? request.ref.resource : request.resource;
+    const name = 'ref' in request ? request.ref.name : 'object' in request ? request.object.metadata.name : '';
+    this.history.record({ process: 'nemesis', type: 'info', f: 'edit', value: { verb: request.verb, resource, name, mayMoveIpsOf: [...mayMoveIpsOf] } });
     return this.server.applyNow(request);
   }
 
   /** Merge-patches a Service's `spec` (the model object) as the harness. */
   patchServiceSpec(service: string, patch: MergePatch): StoreResponse {
     const [namespace = '', name = ''] = service.split('/');
-    return this.apply({ verb: 'patch', ref: { resource: SERVICES, namespace, name }, patch: { spec: patch } });
+    return this.apply({ verb: 'patch', ref: { resource: SERVICES, namespace, name }, patch: { spec: patch } }, [service]);
   }
 
   /** Puts a who-has for `targetIp` from the harness client on `segment` (default `eth0`). */
@@ -223,30 +230,31 @@ export class ResponderWorld {
     node.agent.crash();
     for (const port of node.ports.values()) port.detach();
     node.map.clear();
+    recordProgrammed(this.history, name, node.map);
     node.alive = false;
   }
 
   /** SIGSTOP of a node's agent (the datapath keeps running). */
   freezeAgent(name: string): void {
-    this.#nemesis('freeze-agent', { node: name });
+    this.#nemesis('freeze', { node: name });
     this.node(name).gate.freeze();
   }
 
   /** SIGCONT of a node's agent. */
   thawAgent(name: string): void {
-    this.#nemesis('thaw-agent', { node: name });
+    this.#nemesis('thaw', { node: name });
     this.node(name).gate.thaw();
   }
 
   /** Cuts `identity` (a node or `operator`) off from the API server. */
   partitionApi(identity: string, mode: 'drop' | 'reject' = 'drop'): void {
-    this.#nemesis('api-partition', { identity, mode });
+    this.#nemesis('partition-api', { node: identity, mode });
     this.server.partition(identity, mode);
   }
 
   /** Heals one identity's partition, or all. */
   healApi(identity?: string): void {
-    this.#nemesis('api-heal', identity === undefined ? {} : { identity });
+    this.#nemesis('heal-api', identity === undefined ? {} : { node: identity });
     this.server.heal(identity);
   }
 
@@ -265,6 +273,7 @@ export class ResponderWorld {
   }
 
   #nemesis(f: string, value: { readonly [key: string]: string }): void {
+    // Names and fields as docs/history.md (harness/checker/vocabulary.ts) defines them.
     this.history.record({ process: 'nemesis', type: 'info', f, value });
   }
 
@@ -322,7 +331,7 @@ export class ResponderWorld {
   #segmentFor(name: string): SimSegment {
     let segment = this.#segments.get(name);
     if (segment === undefined) {
-      segment = new SimSegment(name, this.kernel, this.#options.frameDelayMs);
+      segment = new SimSegment(name, this.kernel, this.history, this.#options.frameDelayMs);
       this.#segments.set(name, segment);
     }
     return segment;

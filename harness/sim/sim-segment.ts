@@ -6,6 +6,8 @@
  */
 import type { ArpFrame } from '../datapath/frame-port.ts';
 import { BROADCAST_MAC } from '../datapath/frame-port.ts';
+import type { History } from '../core/history.ts';
+import { classifyArp } from '../packet/arp.ts';
 import type { SimKernel } from './kernel.ts';
 
 /** One captured frame: when it was sent, by whom, on which interface. */
@@ -45,14 +47,20 @@ export class SimSegment {
   readonly captured: CapturedFrame[] = [];
   readonly #kernel: SimKernel;
   readonly #delayMs: number;
+  readonly #history: History;
   readonly #attachments: Attachment[] = [];
 
-  /** @throws RangeError when the delay is negative or not finite. */
-  constructor(name: string, kernel: SimKernel, frameDelayMs = DEFAULT_FRAME_DELAY_MS) {
+  /**
+   * `history` receives one `arp-observed` op (process `wire`) per frame sent, as a capture on the
+   * bridge would.
+   * @throws RangeError when the delay is negative or not finite.
+   */
+  constructor(name: string, kernel: SimKernel, history: History, frameDelayMs = DEFAULT_FRAME_DELAY_MS) {
     if (!Number.isFinite(frameDelayMs) || frameDelayMs < 0) throw new RangeError(`creating segment ${name}: frameDelayMs must be finite and ≥ 0, got ${frameDelayMs}`);
     this.name = name;
     this.#kernel = kernel;
     this.#delayMs = frameDelayMs;
+    this.#history = history;
   }
 
   /** Plugs an interface in; `receive` is called for each frame delivered to it. */
@@ -73,6 +81,12 @@ export class SimSegment {
   #send(from: Attachment, frame: ArpFrame): void {
     if (!from.attached) return;
     this.captured.push({ tMs: this.#kernel.nowMs, from: from.owner, interface: from.interface, frame });
+    this.#history.record({
+      process: 'wire',
+      type: 'info',
+      f: 'arp-observed',
+      value: { segment: this.name, tUs: this.#kernel.nowMs * 1000, kind: classifyArp(frame), senderMac: frame.senderMac, senderIp: frame.senderIp, targetIp: frame.targetIp, ethSrc: frame.ethSrc },
+    });
     const targets = this.#attachments.filter((a) => a !== from && a.attached && (frame.ethDst === BROADCAST_MAC || frame.ethDst === a.mac));
     if (targets.length === 0) return;
     this.#kernel.after(this.#delayMs, () => {
