@@ -6,6 +6,8 @@
  */
 import { sleep, type Task } from '../core/task.ts';
 
+const WAKE_REASON = Object.freeze({ wake: true });
+
 /** A level-triggered, coalescing wake-up. */
 export class Wakeup {
   #controller = new AbortController();
@@ -14,7 +16,9 @@ export class Wakeup {
   /** Wakes the waiting loop (or makes its next `wait` return at once). */
   notify(): void {
     this.#pending = true;
-    this.#controller.abort();
+    // An explicit reason: abort() without one builds a DOMException (with a stack) per wake-up,
+    // which was ~10 % of a sim trial.
+    this.#controller.abort(WAKE_REASON);
   }
 
   /** True when a notification is waiting to be consumed. */
