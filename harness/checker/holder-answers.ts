@@ -6,6 +6,7 @@
  * - The holder answers: a request for the IP on a segment where a settled holder (holding for
  *   ≥ `programmingDelayMs`, healthy, still holding `replyWindowMs` later) has an announcing
  *   interface gets an answer from that holder within `replyWindowMs` (C09/C10: never programmed).
+ *   A request unicast to another MAC (`ethDst` recorded) is not owed an answer by the holder.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
@@ -66,6 +67,8 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
       if (!nodeHealthy(faults, holder.node, t) || !nodeHealthy(faults, holder.node, t + bounds.replyWindowMs)) continue;
       const holderMacs = (context.interfaces ?? []).filter((i) => i.node === holder.node && i.announce && (i.segment === undefined || request.segment === '' || i.segment === request.segment)).map((i) => i.mac.toLowerCase());
       if (holderMacs.length === 0) continue;
+      // A unicast request (a client's PROBE-state check of a cached MAC) reaches only its MAC.
+      if (request.ethDst !== undefined && request.ethDst !== 'ff:ff:ff:ff:ff:ff' && !holderMacs.includes(request.ethDst.toLowerCase())) continue;
       const answered = answers.some((a) => a.senderIp === request.targetIp && holderMacs.includes(a.senderMac) && a.tMs >= t && a.tMs <= t + bounds.replyWindowMs);
       if (!answered) violations.push({ atMs: t + bounds.replyWindowMs, kind: 'holder-silent', ip: request.targetIp, node: holder.node, service, requestAtMs: t });
     }

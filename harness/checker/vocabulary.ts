@@ -221,6 +221,8 @@ export interface ArpObservedOp {
   readonly senderMac: string;
   readonly senderIp: string;
   readonly targetIp: string;
+  /** Ethernet destination when recorded (a unicast request reaches only that MAC). */
+  readonly ethDst: string | undefined;
 }
 
 /** Reads an `arp-observed` op. */
@@ -234,6 +236,7 @@ export function readArpObserved(op: HistoryOp): ArpObservedOp {
     senderMac: str(op, value, 'senderMac'),
     senderIp: str(op, value, 'senderIp'),
     targetIp: str(op, value, 'targetIp'),
+    ethDst: optStr(op, value, 'ethDst'),
   };
 }
 

@@ -131,10 +131,7 @@ export class Operator {
         continue;
       }
       this.stats.writes += 1;
-      if (write.ips !== undefined) {
-        const service = `${write.ref.namespace}/${write.ref.name}`;
-        this.#ports.history.record({ process: OPERATOR_IDENTITY, type: 'info', f: 'service-ips', value: { service, ips: [...write.ips], ...(write.reason === undefined ? {} : { reason: write.reason }) } });
-      }
+      // `service-ips` is the world observer's op (it sees every writer, not only this one).
     }
     return allOk;
   }

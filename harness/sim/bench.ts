@@ -4,8 +4,11 @@
  * ≥ 500/s on one core). Wall time is measured through an injected `nowMs`, so this module reads no
  * ambient clock itself; run it with `node harness/sim/bench.ts`.
  */
+import { getProfile } from '../profiles/profiles.ts';
 import { ElectionWorld } from './election-world.ts';
 import { SimKernel } from './kernel.ts';
+import { ResponderWorld, type SimClientSpec } from './responder-world.ts';
+import { lbService, threeNodeCluster } from './responder-world.fixtures.ts';
 
 /** One measurement. */
 export interface BenchResult {
@@ -57,7 +60,51 @@ export function benchElectionTrials(nowMs: () => number, options: TrialBenchOpti
   return { name: `election trials (history ${options.recordHistory ? 'on' : 'off'})`, iterations: options.trials, wallMs, perS: (options.trials / wallMs) * 1000 };
 }
 
-if (import.meta.main) {
+/** Options of {@link benchResponderTrials}. */
+export interface ResponderBenchOptions extends TrialBenchOptions {
+  /** Clients with probers (default none). */
+  readonly clients?: readonly SimClientSpec[];
+}
+
+/**
+ * Responder trials/s: operator, 3 agents + datapaths, 5 LB services, Cilium default timings,
+ * 60 s virtual, the holder node of one service killed at 20 s; optionally clients probing.
+ */
+export function benchResponderTrials(nowMs: () => number, options: ResponderBenchOptions): BenchResult & { readonly eventsPerTrial: number; readonly opsPerTrial: number } {
+  const manifests = threeNodeCluster(['a', 'b', 'c', 'd', 'e'].map((name) => lbService(name)));
+  const profile = getProfile('cilium-1.16');
+  let events = 0;
+  let ops = 0;
+  const start = nowMs();
+  for (let seed = 1; seed <= options.trials; seed += 1) {
+    const world = new ResponderWorld({ seed, manifests, profile, recordHistory: options.recordHistory, ...(options.clients === undefined ? {} : { clients: options.clients }) });
+    world.runUntil(20_000);
+    const holder = world.holderOf('default/a');
+    if (holder !== undefined && holder !== '') world.killNode(holder);
+    world.runUntil(60_000);
+    events += world.kernel.eventsTotal;
+    ops += world.history.size;
+  }
+  const wallMs = nowMs() - start;
+  const clients = options.clients?.length ?? 0;
+  return {
+    name: `responder trials (${clients} client${clients === 1 ? '' : 's'}, history ${options.recordHistory ? 'on' : 'off'})`,
+    iterations: options.trials,
+    wallMs,
+    perS: (options.trials / wallMs) * 1000,
+    eventsPerTrial: events / options.trials,
+    opsPerTrial: ops / options.trials,
+  };
+}
+
+if (import.meta.main && process.argv.includes('--responder')) {
+  const now = (): number => performance.now();
+  const clients: SimClientSpec[] = [{ id: 'c1', probe: { intervalMs: 1_000, timeoutMs: 1_000 } }];
+  benchResponderTrials(now, { trials: 100, recordHistory: true, clients }); // warm-up (JIT)
+  for (const result of [benchResponderTrials(now, { trials: 1_000, recordHistory: true }), benchResponderTrials(now, { trials: 1_000, recordHistory: true, clients }), benchResponderTrials(now, { trials: 1_000, recordHistory: false, clients })]) {
+    console.log(`${result.name}: ${result.perS.toFixed(0)}/s (${result.iterations} in ${result.wallMs.toFixed(0)} ms; ${result.eventsPerTrial.toFixed(0)} events, ${result.opsPerTrial.toFixed(0)} ops per trial)`);
+  }
+} else if (import.meta.main) {
   const now = (): number => performance.now();
   benchElectionTrials(now, { trials: 300, recordHistory: true }); // warm-up (JIT)
   for (const result of [benchKernel(now), benchElectionTrials(now, { trials: 3_000, recordHistory: true }), benchElectionTrials(now, { trials: 3_000, recordHistory: false })]) {

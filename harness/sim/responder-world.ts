@@ -8,8 +8,12 @@
  * Faults act on the parts a real cluster has: kill the agent (the datapath keeps its map and
  * answers until the liveness cutoff), kill the node (agent and datapath gone, ports unplugged),
  * freeze/thaw the agent (SIGSTOP), partition a node from the API server, an API outage, restart
- * the agent or the operator. A harness client can put ARP requests on a segment; the segment's
- * capture shows every frame.
+ * the agent or the operator, take a node interface's link down. Segments carry per-frame delay,
+ * jitter and loss (per segment, per port). Clients sit on segments with a Linux neighbour cache and
+ * a prober sending UDP probes to every VIP; a node's data plane echoes a probe when it serves the
+ * VIP (see {@link WorldObserver.serves}). The observer records what the checkers judge against
+ * (`announce-expected`, `service-ips`, `pool-state`, `lease-state`). A harness client can also put
+ * bare ARP requests on a segment; the segment's capture shows every frame.
  */
 import type { History } from '../core/history.ts';
 import { NoopHistory } from '../core/history.ts';
@@ -35,8 +39,14 @@ import type { LatencyModel } from './latency.ts';
 import { SimApiServer } from './sim-api-server.ts';
 import { SimClock } from './sim-clock.ts';
 import { SimObjectStore } from './sim-object-store.ts';
-import { SimSegment, type CapturedFrame, type SegmentPort } from './sim-segment.ts';
+import { SimSegment, type CapturedFrame, type DataFrame, type LinkSettings, type SegmentPort } from './sim-segment.ts';
 import { SimTaskRunner } from './sim-task-runner.ts';
+import { WorldObserver } from './observer.ts';
+import type { CheckContext, LeaseLoadExpectation, TopologyInterface } from '../checker/context.ts';
+import { policyProblems, preparePolicy } from '../l2/policy-prep.ts';
+import { SimClient } from './sim-client.ts';
+import { DEFAULT_PROBE, Prober, proberTask, type ProbeSettings } from './prober.ts';
+import { neighbourConfig, type NeighbourConfig } from '../net/neighbour-config.ts';
 
 /** Options of {@link ResponderWorld}. */
 export interface ResponderWorldOptions {
@@ -55,9 +65,42 @@ export interface ResponderWorldOptions {
   readonly ipam?: IpamOptions;
   /** Interfaces of nodes whose model has none. Default `['eth0']`. */
   readonly defaultInterfaces?: readonly string[];
+  /** Base one-way frame delay of every segment (shorthand for `link.delayMs`). */
   readonly frameDelayMs?: number;
+  /** Link settings of every segment (delay, jitter, loss). */
+  readonly link?: Partial<LinkSettings>;
+  /** Per-segment link settings, by segment (interface) name; override `link`. */
+  readonly segmentLinks?: Readonly<Record<string, Partial<LinkSettings>>>;
+  /** Per-port extra delay / loss, keyed `owner/iface` (`n1/eth0`, `c1/eth0`). */
+  readonly portLinks?: Readonly<Record<string, { readonly delayMs?: number; readonly lossRate?: number }>>;
+  /** Client hosts with neighbour caches and probers. */
+  readonly clients?: readonly SimClientSpec[];
   /** Record a history. Default true. */
   readonly recordHistory?: boolean;
+}
+
+/** One client host of the topology. */
+export interface SimClientSpec {
+  /** Client id (history process). */
+  readonly id: string;
+  /** Segment to attach to. Default `eth0`. */
+  readonly segment?: string;
+  /** Default `198.18.0.<10 + index>`. */
+  readonly ip?: string;
+  /** Default `02:00:00:fe:00:<index + 1>`. */
+  readonly mac?: string;
+  /** Neighbour-table sysctls (Linux defaults otherwise). */
+  readonly neighbour?: Partial<Omit<NeighbourConfig, 'clientMac' | 'clientIp'>>;
+  /** Prober settings, or `false` for a client that only keeps a cache. */
+  readonly probe?: Partial<ProbeSettings> | false;
+  /** VIPs to probe; default every service ingress IP at each round. */
+  readonly vips?: readonly string[];
+}
+
+/** A client host of the world. */
+export interface SimClientHandle {
+  readonly client: SimClient;
+  readonly prober: Prober | undefined;
 }
 
 /** The simulated parts of one node. */
@@ -94,6 +137,8 @@ export class ResponderWorld {
   readonly #segments = new Map<string, SimSegment>();
   readonly #clientPorts = new Map<string, SegmentPort>();
   readonly #nodes = new Map<string, SimNode>();
+  readonly #clients = new Map<string, SimClientHandle>();
+  readonly #observer: WorldObserver;
   #operator: Operator;
   #agentRestarts = 0;
   #operatorRestarts = 0;
@@ -108,9 +153,29 @@ export class ResponderWorld {
     this.history = options.recordHistory === false ? new NoopHistory() : new MemoryHistory(new SimClock(this.kernel));
     this.#runner = new SimTaskRunner(this.kernel, this.server);
     this.#store = new SimObjectStore(this.server, this.kernel);
+    this.#observer = new WorldObserver({ profile: options.profile, history: this.history, leaseNamespace: this.leaseNamespace, defaultDevices: options.defaultInterfaces ?? ['eth0'], leaseOf: (service) => leaseName(service.namespace, service.name) });
+    this.server.onCommit((resource, event) => this.#observer.onCommit(resource, event));
     this.#seedStore(options.manifests);
     this.#operator = this.#startOperator();
     options.manifests.nodes.forEach((node, index) => this.#buildNode(node.name, node.interfaces ?? options.defaultInterfaces ?? ['eth0'], index));
+    (options.clients ?? []).forEach((spec, index) => this.#buildClient(spec, index));
+  }
+
+  /** The observer (current VIPs, which node serves what). */
+  get observer(): WorldObserver {
+    return this.#observer;
+  }
+
+  /** A client host. @throws Error for an unknown client. */
+  client(id: string): SimClientHandle {
+    const client = this.#clients.get(id);
+    if (client === undefined) throw new Error(`looking up sim client ${id}: no such client (have ${[...this.#clients.keys()].join(', ')})`);
+    return client;
+  }
+
+  /** Client ids in topology order. */
+  get clientIds(): string[] {
+    return [...this.#clients.keys()];
   }
 
   /** Runs the kernel to `untilMs` (virtual) with an event budget. */
@@ -264,6 +329,44 @@ export class ResponderWorld {
     this.server.setAvailable(!down);
   }
 
+  /**
+   * The static facts checkers need (`CheckContext`): effective timings and every node interface
+   * with its MAC, segment and whether a valid policy selecting the node selects it; with
+   * `leaseLoad`, the lease-load model's input from the observer's current candidates.
+   */
+  checkContext(options: { readonly leaseLoad?: Omit<LeaseLoadExpectation, 'input'> } = {}): CheckContext {
+    const { manifests } = this.#options;
+    const interfaces: TopologyInterface[] = [];
+    for (const node of manifests.nodes) {
+      const sim = this.node(node.name);
+      for (const [iface, mac] of sim.interfaceMacs) {
+        const announce = manifests.policies.map(preparePolicy).some((p) => policyProblems(p).length === 0 && p.selectsNode(node) && p.selectDevices([iface]).length > 0);
+        interfaces.push({ node: node.name, iface, mac, segment: iface, announce });
+      }
+    }
+    if (options.leaseLoad === undefined) return { timing: this.timing, interfaces };
+    const input = { services: this.#observer.leaseCandidates(), nodeCount: manifests.nodes.length, retryPeriodMs: this.timing.retryPeriodMs, renewDeadlineMs: this.timing.renewDeadlineMs, optimisticRenew: this.#options.profile.l2.optimisticRenew };
+    return { timing: this.timing, interfaces, leaseLoad: { ...options.leaseLoad, input } };
+  }
+
+  /** Takes a node interface's link down: its port neither sends nor receives until {@link linkUp}. */
+  linkDown(name: string, iface: string): void {
+    this.#nemesis('link-down', { node: name, iface });
+    this.#port(name, iface).setLinkUp(false);
+  }
+
+  /** Brings a node interface's link back up. */
+  linkUp(name: string, iface: string): void {
+    this.#nemesis('link-up', { node: name, iface });
+    this.#port(name, iface).setLinkUp(true);
+  }
+
+  #port(name: string, iface: string): SegmentPort {
+    const port = this.node(name).ports.get(iface);
+    if (port === undefined) throw new Error(`link of ${name}/${iface}: the node has no such interface`);
+    return port;
+  }
+
   /** Crashes the operator and starts a new one (first run in the profile's import order). */
   restartOperator(): void {
     this.#nemesis('restart-operator', {});
@@ -311,7 +414,15 @@ export class ResponderWorld {
     const ports = new Map<string, SegmentPort>();
     const frames: FramePort = { send: (iface, frame) => ports.get(iface)?.send(frame) };
     const responder = new ArpResponder({ node: name, clock, map, frames, interfaceMacs, leaseDurationMs: this.timing.leaseDurationMs, history: this.history });
-    for (const [iface, mac] of interfaceMacs) ports.set(iface, this.#segmentFor(iface).attach(name, iface, mac, (frame) => responder.receive(iface, frame)));
+    const echo = (iface: string, mac: string, frame: DataFrame): void => {
+      // The node's UDP echo backend behind its BPF load balancer: answers probes for VIPs it serves.
+      if (frame.echo || frame.ethDst !== mac || !node.alive || !this.#observer.serves(name, frame.dstIp)) return;
+      ports.get(iface)?.sendData({ ethDst: frame.ethSrc, ethSrc: mac, srcIp: frame.dstIp, dstIp: frame.srcIp, packetId: frame.packetId, echo: true, answeredBy: name });
+    };
+    for (const [iface, mac] of interfaceMacs) {
+      const link = this.#options.portLinks?.[`${name}/${iface}`];
+      ports.set(iface, this.#segmentFor(iface).attach(name, iface, mac, { receive: (frame) => responder.receive(iface, frame), receiveData: (frame) => echo(iface, mac, frame), ...(link === undefined ? {} : { link }) }));
+    }
     const partial = { name, clock, gate: new FreezeGate(), map, responder, interfaceMacs, ports };
     const node: SimNode = { ...partial, ...this.#newAgent(partial, this.#rng.fork(`node/${name}`)), alive: true };
     this.#nodes.set(name, node);
@@ -331,16 +442,38 @@ export class ResponderWorld {
   #segmentFor(name: string): SimSegment {
     let segment = this.#segments.get(name);
     if (segment === undefined) {
-      segment = new SimSegment(name, this.kernel, this.history, this.#options.frameDelayMs);
+      const o = this.#options;
+      const link = { ...(o.frameDelayMs === undefined ? {} : { delayMs: o.frameDelayMs }), ...o.link, ...o.segmentLinks?.[name] };
+      segment = new SimSegment(name, this.kernel, this.history, { link, rng: this.#rng.fork(`segment/${name}`) });
       this.#segments.set(name, segment);
     }
     return segment;
   }
 
+  /** Builds a client host, its neighbour cache and (unless disabled) its prober task. */
+  #buildClient(spec: SimClientSpec, index: number): void {
+    if (this.#clients.has(spec.id) || this.#nodes.has(spec.id)) throw new Error(`building sim client ${spec.id}: the id is taken`);
+    const hex = (n: number): string => n.toString(16).padStart(2, '0');
+    const ip = spec.ip ?? `198.18.0.${10 + index}`;
+    const mac = spec.mac ?? `02:00:00:fe:${hex((index + 1) >> 8)}:${hex((index + 1) & 0xff)}`;
+    const segment = this.segment(spec.segment ?? 'eth0');
+    const rng = this.#rng.fork(`client/${spec.id}`);
+    const client = new SimClient({ id: spec.id, config: neighbourConfig(mac, ip, spec.neighbour), kernel: this.kernel, history: this.history, rng, segment });
+    let prober: Prober | undefined;
+    if (spec.probe !== false) {
+      const clock = new SimClock(this.kernel);
+      const fixed = spec.vips;
+      prober = new Prober(spec.id, { ...DEFAULT_PROBE, ...spec.probe }, { clock, history: this.history, vips: fixed === undefined ? () => this.#observer.vips() : () => fixed, send: (vip, packetId) => client.sendTo(vip, packetId) });
+      client.listen(prober);
+      this.#runner.spawn(`${spec.id}/prober`, proberTask(prober, clock, new AbortController().signal));
+    }
+    this.#clients.set(spec.id, { client, prober });
+  }
+
   #clientPort(segment: string): SegmentPort {
     let port = this.#clientPorts.get(segment);
     if (port === undefined) {
-      port = this.segment(segment).attach('client', segment, CLIENT_MAC, () => undefined);
+      port = this.segment(segment).attach('client', segment, CLIENT_MAC, { receive: () => undefined });
       this.#clientPorts.set(segment, port);
     }
     return port;

@@ -61,6 +61,7 @@ export class SimApiServer {
   readonly #table = new ObjectTable();
   readonly #partitions = new Map<string, PartitionMode>();
   readonly #watchers: Watcher[] = [];
+  readonly #commitListeners: ((resource: string, event: WatchEvent) => void)[] = [];
   #available = true;
 
   constructor(kernel: SimKernel, options: SimApiServerOptions) {
@@ -99,6 +100,15 @@ export class SimApiServer {
         if (at >= 0) this.#watchers.splice(at, 1);
       },
     };
+  }
+
+  /**
+   * Calls `listener` synchronously for every committed change, at the instant it is applied (no
+   * latency, no accounting, blind to partitions): the harness's own view of the store, for the
+   * world's observer ops — not a client watch.
+   */
+  onCommit(listener: (resource: string, event: WatchEvent) => void): void {
+    this.#commitListeners.push(listener);
   }
 
   /** Applies a request immediately, unaccounted and fault-free (scenario setup, tests). Emits watch events. */
@@ -165,6 +175,7 @@ export class SimApiServer {
   }
 
   #notify(resource: string, event: WatchEvent): void {
+    for (const listener of this.#commitListeners) listener(resource, event);
     for (const watcher of this.#watchers) {
       // A watch on namespace '' sees every namespace (client-go NamespaceAll).
       if (watcher.resource !== resource || (watcher.namespace !== '' && watcher.namespace !== event.object.metadata.namespace)) continue;

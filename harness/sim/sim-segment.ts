@@ -1,12 +1,24 @@
 /**
- * A minimal simulated L2 segment (a bridge): interfaces attach with a MAC; a frame sent by one is
- * delivered, one fixed delay later, to every *other* attached interface whose MAC it is addressed
- * to (broadcast reaches all). Every frame is also kept in a capture, as tcpdump on the bridge
- * would see it. Delay jitter, loss and client ARP caches belong to the full SimNetwork (next).
+ * A simulated L2 segment (a bridge): interfaces attach with a MAC; a frame sent by one is
+ * delivered to every *other* attached interface whose MAC it is addressed to (broadcast reaches
+ * all), after a per-frame delay and unless lost. Every ARP frame that reaches the bridge is kept
+ * in a capture and recorded as `arp-observed` (process `wire`), as tcpdump on the bridge would see
+ * it — a frame lost on the way *to* a receiver is still captured; one sent from a down link is not.
+ *
+ * Link behaviour ({@link LinkSettings}) is set per segment and may be overridden per port: a
+ * delivery from port A to port B takes `delay + U(0, jitter)` of the segment plus the extra delay
+ * of both ports, and is lost with probability 1 − (1 − loss_segment)(1 − loss_A)(1 − loss_B). Draws
+ * come from the segment's own seeded {@link Rng} and are made only when jitter or loss is set, so
+ * a lossless, jitter-free segment draws nothing (histories of such worlds do not depend on it).
+ *
+ * Two kinds of frame share the wire: ARP frames (decoded {@link ArpFrame}s, answered by datapaths
+ * and client neighbour caches) and data frames ({@link DataFrame}: the prober's UDP probes and
+ * their echoes), which are not captured.
  */
 import type { ArpFrame } from '../datapath/frame-port.ts';
 import { BROADCAST_MAC } from '../datapath/frame-port.ts';
 import type { History } from '../core/history.ts';
+import type { Rng } from '../core/rng.ts';
 import { classifyArp } from '../packet/arp.ts';
 import type { SimKernel } from './kernel.ts';
 
@@ -19,78 +31,214 @@ export interface CapturedFrame {
   readonly frame: ArpFrame;
 }
 
+/**
+ * A UDP datagram on the wire, reduced to what the prober needs: Ethernet addresses, the IPs, and
+ * the probe's identity. `echo` marks the backend's answer (it carries the answering node).
+ */
+export interface DataFrame {
+  readonly ethDst: string;
+  readonly ethSrc: string;
+  readonly srcIp: string;
+  readonly dstIp: string;
+  /** Client-wide packet id (the neighbour cache queues packets by id). */
+  readonly packetId: number;
+  readonly echo: boolean;
+  /** Set on echoes: the node whose backend answered. */
+  readonly answeredBy?: string;
+}
+
+/** Per-frame link behaviour. */
+export interface LinkSettings {
+  /** Base one-way delay (ms, ≥ 0). */
+  readonly delayMs: number;
+  /** Extra delay drawn uniformly in [0, jitterMs) per delivery (ms, ≥ 0). */
+  readonly jitterMs: number;
+  /** Probability in [0, 1) that one delivery is lost. */
+  readonly lossRate: number;
+}
+
+/** Default one-way frame delay on the segment (a switch hop). */
+export const DEFAULT_FRAME_DELAY_MS = 0.05;
+
+/** Segment defaults: one switch hop, no jitter, no loss. */
+export const DEFAULT_LINK: LinkSettings = { delayMs: DEFAULT_FRAME_DELAY_MS, jitterMs: 0, lossRate: 0 };
+
 /** A port on the segment. */
 export interface SegmentPort {
   readonly owner: string;
   readonly interface: string;
   readonly mac: string;
-  /** Sends a frame onto the segment (lost once detached). */
+  /** Carrier state: a down link neither sends nor receives (frames are lost, not captured). */
+  readonly linkUp: boolean;
+  /** Sends an ARP frame onto the segment (lost once detached or while the link is down). */
   send(frame: ArpFrame): void;
-  /** Unplugs the port: nothing is sent or delivered any more. Idempotent. */
+  /** Sends a data frame onto the segment (same delivery rules, not captured). */
+  sendData(frame: DataFrame): void;
+  /** Link down (`false`) or up (`true`); idempotent. */
+  setLinkUp(up: boolean): void;
+  /** Unplugs the port for good: nothing is sent or delivered any more. Idempotent. */
   detach(): void;
+}
+
+/** What a port's owner hands to {@link SimSegment.attach}. */
+export interface PortHandlers {
+  /** Called for each ARP frame delivered to the port. */
+  readonly receive: (frame: ArpFrame) => void;
+  /** Called for each data frame delivered to the port; data frames are dropped without one. */
+  readonly receiveData?: (frame: DataFrame) => void;
+  /** Port overrides: `delayMs` here is *extra* delay on top of the segment's; `lossRate` compounds. */
+  readonly link?: Partial<Pick<LinkSettings, 'delayMs' | 'lossRate'>>;
 }
 
 interface Attachment {
   readonly owner: string;
   readonly interface: string;
   readonly mac: string;
-  readonly receive: (frame: ArpFrame) => void;
+  readonly handlers: PortHandlers;
+  extraDelayMs: number;
+  lossRate: number;
   attached: boolean;
+  up: boolean;
 }
 
-/** Default one-way frame delay on the segment (a switch hop). */
-export const DEFAULT_FRAME_DELAY_MS = 0.05;
+/** Options of {@link SimSegment}. */
+export interface SimSegmentOptions {
+  readonly link?: Partial<LinkSettings>;
+  /** Source of jitter and loss draws (give each segment its own fork). Required when either is set. */
+  readonly rng?: Rng;
+}
+
+/** Delivery counters (tests, reports). */
+export interface SegmentCounters {
+  delivered: number;
+  /** Deliveries lost by the loss draw. */
+  lost: number;
+  /** Frames not sent or not delivered because a link was down. */
+  linkDown: number;
+}
 
 /** A broadcast domain on virtual time. */
 export class SimSegment {
   readonly name: string;
   readonly captured: CapturedFrame[] = [];
+  readonly counters: SegmentCounters = { delivered: 0, lost: 0, linkDown: 0 };
   readonly #kernel: SimKernel;
-  readonly #delayMs: number;
   readonly #history: History;
+  readonly #rng: Rng | undefined;
   readonly #attachments: Attachment[] = [];
+  #link: LinkSettings;
 
   /**
-   * `history` receives one `arp-observed` op (process `wire`) per frame sent, as a capture on the
-   * bridge would.
-   * @throws RangeError when the delay is negative or not finite.
+   * `history` receives one `arp-observed` op (process `wire`) per ARP frame put on the bridge.
+   * @throws RangeError for invalid link settings, or jitter/loss without an rng.
    */
-  constructor(name: string, kernel: SimKernel, history: History, frameDelayMs = DEFAULT_FRAME_DELAY_MS) {
-    if (!Number.isFinite(frameDelayMs) || frameDelayMs < 0) throw new RangeError(`creating segment ${name}: frameDelayMs must be finite and ≥ 0, got ${frameDelayMs}`);
+  constructor(name: string, kernel: SimKernel, history: History, options: SimSegmentOptions = {}) {
     this.name = name;
     this.#kernel = kernel;
-    this.#delayMs = frameDelayMs;
     this.#history = history;
+    this.#rng = options.rng;
+    this.#link = DEFAULT_LINK;
+    this.setLink(options.link ?? {});
   }
 
-  /** Plugs an interface in; `receive` is called for each frame delivered to it. */
-  attach(owner: string, interfaceName: string, mac: string, receive: (frame: ArpFrame) => void): SegmentPort {
-    const attachment: Attachment = { owner, interface: interfaceName, mac, receive, attached: true };
-    this.#attachments.push(attachment);
+  /** The segment's current link settings. */
+  get link(): LinkSettings {
+    return this.#link;
+  }
+
+  /**
+   * Changes the segment's link settings from now on (frames in flight keep their draw).
+   * @throws RangeError for a negative/non-finite delay or jitter, a loss outside [0, 1), or jitter/loss without an rng.
+   */
+  setLink(link: Partial<LinkSettings>): void {
+    const next = { ...this.#link, ...link };
+    validateLink(`segment ${this.name}`, next);
+    if ((next.jitterMs > 0 || next.lossRate > 0) && this.#rng === undefined) throw new RangeError(`segment ${this.name}: jitter or loss needs an rng`);
+    this.#link = next;
+  }
+
+  /** Plugs an interface in. */
+  attach(owner: string, interfaceName: string, mac: string, handlers: PortHandlers): SegmentPort {
+    const extraDelayMs = handlers.link?.delayMs ?? 0;
+    const lossRate = handlers.link?.lossRate ?? 0;
+    validateLink(`port ${owner}/${interfaceName} on ${this.name}`, { delayMs: extraDelayMs, jitterMs: 0, lossRate });
+    if (lossRate > 0 && this.#rng === undefined) throw new RangeError(`port ${owner}/${interfaceName} on ${this.name}: loss needs an rng`);
+    const a: Attachment = { owner, interface: interfaceName, mac, handlers, extraDelayMs, lossRate, attached: true, up: true };
+    this.#attachments.push(a);
     return {
       owner,
       interface: interfaceName,
       mac,
-      send: (frame) => this.#send(attachment, frame),
+      get linkUp() {
+        return a.attached && a.up;
+      },
+      send: (frame) => this.#sendArp(a, frame),
+      sendData: (frame) => this.#transmit(a, frame.ethDst, (to) => to.handlers.receiveData?.(frame)),
+      setLinkUp: (up) => {
+        a.up = up;
+      },
       detach: () => {
-        attachment.attached = false;
+        a.attached = false;
       },
     };
   }
 
-  #send(from: Attachment, frame: ArpFrame): void {
+  #sendArp(from: Attachment, frame: ArpFrame): void {
     if (!from.attached) return;
-    this.captured.push({ tMs: this.#kernel.nowMs, from: from.owner, interface: from.interface, frame });
-    this.#history.record({
-      process: 'wire',
-      type: 'info',
-      f: 'arp-observed',
-      value: { segment: this.name, tUs: this.#kernel.nowMs * 1000, kind: classifyArp(frame), senderMac: frame.senderMac, senderIp: frame.senderIp, targetIp: frame.targetIp, ethSrc: frame.ethSrc },
-    });
-    const targets = this.#attachments.filter((a) => a !== from && a.attached && (frame.ethDst === BROADCAST_MAC || frame.ethDst === a.mac));
-    if (targets.length === 0) return;
-    this.#kernel.after(this.#delayMs, () => {
-      for (const target of targets) if (target.attached) target.receive(frame);
-    }, `frame ${this.name}`);
+    if (from.up) {
+      this.captured.push({ tMs: this.#kernel.nowMs, from: from.owner, interface: from.interface, frame });
+      this.#history.record({
+        process: 'wire',
+        type: 'info',
+        f: 'arp-observed',
+        value: { segment: this.name, tUs: this.#kernel.nowMs * 1000, kind: classifyArp(frame), senderMac: frame.senderMac, senderIp: frame.senderIp, targetIp: frame.targetIp, ethSrc: frame.ethSrc, ethDst: frame.ethDst },
+      });
+    }
+    this.#transmit(from, frame.ethDst, (to) => to.handlers.receive(frame));
   }
+
+  /** Schedules one delivery per receiver, grouped into one kernel event per distinct delay. */
+  #transmit(from: Attachment, ethDst: string, deliver: (to: Attachment) => void): void {
+    if (!from.attached) return;
+    if (!from.up) {
+      this.counters.linkDown += 1;
+      return;
+    }
+    const link = this.#link;
+    let groups: Map<number, Attachment[]> | undefined;
+    for (const to of this.#attachments) {
+      if (to === from || !to.attached || (ethDst !== BROADCAST_MAC && ethDst !== to.mac)) continue;
+      const lossRate = to.lossRate === 0 && from.lossRate === 0 ? link.lossRate : 1 - (1 - link.lossRate) * (1 - from.lossRate) * (1 - to.lossRate);
+      if (lossRate > 0 && (this.#rng?.float() ?? 1) < lossRate) {
+        this.counters.lost += 1;
+        continue;
+      }
+      const jitterMs = link.jitterMs > 0 ? (this.#rng?.float() ?? 0) * link.jitterMs : 0;
+      const delayMs = link.delayMs + jitterMs + from.extraDelayMs + to.extraDelayMs;
+      groups ??= new Map();
+      const group = groups.get(delayMs);
+      if (group === undefined) groups.set(delayMs, [to]);
+      else group.push(to);
+    }
+    if (groups === undefined) return;
+    for (const [delayMs, targets] of groups) {
+      this.#kernel.after(delayMs, () => {
+        for (const target of targets) {
+          if (!target.attached) continue;
+          if (!target.up) {
+            this.counters.linkDown += 1;
+            continue;
+          }
+          this.counters.delivered += 1;
+          deliver(target);
+        }
+      }, `frame ${this.name}`);
+    }
+  }
+}
+
+function validateLink(what: string, link: LinkSettings): void {
+  if (!(Number.isFinite(link.delayMs) && link.delayMs >= 0)) throw new RangeError(`${what}: delayMs must be finite and ≥ 0, got ${link.delayMs}`);
+  if (!(Number.isFinite(link.jitterMs) && link.jitterMs >= 0)) throw new RangeError(`${what}: jitterMs must be finite and ≥ 0, got ${link.jitterMs}`);
+  if (!(link.lossRate >= 0 && link.lossRate < 1)) throw new RangeError(`${what}: lossRate must be in [0, 1), got ${link.lossRate}`);
 }

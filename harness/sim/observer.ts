@@ -1,0 +1,242 @@
+/**
+ * The world's observer (process `observer`, docs/history.md "Model and observer"): it sees every
+ * change committed to the simulated API server at the instant it is applied
+ * (`SimApiServer.onCommit`) and records what the checkers judge the cluster against:
+ *
+ * - `announce-expected` — the pure model's answer for each service ({@link decideService} over the
+ *   current Nodes, policies, Services and endpoints, with the run's profile), recorded when it
+ *   changes. `eligibleNodes` are the candidates that the invariant allows to hold the Lease: with
+ *   `externalTrafficPolicy: Local`, only nodes with a ready local backend (reference semantics,
+ *   whatever the profile gates — INV-HOLDER-ELIGIBLE judges versions that do not gate, C04);
+ * - `service-ips` — a service's `status.loadBalancer.ingress` IPs when they change;
+ * - `pool-state` — a pool's blocks and its effective first/last reservation when they change;
+ * - `lease-state` — a Lease's holder or transitions when they change (not every renewal).
+ *
+ * It also answers the data plane's question "does this node serve this VIP?" ({@link serves}),
+ * from the same view.
+ */
+import type { History, HistoryValue } from '../core/history.ts';
+import type { KubeObject, WatchEvent } from '../core/object-store.ts';
+import { ENDPOINTS, ingressIpsOf, IP_POOLS, L2_POLICIES, modelOf, NODES, serviceFromObject, SERVICES } from '../agent/model-objects.ts';
+import { isLeaseObject, LEASES } from '../election/lease-record.ts';
+import { poolReservesFirstLast, blockText } from '../ipam/ip-range.ts';
+import { backendsOf, etpLocalGate } from '../l2/backends.ts';
+import { decideService } from '../l2/decide-service.ts';
+import type { Endpoint, IpPool, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
+import type { Profile } from '../profiles/profile.ts';
+
+/** The observer's process name in the history. */
+export const OBSERVER_PROCESS = 'observer';
+
+/** Options of {@link WorldObserver}. */
+export interface ObserverOptions {
+  readonly profile: Profile;
+  readonly history: History;
+  /** Namespace of the announce Leases (others are ignored). */
+  readonly leaseNamespace: string;
+  /** Devices of nodes whose model lists no interfaces. */
+  readonly defaultDevices: readonly string[];
+  /**
+   * The Lease a service elects on (`ns/name` → Lease name); the agent's rule, so expectations
+   * name the Lease the electors actually use.
+   */
+  readonly leaseOf: (service: Service, allServices: ReadonlyMap<string, Service>) => string;
+}
+
+interface Expected {
+  readonly lease: string;
+  readonly announceable: boolean;
+  readonly eligible: string;
+  readonly candidates: readonly string[];
+}
+
+/** Records observer ops from committed store changes. */
+export class WorldObserver {
+  readonly #options: ObserverOptions;
+  /** The profile with reference eTP=Local semantics (eligibility and the data plane). */
+  readonly #gateProfile: Profile;
+  readonly #services = new Map<string, Service>();
+  readonly #nodes = new Map<string, Node>();
+  readonly #policies = new Map<string, L2AnnouncementPolicy>();
+  readonly #endpoints = new Map<string, Endpoint>();
+  readonly #ips = new Map<string, readonly string[]>();
+  readonly #expected = new Map<string, Expected>();
+  readonly #pools = new Map<string, string>();
+  readonly #leases = new Map<string, string>();
+  #lists: { nodes: Node[]; policies: L2AnnouncementPolicy[]; endpoints: Endpoint[] } | undefined;
+  #vipIndex: Map<string, string[]> | undefined;
+  #vips: string[] | undefined;
+
+  constructor(options: ObserverOptions) {
+    this.#options = options;
+    const l2 = options.profile.l2;
+    this.#gateProfile = { ...options.profile, l2: { ...l2, etpLocalGating: true, etpLocalIgnoresNodelessBackends: false } };
+  }
+
+  /** Handles one committed change (wire to `SimApiServer.onCommit`). */
+  onCommit(resource: string, event: WatchEvent): void {
+    const object = event.type === 'DELETED' ? undefined : event.object;
+    const meta = event.object.metadata;
+    switch (resource) {
+      case SERVICES:
+        this.#onService(`${meta.namespace}/${meta.name}`, object);
+        return;
+      case NODES:
+        this.#upsert(this.#nodes, meta.name, object === undefined ? undefined : modelOf<Node>(object, 'Node'));
+        return;
+      case L2_POLICIES:
+        this.#upsert(this.#policies, meta.name, object === undefined ? undefined : modelOf<L2AnnouncementPolicy>(object, 'CiliumL2AnnouncementPolicy'));
+        return;
+      case ENDPOINTS:
+        this.#upsert(this.#endpoints, `${meta.namespace}/${meta.name}`, object === undefined ? undefined : modelOf<Endpoint>(object, 'Endpoint'));
+        return;
+      case IP_POOLS:
+        this.#onPool(meta.name, object);
+        return;
+      case LEASES:
+        if (meta.namespace === this.#options.leaseNamespace) this.#onLease(meta.name, object);
+        return;
+    }
+  }
+
+  /** Each Lease and the nodes competing for it now (the lease-load model's input), by Lease name. */
+  leaseCandidates(): { readonly name: string; readonly candidateNodes: readonly string[] }[] {
+    const byLease = new Map<string, Set<string>>();
+    for (const expected of this.#expected.values()) {
+      if (expected.candidates.length === 0) continue;
+      const nodes = byLease.get(expected.lease) ?? new Set<string>();
+      for (const node of expected.candidates) nodes.add(node);
+      byLease.set(expected.lease, nodes);
+    }
+    return [...byLease.keys()].sort().map((name) => ({ name, candidateNodes: [...(byLease.get(name) ?? [])].sort() }));
+  }
+
+  /** Every current service ingress IP, sorted (the prober's targets). */
+  vips(): readonly string[] {
+    this.#vips ??= [...this.#index().keys()].sort();
+    return this.#vips;
+  }
+
+  /**
+   * Does `node`'s data plane serve `vip`? Yes when some service has the IP and, for
+   * `externalTrafficPolicy: Local`, the node hosts a ready backend (Cilium's BPF load balancer
+   * runs on every node and drops eTP=Local traffic without a local backend; nodeless backends —
+   * Gateway API's Envoy — are served everywhere).
+   */
+  serves(node: string, vip: string): boolean {
+    const model = this.#nodes.get(node);
+    if (model === undefined) return false;
+    for (const key of this.#index().get(vip) ?? []) {
+      const service = this.#services.get(key);
+      if (service === undefined) continue;
+      if (!etpLocalGate(service, model, backendsOf(service, this.#lists_().endpoints), this.#gateProfile).gated) return true;
+    }
+    return false;
+  }
+
+  #index(): Map<string, string[]> {
+    if (this.#vipIndex === undefined) {
+      const index = new Map<string, string[]>();
+      for (const [key, ips] of this.#ips) {
+        for (const ip of ips) {
+          const list = index.get(ip);
+          if (list === undefined) index.set(ip, [key]);
+          else list.push(key);
+        }
+      }
+      this.#vipIndex = index;
+    }
+    return this.#vipIndex;
+  }
+
+  #lists_(): { nodes: Node[]; policies: L2AnnouncementPolicy[]; endpoints: Endpoint[] } {
+    this.#lists ??= { nodes: sortedValues(this.#nodes), policies: sortedValues(this.#policies), endpoints: sortedValues(this.#endpoints) };
+    return this.#lists;
+  }
+
+  #upsert<T>(map: Map<string, T>, key: string, model: T | undefined): void {
+    if (model === undefined) map.delete(key);
+    else map.set(key, model);
+    this.#lists = undefined;
+    for (const service of [...this.#services.keys()].sort()) this.#decide(service);
+  }
+
+  #onService(key: string, object: KubeObject | undefined): void {
+    const service = object === undefined ? undefined : serviceFromObject(object);
+    if (service === undefined) this.#services.delete(key);
+    else this.#services.set(key, service);
+    const ips = object === undefined ? [] : ingressIpsOf(object);
+    const before = this.#ips.get(key);
+    if (before === undefined ? ips.length > 0 : before.join(',') !== ips.join(',')) {
+      if (ips.length === 0) this.#ips.delete(key);
+      else this.#ips.set(key, ips);
+      this.#vipIndex = undefined;
+      this.#vips = undefined;
+      this.#record('service-ips', { service: key, ips: [...ips] });
+    }
+    if (this.#options.profile.l2.sharedIpSeparateLeases) this.#decide(key);
+    else for (const other of [...this.#services.keys(), key].sort()) this.#decide(other);
+  }
+
+  #decide(key: string): void {
+    const service = this.#services.get(key);
+    const previous = this.#expected.get(key);
+    if (service === undefined) {
+      if (previous !== undefined && (previous.announceable || previous.eligible !== '')) {
+        this.#expected.set(key, { lease: previous.lease, announceable: false, eligible: '', candidates: [] });
+        this.#record('announce-expected', { service: key, lease: previous.lease, announceable: false, eligibleNodes: [] });
+      }
+      return;
+    }
+    const { profile, defaultDevices, leaseOf } = this.#options;
+    const lists = this.#lists_();
+    const decision = decideService(service, service.ingressIPs, lists.nodes, lists.policies, lists.endpoints, profile, { devices: defaultDevices });
+    const backends = backendsOf(service, lists.endpoints);
+    const eligibleNodes = decision.candidateNodes.filter((name) => {
+      const node = this.#nodes.get(name);
+      return node !== undefined && !etpLocalGate(service, node, backends, this.#gateProfile).gated;
+    });
+    const next: Expected = { lease: leaseOf(service, this.#services), announceable: decision.announceable, eligible: eligibleNodes.join(','), candidates: decision.candidateNodes };
+    if (previous !== undefined && previous.lease === next.lease && previous.announceable === next.announceable && previous.eligible === next.eligible) {
+      this.#expected.set(key, next);
+      return;
+    }
+    this.#expected.set(key, next);
+    this.#record('announce-expected', { service: key, lease: next.lease, announceable: next.announceable, eligibleNodes });
+  }
+
+  #onPool(name: string, object: KubeObject | undefined): void {
+    const pool = object === undefined ? undefined : modelOf<IpPool>(object, 'CiliumLoadBalancerIPPool');
+    if (pool === undefined) {
+      if (!this.#pools.has(name)) return;
+      this.#pools.delete(name);
+      this.#record('pool-state', { pool: name, deleted: true });
+      return;
+    }
+    const blocks = pool.blocks.map(blockText);
+    const reserveFirstLast = poolReservesFirstLast(pool, this.#options.profile.ipam);
+    const text = `${blocks.join(',')}|${reserveFirstLast}`;
+    if (this.#pools.get(name) === text) return;
+    this.#pools.set(name, text);
+    this.#record('pool-state', { pool: name, blocks, reserveFirstLast });
+  }
+
+  #onLease(name: string, object: KubeObject | undefined): void {
+    const lease = isLeaseObject(object) ? object : undefined;
+    const holder = lease === undefined ? null : (lease.spec.holderIdentity ?? '');
+    const transitions = lease?.spec.leaseTransitions ?? 0;
+    const text = lease === undefined ? '' : `${holder}|${transitions}`;
+    if ((this.#leases.get(name) ?? '') === text) return;
+    if (lease === undefined) this.#leases.delete(name);
+    else this.#leases.set(name, text);
+    this.#record('lease-state', lease === undefined ? { lease: name, holder: null } : { lease: name, holder, transitions, ...(lease.spec.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: lease.spec.leaseDurationSeconds }) });
+  }
+
+  #record(f: string, value: HistoryValue): void {
+    this.#options.history.record({ process: OBSERVER_PROCESS, type: 'info', f, value });
+  }
+}
+
+function sortedValues<T>(map: ReadonlyMap<string, T>): T[] {
+  return [...map.keys()].sort().flatMap((key) => map.get(key) ?? []);
+}
