@@ -79,3 +79,66 @@ describe('world histories: failover', () => {
     }
   });
 });
+
+describe('world histories: profile bugs the checkers must catch', () => {
+  // Why? C01: 1.14 elects a leader for a policy-selected ClusterIP service with nothing to announce.
+  it('C01: lease-scope fails on cilium-1.14 and holds on cilium-1.15', () => {
+    const cluster = threeNodeCluster([lbService('web'), lbService('dns', { type: 'ClusterIP' })]);
+    const leaseScope = (profile: string): boolean | 'unknown' => {
+      const w = world({ profile: getProfile(profile), manifests: cluster });
+      w.runUntil(10_000);
+      return verdicts(w)['lease-scope'];
+    };
+    expect(leaseScope('cilium-1.14')).toBe(false);
+    expect(leaseScope('cilium-1.15')).toBe(true);
+  });
+
+  // Why? C02: throttled renewals lose leases; 1.14 never competes again, 1.15 (#30340) does.
+  it('C02: under QPS 2 / burst 4, reacquire fails on cilium-1.14 and holds on cilium-1.15', () => {
+    const services = Array.from({ length: 12 }, (_, i) => lbService(`svc${i}`));
+    const cluster = manifests({ nodes: [simNode('n1'), simNode('n2')], policies: [l2Policy()], pools: [lbPool('pool', '192.168.10.0/24', { cidrsCount: 1 })], services });
+    const reacquire = (profile: string): boolean | 'unknown' => {
+      const w = new ResponderWorld({ seed: 5, manifests: cluster, profile: getProfile(profile), rateLimit: { qps: 2, burst: 4 } });
+      w.runUntil(120_000);
+      return verdicts(w)['reacquire'];
+    };
+    expect(reacquire('cilium-1.14')).toBe(false);
+    expect(reacquire('cilium-1.15')).toBe(true);
+  });
+
+  // Why? C04: before 1.20.2 a node without a local backend competes for an eTP=Local service and
+  // may win (seed 1: n1 wins, the backend is on n3); 1.20.2 gates it.
+  it('C04: holder-eligible fails on cilium-1.16 when a no-backend node wins, holds on cilium-1.20.2', () => {
+    const cluster = { ...threeNodeCluster([lbService('web', { externalTrafficPolicy: 'Local', selector: { app: 'web' } })]), endpoints: [backend('web', 'n3')] };
+    const run = (profile: string): { holder: string | undefined; eligible: boolean | 'unknown'; probesOk: number } => {
+      const w = world({ profile: getProfile(profile), manifests: cluster });
+      w.runUntil(10_000);
+      return { holder: w.holderOf('default/web'), eligible: verdicts(w)['holder-eligible'], probesOk: count(w.history.ops(), 'probe', 'ok') };
+    };
+    const buggy = run('cilium-1.16');
+    expect(buggy.holder).not.toBe('n3');
+    expect(buggy.eligible).toBe(false);
+    expect(buggy.probesOk).toBe(0); // the data plane drops eTP=Local traffic without a local backend
+    const fixed = run('cilium-1.20.2');
+    expect(fixed.holder).toBe('n3');
+    expect(fixed.eligible).toBe(true);
+    expect(fixed.probesOk).toBeGreaterThan(0);
+  });
+});
+
+describe('world histories: determinism', () => {
+  it('one seed gives a byte-identical history, clients and probes included', () => {
+    const run = (seed: number): string => {
+      const w = world({ seed, link: { jitterMs: 0.5, lossRate: 0.01 } });
+      w.runUntil(10_000);
+      w.killNode(w.holderOf('default/a') as string);
+      w.runUntil(20_000);
+      return historyToJsonl(w.history.ops());
+    };
+    const first = run(7);
+    expect(first).toContain('"f":"probe"');
+    expect(first).toContain('"f":"neigh-changed"');
+    expect(run(7)).toBe(first);
+    expect(run(8)).not.toBe(first);
+  });
+});
