@@ -32,11 +32,12 @@ import { AnnounceReconciler, FULL_RESYNC_PERIOD_MS, type AnnounceTableEntry } fr
 import type { FramePort } from '../datapath/frame-port.ts';
 import type { ResponderMap } from '../datapath/responder-map.ts';
 import { decideCandidacy, type CandidacyDecision } from '../l2/candidacy.ts';
-import { leaseName, type LeaseTiming } from '../l2/lease.ts';
-import type { Endpoint, L2AnnouncementPolicy, Node } from '../model/types.ts';
+import type { LeaseTiming } from '../l2/lease.ts';
+import type { Endpoint, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
 import { announceTable, sameTable } from './announce-table.ts';
 import { Informer, type InformerChange, type WatchPort } from './informer.ts';
+import { electionLease } from './lease-group.ts';
 import { ENDPOINTS, ingressIpsOf, L2_POLICIES, modelOf, NODES, serviceFromObject, SERVICES } from './model-objects.ts';
 import type { SpawnedTask, TaskSpawner } from './spawner.ts';
 import { Wakeup } from './wakeup.ts';
@@ -78,11 +79,12 @@ export interface AgentPorts {
   readonly datapath: AgentDatapath;
 }
 
+/** One elector (one Lease) and the candidate services electing on it (one, unless shared IPs elect together). */
 interface ElectorSlot {
   readonly elector: Elector;
   readonly controller: AbortController;
   readonly task: SpawnedTask;
-  decision: CandidacyDecision;
+  readonly services: Map<string, CandidacyDecision>;
 }
 
 /** One node's L2 announcer agent. Construct, then `start()`. */
@@ -93,7 +95,10 @@ export class Agent {
   readonly #wakeup = new Wakeup();
   readonly #stop = new AbortController();
   readonly #informers: Record<'nodes' | 'services' | 'endpoints' | 'policies', Informer>;
+  /** Electors by Lease name. */
   readonly #electors = new Map<string, ElectorSlot>();
+  /** Candidate services (`ns/name`) → the Lease they elect on. */
+  readonly #serviceLease = new Map<string, string>();
   readonly #tasks: SpawnedTask[] = [];
   readonly #dirtyServices = new Set<string>();
   /** #47579: services whose new IP did not wake the announcer; merged into the next real wake-up. */
@@ -126,17 +131,18 @@ export class Agent {
 
   /** Services (`ns/name`) this agent runs an elector for, sorted. */
   get candidateServices(): string[] {
-    return [...this.#electors.keys()].sort();
+    return [...this.#serviceLease.keys()].sort();
   }
 
   /** Services whose live elector currently leads, sorted. */
   get ledServices(): string[] {
-    return [...this.#electors.entries()].filter(([, slot]) => slot.task.state === 'running' && slot.elector.leading).map(([key]) => key).sort();
+    return [...this.#electors.values()].filter((slot) => slot.task.state === 'running' && slot.elector.leading).flatMap((slot) => [...slot.services.keys()]).sort();
   }
 
   /** The elector of a service, if one runs (tests). */
   elector(service: string): Elector | undefined {
-    return this.#electors.get(service)?.elector;
+    const lease = this.#serviceLease.get(service);
+    return lease === undefined ? undefined : this.#electors.get(lease)?.elector;
   }
 
   /** Starts the informers, the liveness updater and the agent loop as tasks. */
@@ -206,6 +212,8 @@ export class Agent {
       this.#unwoken.add(change.key);
       return;
     }
+    // Services electing together: one service's IPs can move another to a different Lease.
+    if (!this.config.profile.l2.sharedIpSeparateLeases) this.#dirtyAll = true;
     this.#dirtyServices.add(change.key);
     this.#wakeup.notify();
   }
@@ -228,7 +236,7 @@ export class Agent {
     const woke = this.#dirtyAll || this.#dirtyServices.size > 0 || this.#tableDirty;
     if (woke) for (const key of this.#unwoken) this.#dirtyServices.add(key);
     if (woke) this.#unwoken.clear();
-    const keys = this.#dirtyAll ? new Set([...this.#informers.services.list().map((o) => `${o.metadata.namespace}/${o.metadata.name}`), ...this.#electors.keys()]) : this.#dirtyServices;
+    const keys = this.#dirtyAll ? new Set([...this.#informers.services.list().map((o) => `${o.metadata.namespace}/${o.metadata.name}`), ...this.#serviceLease.keys()]) : this.#dirtyServices;
     for (const key of [...keys].sort()) this.#decide(key, node);
     const changed = this.#dirtyAll || this.#dirtyServices.size > 0;
     this.#dirtyAll = false;
@@ -241,37 +249,54 @@ export class Agent {
     const object = this.#informers.services.get(key);
     const service = object === undefined ? undefined : serviceFromObject(object);
     const decision = service === undefined ? undefined : decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.config.devices });
-    const slot = this.#electors.get(key);
-    if (decision?.candidate === true) {
-      if (slot === undefined) this.#startElector(key, decision);
-      else slot.decision = decision;
-      return;
+    const lease = service !== undefined && decision?.candidate === true ? electionLease(service, this.config.profile.l2.sharedIpSeparateLeases ? [] : this.#serviceModels(), this.config.profile) : undefined;
+    const current = this.#serviceLease.get(key);
+    if (current !== undefined && current !== lease) {
+      // §1.4: a service that stops matching (or moves to another Lease) leaves its election; the
+      // last one out cancels it (lease released), entries removed.
+      const slot = this.#electors.get(current);
+      this.#serviceLease.delete(key);
+      slot?.services.delete(key);
+      if (slot !== undefined && slot.services.size === 0) {
+        slot.controller.abort();
+        this.#electors.delete(current);
+      }
+      if (lease === undefined) this.#record('candidacy', { service: key, candidate: false, reasons: decision === undefined ? ['service-deleted'] : decision.reasons.map((r) => r.code) });
     }
-    if (slot === undefined) return;
-    // §1.4: a service that stops matching — election cancelled (lease released), entries removed.
-    slot.controller.abort();
-    this.#electors.delete(key);
-    this.#record('candidacy', { service: key, candidate: false, reasons: decision === undefined ? ['service-deleted'] : decision.reasons.map((r) => r.code) });
+    if (lease === undefined || decision === undefined) return;
+    const slot = this.#electors.get(lease) ?? this.#startElector(lease, key);
+    slot.services.set(key, decision);
+    this.#serviceLease.set(key, lease);
+    if (current === undefined) this.#record('candidacy', { service: key, candidate: true, policies: [...decision.matchingPolicies] });
   }
 
-  #startElector(key: string, decision: CandidacyDecision): void {
+  /** The cached services as models (for the shared-IP Lease rule). */
+  #serviceModels(): Service[] {
+    return this.#informers.services.list().flatMap((o) => serviceFromObject(o) ?? []);
+  }
+
+  /** Starts the elector of `lease`, first wanted by service `key` (names its task and rng stream). */
+  #startElector(lease: string, key: string): ElectorSlot {
     const { clock, rng, history, client, spawner } = this.#ports;
-    const [namespace = '', name = ''] = key.split('/');
     const callbacks = { onStartedLeading: () => this.#onLeadershipChange(), onStoppedLeading: () => this.#onLeadershipChange() };
     this.#electorGeneration += 1;
     const elector = new Elector(
-      { namespace: this.config.leaseNamespace, leaseName: leaseName(namespace, name), identity: this.config.node, switches: this.config.profile.l2, ...(this.config.timing === undefined ? {} : { timing: this.config.timing }) },
+      { namespace: this.config.leaseNamespace, leaseName: lease, identity: this.config.node, switches: this.config.profile.l2, ...(this.config.timing === undefined ? {} : { timing: this.config.timing }) },
       { clock, rng: rng.fork(`elector/${key}/${this.#electorGeneration}`), history, client },
       callbacks,
     );
     const controller = new AbortController();
     const task = spawner.spawn<ElectorExit>(`${this.config.node}/elector/${key}`, elector.run(controller.signal));
-    this.#electors.set(key, { elector, controller, task, decision });
-    this.#record('candidacy', { service: key, candidate: true, policies: [...decision.matchingPolicies] });
+    const slot: ElectorSlot = { elector, controller, task, services: new Map() };
+    this.#electors.set(lease, slot);
+    return slot;
   }
 
   #publish(): void {
-    const led = [...this.#electors.entries()].filter(([, slot]) => slot.task.state === 'running' && slot.elector.leading).map(([service, slot]) => ({ service, decision: slot.decision }));
+    const led = [...this.#electors.values()]
+      .filter((slot) => slot.task.state === 'running' && slot.elector.leading)
+      .flatMap((slot) => [...slot.services].map(([service, decision]) => ({ service, decision })))
+      .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
     const table = announceTable(led);
     if (sameTable(table, this.#table)) return;
     this.#table = table;

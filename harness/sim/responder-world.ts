@@ -42,6 +42,7 @@ import { SimObjectStore } from './sim-object-store.ts';
 import { SimSegment, type CapturedFrame, type DataFrame, type LinkSettings, type SegmentPort } from './sim-segment.ts';
 import { SimTaskRunner } from './sim-task-runner.ts';
 import { WorldObserver } from './observer.ts';
+import { electionLease } from '../agent/lease-group.ts';
 import type { CheckContext, LeaseLoadExpectation, TopologyInterface } from '../checker/context.ts';
 import { policyProblems, preparePolicy } from '../l2/policy-prep.ts';
 import { SimClient } from './sim-client.ts';
@@ -153,7 +154,7 @@ export class ResponderWorld {
     this.history = options.recordHistory === false ? new NoopHistory() : new MemoryHistory(new SimClock(this.kernel));
     this.#runner = new SimTaskRunner(this.kernel, this.server);
     this.#store = new SimObjectStore(this.server, this.kernel);
-    this.#observer = new WorldObserver({ profile: options.profile, history: this.history, leaseNamespace: this.leaseNamespace, defaultDevices: options.defaultInterfaces ?? ['eth0'], leaseOf: (service) => leaseName(service.namespace, service.name) });
+    this.#observer = new WorldObserver({ profile: options.profile, history: this.history, leaseNamespace: this.leaseNamespace, defaultDevices: options.defaultInterfaces ?? ['eth0'], leaseOf: (service, all) => electionLease(service, all.values(), options.profile) });
     this.server.onCommit((resource, event) => this.#observer.onCommit(resource, event));
     this.#seedStore(options.manifests);
     this.#operator = this.#startOperator();

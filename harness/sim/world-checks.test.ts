@@ -84,7 +84,7 @@ describe('world histories: profile bugs the checkers must catch', () => {
   // Why? C01: 1.14 elects a leader for a policy-selected ClusterIP service with nothing to announce.
   it('C01: lease-scope fails on cilium-1.14 and holds on cilium-1.15', () => {
     const cluster = threeNodeCluster([lbService('web'), lbService('dns', { type: 'ClusterIP' })]);
-    const leaseScope = (profile: string): boolean | 'unknown' => {
+    const leaseScope = (profile: string): boolean | 'unknown' | undefined => {
       const w = world({ profile: getProfile(profile), manifests: cluster });
       w.runUntil(10_000);
       return verdicts(w)['lease-scope'];
@@ -97,7 +97,7 @@ describe('world histories: profile bugs the checkers must catch', () => {
   it('C02: under QPS 2 / burst 4, reacquire fails on cilium-1.14 and holds on cilium-1.15', () => {
     const services = Array.from({ length: 12 }, (_, i) => lbService(`svc${i}`));
     const cluster = manifests({ nodes: [simNode('n1'), simNode('n2')], policies: [l2Policy()], pools: [lbPool('pool', '192.168.10.0/24', { cidrsCount: 1 })], services });
-    const reacquire = (profile: string): boolean | 'unknown' => {
+    const reacquire = (profile: string): boolean | 'unknown' | undefined => {
       const w = new ResponderWorld({ seed: 5, manifests: cluster, profile: getProfile(profile), rateLimit: { qps: 2, burst: 4 } });
       w.runUntil(120_000);
       return verdicts(w)['reacquire'];
@@ -110,7 +110,7 @@ describe('world histories: profile bugs the checkers must catch', () => {
   // may win (seed 1: n1 wins, the backend is on n3); 1.20.2 gates it.
   it('C04: holder-eligible fails on cilium-1.16 when a no-backend node wins, holds on cilium-1.20.2', () => {
     const cluster = { ...threeNodeCluster([lbService('web', { externalTrafficPolicy: 'Local', selector: { app: 'web' } })]), endpoints: [backend('web', 'n3')] };
-    const run = (profile: string): { holder: string | undefined; eligible: boolean | 'unknown'; probesOk: number } => {
+    const run = (profile: string): { holder: string | undefined; eligible: boolean | 'unknown' | undefined; probesOk: number } => {
       const w = world({ profile: getProfile(profile), manifests: cluster });
       w.runUntil(10_000);
       return { holder: w.holderOf('default/web'), eligible: verdicts(w)['holder-eligible'], probesOk: count(w.history.ops(), 'probe', 'ok') };
@@ -140,5 +140,35 @@ describe('world histories: determinism', () => {
     expect(first).toContain('"f":"neigh-changed"');
     expect(run(7)).toBe(first);
     expect(run(8)).not.toBe(first);
+  });
+});
+
+describe('world histories: shared IPs', () => {
+  const sharing = { 'lbipam.cilium.io/sharing-key': 'k' };
+  const cluster = threeNodeCluster([
+    lbService('web', { annotations: sharing, ports: [{ port: 80, protocol: 'TCP' }] }),
+    lbService('web-tls', { annotations: sharing, ports: [{ port: 443, protocol: 'TCP' }] }),
+  ]);
+  const run = (profile: string, seed: number): { ips: string[][]; verdict: boolean | 'unknown' | undefined; holders: (string | undefined)[] } => {
+    const w = world({ seed, profile: getProfile(profile), manifests: cluster });
+    w.runUntil(10_000);
+    return { ips: [w.ingressIps('default/web'), w.ingressIps('default/web-tls')], verdict: verdicts(w)['shared-ip-one-node'], holders: [w.holderOf('default/web'), w.holderOf('default/web-tls')] };
+  };
+
+  // Why? M03/K01/C22: one Lease per service lets two nodes announce one IP (seed 2: they differ).
+  it('separate leases (cilium-1.16): shared-ip-one-node fails when the two Leases have different holders', () => {
+    const buggy = run('cilium-1.16', 2);
+    expect(buggy.ips[0]).toEqual(buggy.ips[1]);
+    expect(buggy.holders[0]).not.toBe(buggy.holders[1]);
+    expect(buggy.verdict).toBe(false);
+  });
+
+  it('reference (services sharing an IP elect together): one Lease, shared-ip-one-node holds', () => {
+    for (const seed of [1, 2, 3]) {
+      const fixed = run('reference', seed);
+      expect(fixed.ips[0]).toEqual(fixed.ips[1]);
+      expect(fixed.holders[1]).toBeUndefined(); // web-tls elects on web's Lease
+      expect(fixed.verdict).toBe(true);
+    }
   });
 });
