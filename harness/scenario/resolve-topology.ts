@@ -5,8 +5,8 @@
  * build the same network from the same file.
  *
  * Address plan (defaults, all inside `addressPlan`, 198.18.0.0/15 unless given): segment i gets
- * the i-th /24 of the plan; node k's interface on a segment gets host .10+k; client j gets host
- * .200+j. MACs: node k's interface i is `02:00:00:KK:KK:II` (the sim world's `nodeMac`), client j
+ * the i-th /24 of the plan; node k's interface on a segment gets host .10+k (a second interface
+ * of the same node on the same segment .110+k); client j gets host .200+j; beyond that give `ip`. MACs: node k's interface i is `02:00:00:KK:KK:II` (the sim world's `nodeMac`), client j
  * is `02:00:00:ff:JJ:JJ` (j from 1).
  */
 import { formatIp, parseCidr, parseIp } from '../core/ip.ts';
@@ -19,6 +19,7 @@ import type { ClientArpSettings, NodeInterface, Segment, Topology, TopologyClien
 export const DEFAULT_ADDRESS_PLAN = '198.18.0.0/15';
 const SEGMENT_PREFIX_LENGTH = 24;
 const NODE_HOST_OFFSET = 10;
+const NODE_BLOCK = 100;
 const CLIENT_HOST_OFFSET = 200;
 
 /** Resolves the topology; problems go to `sink` (the result is then incomplete but well-typed). */
@@ -31,7 +32,10 @@ export function resolveTopology(raw: ScenarioFile['topology'], sink: IssueSink):
     const interfaces = node.interfaces.map((iface, i): NodeInterface => {
       const ifPath = [...path, 'interfaces', i];
       if (!subnetOf.has(iface.segment)) sink.error([...ifPath, 'segment'], `unknown segment ${JSON.stringify(iface.segment)}: expected one of ${[...subnetOf.keys()].join(', ')}`);
-      return { name: iface.name, segment: iface.segment, mac: iface.mac ?? nodeMac(k, i), ip: iface.ip ?? hostAddress(subnetOf.get(iface.segment), NODE_HOST_OFFSET + k) };
+      // A second interface of the node on the same segment (bond slaves, M07) gets the next block of 100.
+      const sameSegmentBefore = node.interfaces.slice(0, i).filter((other) => other.segment === iface.segment).length;
+      const offset = NODE_HOST_OFFSET + k + NODE_BLOCK * sameSegmentBefore;
+      return { name: iface.name, segment: iface.segment, mac: iface.mac ?? nodeMac(k, i), ip: iface.ip ?? (offset < CLIENT_HOST_OFFSET ? hostAddress(subnetOf.get(iface.segment), offset) : '') };
     });
     duplicates(node.interfaces.map((i) => i.name), (i) => sink.error([...path, 'interfaces', i, 'name'], `interface ${node.interfaces[i]?.name} is defined twice on node ${node.name}`));
     return { name: node.name, labels: node.labels ?? {}, interfaces, source: sink.source(path) };

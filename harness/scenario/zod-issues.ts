@@ -17,7 +17,8 @@ export function zodIssues(doc: YamlDocument, error: z.ZodError, prefix: readonly
 function located(doc: YamlDocument, issue: ZodIssue, prefix: readonly PropertyKey[]): ParseIssue[] {
   const path = [...prefix, ...issue.path];
   if (issue.code === 'invalid_union') {
-    const branch = chooseBranch(issue.errors);
+    // A union with its own message says it better than any one branch when no branch matched the type.
+    const branch = chooseBranch(issue.errors, issue.message !== 'Invalid input');
     if (branch !== undefined) return branch.flatMap((inner) => located(doc, inner, path));
   }
   if (issue.code === 'unrecognized_keys') {
@@ -28,12 +29,14 @@ function located(doc: YamlDocument, issue: ZodIssue, prefix: readonly PropertyKe
 
 /**
  * The union branch the input was written for: the first whose issues are all below the root (the
- * input had that branch's type), else the first whose root issue is about the value rather than
- * the type; undefined when every branch rejects the type (the union's own message is used).
+ * input had that branch's type); failing that, undefined when the union has its own message (used
+ * instead), else the first branch whose root issue is about the value rather than the type.
  */
-function chooseBranch(branches: readonly (readonly ZodIssue[])[]): readonly ZodIssue[] | undefined {
+function chooseBranch(branches: readonly (readonly ZodIssue[])[], ownMessage: boolean): readonly ZodIssue[] | undefined {
   const rootTypeMismatch = (i: ZodIssue): boolean => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'unrecognized_keys');
-  return branches.find((b) => b.every((i) => i.path.length > 0)) ?? branches.find((b) => b.length > 0 && !b.some(rootTypeMismatch));
+  const matched = branches.find((b) => b.length > 0 && b.every((i) => i.path.length > 0));
+  if (matched !== undefined || ownMessage) return matched;
+  return branches.find((b) => b.length > 0 && !b.some(rootTypeMismatch));
 }
 
 function describe(issue: ZodIssue, input: unknown): string {
