@@ -14,7 +14,7 @@ import type { History } from '../core/history.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Task } from '../core/task.ts';
 import type { ApiClient } from '../election/api-client.ts';
-import { Informer, type WatchPort } from '../agent/informer.ts';
+import { Informer, type InformerChange, type WatchPort } from '../agent/informer.ts';
 import { IP_POOLS, modelOf, serviceFromObject, SERVICES } from '../agent/model-objects.ts';
 import type { SpawnedTask, TaskSpawner } from '../agent/spawner.ts';
 import { Wakeup } from '../agent/wakeup.ts';
@@ -67,17 +67,24 @@ export class Operator {
   readonly #allocRng: Rng;
   #dirty = true;
   #firstRunDone = false;
+  /** `resource/ns/name@rv` of objects this operator's own writes produced (their watch echoes wake nothing). */
+  readonly #ownWrites = new Set<string>();
 
   constructor(config: OperatorConfig, ports: OperatorPorts) {
     this.config = config;
     this.#ports = ports;
     this.#allocRng = ports.rng.fork('allocate');
-    const mark = (): void => {
+    const mark = (resource: string) => (change: InformerChange): void => {
+      // The echo of our own status write: allocate would find nothing to do (it runs on the cache
+      // this write came from), so it does not wake the loop. An echo that overtakes the write's
+      // response is not recognised and costs one idle run.
+      const rv = change.current?.metadata.resourceVersion;
+      if (rv !== undefined && this.#ownWrites.delete(`${resource}/${change.key}@${rv}`)) return;
       this.#dirty = true;
       this.#wakeup.notify();
     };
-    this.#pools = new Informer(IP_POOLS, OPERATOR_IDENTITY, mark);
-    this.#services = new Informer(SERVICES, OPERATOR_IDENTITY, mark);
+    this.#pools = new Informer(IP_POOLS, OPERATOR_IDENTITY, mark(IP_POOLS));
+    this.#services = new Informer(SERVICES, OPERATOR_IDENTITY, mark(SERVICES));
   }
 
   /** Starts both informers and the controller loop. */
@@ -131,6 +138,8 @@ export class Operator {
         continue;
       }
       this.stats.writes += 1;
+      const rv = response.object?.metadata.resourceVersion;
+      if (rv !== undefined) this.#ownWrites.add(`${write.ref.resource}/${write.ref.namespace}/${write.ref.name}@${rv}`);
       // `service-ips` is the world observer's op (it sees every writer, not only this one).
     }
     return allOk;
