@@ -45,9 +45,9 @@ const scenarioFile = fc
     const nodes = Array.from({ length: g.nodeCount }, (_, k) => `n${k + 1}`);
     const segments = Array.from({ length: g.segmentCount }, (_, i) => `seg${i}`);
     const svc = services.slice(0, g.serviceCount).map((s) => `default/${s}`);
-    const durationMs = g.durationS * 1_000;
     const steps = g.steps.map(([a, b, kind], index) => {
-      const at = formatDurationMs((a % (durationMs / 2_000)) * 1_000);
+      // Leaves room for the longest step (a repeat every 10 s with for 3 s: 13 s).
+      const at = formatDurationMs((a % (g.durationS - 14)) * 1_000);
       const node = nodes[b % nodes.length] ?? 'n1';
       const base = { at, id: `s${index}` };
       switch (kind) {
