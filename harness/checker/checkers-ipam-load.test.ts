@@ -84,6 +84,16 @@ describe('lease-load (INV-LEASE-LOAD)', () => {
     expect(checkLeaseLoad(history().leaseRequest(10, 'n1', 'get', { latencyMs: 2_500 }).ops, CONTEXT)).toMatchObject({ valid: false, details: { violations: [{ kind: 'slow' }] } });
   });
 
+  /** Why this test? api-partition: requests of a node cut off from the API time out by design. */
+  it('a request in flight during an injected API cut or outage is not slow load', () => {
+    const cut = history().nemesis(5, 'partition-api', { node: 'n1' }).leaseRequest(10, 'n1', 'get', { latencyMs: 2_500 }).nemesis(20, 'heal-api', { node: 'n1' });
+    expect(checkLeaseLoad(cut.ops, CONTEXT).valid).not.toBe(false);
+    const outage = history().nemesis(5, 'api-outage').leaseRequest(10, 'n2', 'get', { latencyMs: 2_500 });
+    expect(checkLeaseLoad(outage.ops, CONTEXT).valid).not.toBe(false);
+    const other = history().nemesis(5, 'partition-api', { node: 'n2' }).leaseRequest(10, 'n1', 'get', { latencyMs: 2_500 });
+    expect(checkLeaseLoad(other.ops, CONTEXT)).toMatchObject({ valid: false, details: { violations: [{ kind: 'slow' }] } });
+  });
+
   it('unknown without a model input, or with a window shorter than 10 × retryPeriod', () => {
     expect(checkLeaseLoad(steady().ops, CONTEXT).valid).toBe('unknown');
     expect(checkLeaseLoad(steady().ops, { ...context, leaseLoad: { ...context.leaseLoad!, toMs: 5_000 } }).valid).toBe('unknown');

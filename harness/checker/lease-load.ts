@@ -3,14 +3,14 @@
  * `harness/l2/lease-load.ts` — S·(1/R + (N−1)/(1.6R)) + N/60 in the uniform case — within a
  * tolerance, over a fault-free steady-state window; and no lease request was throttled by the
  * client-side limiter or took longer than retryPeriod (C02: waits of 1–2 s push renewals past
- * renewDeadline). Requests are counted from `lease-request` completions that reached the server
+ * renewDeadline) — unless it was in flight during an injected API cut, freeze or outage. Requests are counted from `lease-request` completions that reached the server
  * (refusals by the client limiter excluded); `create`/`delete` are one-offs and not compared.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { estimateLeaseLoad } from '../l2/lease-load.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import type { CheckContext } from './context.ts';
-import { endOfHistoryMs } from './timeline.ts';
+import { buildFaults, endOfHistoryMs, type Interval } from './timeline.ts';
 import { completed, F, nemesisOps, readLeaseRequest } from './vocabulary.ts';
 
 /** The client-go rate limiter's refusal code (`ThrottledError`). */
@@ -20,9 +20,14 @@ const THROTTLED = 'store-throttled';
 export function checkLeaseLoad(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
   const requests = completed(ops, F.leaseRequest).map(readLeaseRequest);
   const violations: Violation[] = [];
+  const faults = buildFaults(ops);
+  // A request that was in flight while its node was cut off, frozen or the API server down is slow
+  // because of the fault the scenario injected, not because of the load.
+  const faulted = (node: string, fromMs: number, toMs: number): boolean =>
+    [...(faults.apiCut.get(node) ?? []), ...(faults.nodeDown.get(node) ?? []), ...faults.apiOutage].some((i: Interval) => i.fromMs <= toMs && fromMs < i.toMs);
   for (const r of requests) {
     if (r.throttleWaitMs > 0 || r.outcome === THROTTLED) violations.push({ atMs: r.tMs, kind: 'throttled', node: r.node, verb: r.verb, lease: r.name ?? null, throttleWaitMs: r.throttleWaitMs });
-    else if (r.latencyMs > context.timing.retryPeriodMs) violations.push({ atMs: r.tMs, kind: 'slow', node: r.node, verb: r.verb, lease: r.name ?? null, latencyMs: r.latencyMs });
+    else if (r.latencyMs > context.timing.retryPeriodMs && !faulted(r.node, r.tMs - r.latencyMs, r.tMs)) violations.push({ atMs: r.tMs, kind: 'slow', node: r.node, verb: r.verb, lease: r.name ?? null, latencyMs: r.latencyMs });
   }
   const expectation = context.leaseLoad;
   if (expectation === undefined) {

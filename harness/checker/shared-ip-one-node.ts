@@ -3,7 +3,7 @@
  * Two signals, each allowed to disagree for at most `overlapMs` (a handover):
  * - leases: the live leaders of the sharing services' Leases are the same node (one lease per
  *   service in Cilium, so two holders for one IP is possible — the M03/K01 shape);
- * - tables: at most one node has the IP in its `announce-table`.
+ * - tables: at most one node has the IP in its `announce-table` (while two or more services share it).
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
@@ -32,6 +32,9 @@ export function checkSharedIpOneNode(ops: readonly HistoryOp[], context: CheckCo
   const times = [...new Set(changeTimes)].filter((t) => Number.isFinite(t) && t <= endMs).sort((a, b) => a - b);
 
   const tableOwnersAt = (ip: string, tMs: number): Set<string> => {
+    // One service per IP is one-responder's case, judged on the wire: a killed agent's pinned map
+    // keeps the pair after its datapath's liveness cutoff silenced it.
+    if (servicesWithIp(serviceIps, ip, tMs).length < 2) return new Set();
     const latest = new Map<string, boolean>();
     for (const table of tables) if (table.tMs <= tMs) latest.set(table.node, table.entries.some((e) => e.ip === ip));
     return new Set([...latest].filter(([, has]) => has).map(([node]) => node));
