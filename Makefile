@@ -34,7 +34,7 @@ test: $(SETUP_STAMP) ## L0 unit + L1 property tests (+ control-plane integration
 	@vitest run
 	@tsc -p tsconfig.json && echo "typecheck: ok"
 
-bench: bench-check bench-control-plane ## all benchmarks (numbers, not pass/fail)
+bench: bench-check bench-control-plane bench-sim ## all benchmarks (numbers, not pass/fail)
 
 bench-check: $(SETUP_STAMP) ## benchmark `l2lab check` on 5,000 services, 50 nodes, 20 pools, 10 policies
 	@node --import tsx bench/check-bench.ts
@@ -53,3 +53,9 @@ control-plane: ## build kube-apiserver + etcd (pinned in kind/control-plane/vers
 
 bench-control-plane: $(SETUP_STAMP) control-plane ## control-plane numbers: build cost, warm up-to-ready, idle RSS, Lease GET/PUT p50/p99 (COLD=1 adds a cold build)
 	@node --import tsx bench/control-plane-bench.ts $(if $(COLD),--cold-build,)
+
+# --- simulator (issue 4): small trials/s, the 1,000 × 1,000 cluster, the lease-load grid ----------
+.PHONY: bench-sim
+
+bench-sim: $(SETUP_STAMP) ## sim numbers: small trials/s, 1000×1000 cluster wall + peak RSS, lease-load grid vs model (QUICK=1 trims)
+	@node --import tsx bench/sim-bench.ts $(if $(QUICK),--quick,)

@@ -61,11 +61,11 @@ export class SimKernel {
    * Schedules `action` at virtual instant `atMs`.
    * @throws RangeError when `atMs` is in the past or not finite.
    */
-  at(atMs: number, action: () => void, label?: string): EventHandle {
+  at(atMs: number, action: () => void, label?: EventLabel): EventHandle {
     if (!Number.isFinite(atMs) || atMs < this.#nowMs) {
-      throw new RangeError(`scheduling sim event ${label ?? ''} at ${atMs}ms: must be finite and ≥ now (${this.#nowMs}ms)`);
+      throw new RangeError(`scheduling sim event ${labelText(label)} at ${atMs}ms: must be finite and ≥ now (${this.#nowMs}ms)`);
     }
-    const event = new KernelEvent(atMs, this.#seq, action, label);
+    const event = new KernelEvent(atMs, this.#seq, action, label, this.#queue);
     this.#seq += 1;
     this.#queue.push(event);
     return event;
@@ -75,9 +75,9 @@ export class SimKernel {
    * Schedules `action` after `delayMs` (≥ 0) of virtual time.
    * @throws RangeError when `delayMs` is negative or not finite.
    */
-  after(delayMs: number, action: () => void, label?: string): EventHandle {
+  after(delayMs: number, action: () => void, label?: EventLabel): EventHandle {
     if (!Number.isFinite(delayMs) || delayMs < 0) {
-      throw new RangeError(`scheduling sim event ${label ?? ''}: delay must be a finite number of ms ≥ 0, got ${delayMs}`);
+      throw new RangeError(`scheduling sim event ${labelText(label)}: delay must be a finite number of ms ≥ 0, got ${delayMs}`);
     }
     return this.at(this.#nowMs + delayMs, action, label);
   }
@@ -104,7 +104,10 @@ export class SimKernel {
           return { stoppedBy: 'time-limit', events, nowMs: this.#nowMs };
         }
         this.#queue.pop();
-        if (next.cancelled) continue;
+        if (next.cancelled) {
+          this.#queue.notePoppedCancelled();
+          continue;
+        }
         next.cancelled = true; // a handle cancelled after firing is a no-op
         this.#nowMs = next.atMs;
         events += 1;
@@ -122,25 +125,40 @@ class KernelEvent implements QueuedEvent, EventHandle {
   readonly atMs: number;
   readonly seq: number;
   readonly action: () => void;
-  readonly label: string | undefined;
+  readonly label: EventLabel | undefined;
+  readonly #queue: EventQueue;
   cancelled = false;
 
-  constructor(atMs: number, seq: number, action: () => void, label: string | undefined) {
+  constructor(atMs: number, seq: number, action: () => void, label: EventLabel | undefined, queue: EventQueue) {
     this.atMs = atMs;
     this.seq = seq;
     this.action = action;
     this.label = label;
+    this.#queue = queue;
   }
 
   cancel(): void {
+    // `cancelled` is also set when the event fires, so only a real cancellation is reported.
+    if (this.cancelled) return;
     this.cancelled = true;
+    this.#queue.noteCancelled();
   }
+}
+
+/**
+ * An event's name for error messages: a string, or a function building it only when an error
+ * needs it (hot paths schedule millions of events and name almost none of them).
+ */
+export type EventLabel = string | (() => string);
+
+function labelText(label: EventLabel | undefined): string {
+  return typeof label === 'function' ? label() : (label ?? '');
 }
 
 function runEvent(event: QueuedEvent): void {
   try {
     event.action();
   } catch (error) {
-    throw new Error(`sim event ${event.label ?? '(unlabelled)'} at ${event.atMs}ms threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`sim event ${event.label === undefined ? '(unlabelled)' : labelText(event.label)} at ${event.atMs}ms threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
