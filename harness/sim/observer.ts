@@ -88,7 +88,7 @@ export class WorldObserver {
         this.#upsert(this.#policies, meta.name, object === undefined ? undefined : modelOf<L2AnnouncementPolicy>(object, 'CiliumL2AnnouncementPolicy'));
         return;
       case ENDPOINTS:
-        this.#upsert(this.#endpoints, `${meta.namespace}/${meta.name}`, object === undefined ? undefined : modelOf<Endpoint>(object, 'Endpoint'));
+        this.#onEndpoint(`${meta.namespace}/${meta.name}`, object === undefined ? undefined : modelOf<Endpoint>(object, 'Endpoint'));
         return;
       case IP_POOLS:
         this.#onPool(meta.name, object);
@@ -159,6 +159,24 @@ export class WorldObserver {
     else map.set(key, model);
     this.#lists = undefined;
     for (const service of [...this.#services.keys()].sort()) this.#decide(service);
+  }
+
+  /**
+   * An endpoint only enters decisions through `backendsOf` of the services it backs, so only those
+   * (by its old or new version) are re-decided, in the same sorted order as a full pass: the
+   * records are the same, without O(services × nodes) candidacy work per endpoint (seeding 3,000
+   * endpoints of a 1,000 × 1,000 world took minutes).
+   */
+  #onEndpoint(key: string, model: Endpoint | undefined): void {
+    const before = this.#endpoints.get(key);
+    if (model === undefined) this.#endpoints.delete(key);
+    else this.#endpoints.set(key, model);
+    this.#lists = undefined;
+    const touched = [before, model].filter((e): e is Endpoint => e !== undefined);
+    for (const service of [...this.#services.keys()].sort()) {
+      const svc = this.#services.get(service);
+      if (svc !== undefined && touched.some((endpoint) => backendsOf(svc, [endpoint]).length > 0)) this.#decide(service);
+    }
   }
 
   #onService(key: string, object: KubeObject | undefined): void {
