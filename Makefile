@@ -10,7 +10,7 @@ export GOTOOLCHAIN := local
 L2LAB := node --max-semi-space-size=4 bin/l2lab.mjs
 SETUP_STAMP := node_modules/.l2lab-setup-stamp
 
-.PHONY: help setup demo check-example test typecheck bench bench-check l2lab clean
+.PHONY: help setup demo check-demo check-example test typecheck bench bench-check l2lab clean
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-zA-Z0-9_-]+:.*## /{printf "  \033[1m%-20s\033[0m %s\n",$$1,$$2}' $(MAKEFILE_LIST)
@@ -21,7 +21,10 @@ setup: ## install what a fresh machine lacks: Debian packages, Node 24 (if older
 $(SETUP_STAMP): package-lock.json scripts/setup.sh
 	@bash scripts/setup.sh
 
-demo: $(SETUP_STAMP) ## the main job: what a shipped homelab cluster announces, and why not (l2lab check)
+demo: $(SETUP_STAMP) ## the main job: kill the leader in sim (scenarios/leader-kill.yaml, seed 1) — failover components and lease load vs the model
+	@$(L2LAB) run scenarios/leader-kill.yaml --world sim --seed 1
+
+check-demo: $(SETUP_STAMP) ## l2lab check: what a shipped homelab cluster announces, and why not
 	@$(L2LAB) check -f fixtures/seed-manifests/homelab-gateway.yaml -f fixtures/examples/homelab-cluster.yaml --profile cilium-1.16
 
 check-example: $(SETUP_STAMP) ## l2lab check on the Talos seed manifests with their Helm values

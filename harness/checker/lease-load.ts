@@ -7,7 +7,7 @@
  * (refusals by the client limiter excluded); `create`/`delete` are one-offs and not compared.
  */
 import type { HistoryOp } from '../core/history.ts';
-import { estimateLeaseLoad } from '../l2/lease-load.ts';
+import { estimateLeaseLoad, type LeaseLoadInput } from '../l2/lease-load.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import type { CheckContext } from './context.ts';
 import { buildFaults, endOfHistoryMs, type Interval } from './timeline.ts';
@@ -47,6 +47,7 @@ export function checkLeaseLoad(ops: readonly HistoryOp[], context: CheckContext)
     if (r.verb === 'get' || r.verb === 'update' || r.verb === 'list') counts[r.verb] += 1;
   }
   const model = estimateLeaseLoad(expectation.input);
+  const loops = periodicLoops(expectation.input);
   const tolerance = expectation.tolerance ?? 0.1;
   const comparison: { [verb: string]: { measuredPerS: number; modelPerS: number; relativeError: number | null } } = {};
   for (const verb of ['get', 'update', 'list'] as const) {
@@ -54,11 +55,25 @@ export function checkLeaseLoad(ops: readonly HistoryOp[], context: CheckContext)
     const modelPerS = model.byVerbPerS[verb];
     const relativeError = modelPerS > 0 ? (measuredPerS - modelPerS) / modelPerS : null;
     comparison[verb] = { measuredPerS, modelPerS, relativeError };
-    // LIST comes once a minute per agent: allow one LIST per agent of slack on short windows.
-    const slackPerS = verb === 'list' ? expectation.input.nodeCount / windowS : 1 / windowS;
+    // Each periodic loop issuing the verb may land one request more or less in the window (its
+    // phase at the edges): one request of slack per loop, plus one. LIST comes once a minute per agent.
+    const slackPerS = (verb === 'list' ? expectation.input.nodeCount : loops[verb] + 1) / windowS;
     if (Math.abs(measuredPerS - modelPerS) > Math.max(tolerance * modelPerS, slackPerS)) {
       violations.push({ atMs: toMs, kind: 'off-model', verb, measuredPerS, modelPerS, tolerance });
     }
   }
   return verdict(violations, [], { windowMs: [fromMs, toMs], comparison });
+}
+
+/** Renew loops (one per lease) and candidate poll loops (one per other candidate), per verb. */
+function periodicLoops(input: LeaseLoadInput): { readonly get: number; readonly update: number } {
+  let leaders = 0;
+  let candidates = 0;
+  for (const service of input.services) {
+    const n = new Set(service.candidateNodes).size;
+    if (n === 0) continue;
+    leaders += 1;
+    candidates += n - 1;
+  }
+  return { get: candidates + (input.optimisticRenew ? 0 : leaders), update: leaders };
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheckCommand } from './check-command.ts';
 import { registerControlPlaneCommands } from './control-plane.ts';
 import { registerExploreCommand } from './explore-command.ts';
+import { registerRunCommand } from './run-command.ts';
 import { EXIT, UserError } from './user-error.ts';
 
 /** Writes to the real terminal; the only place the CLI touches stdout/stderr directly. */
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerCheckCommand(program, io, result);
+  registerRunCommand(program, io, result);
   registerControlPlaneCommands(program, io, result);
   registerExploreCommand(program, io, result);
   return program;

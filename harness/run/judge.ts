@@ -107,7 +107,7 @@ export function judgeRun(ops: readonly HistoryOp[], input: JudgeInput): RunResul
   }
   for (const c of components.filter((x) => !x.met)) {
     liveness = true;
-    unmet.push(c.missing > 0 ? `failover ${c.component}: missing in ${c.missing} of ${c.count} failovers` : `failover ${c.component}: max ${c.maxMs} ms > bound ${c.boundMs} ms`);
+    unmet.push(c.missing > 0 ? `failover ${c.component}: missing in ${c.missing} of ${c.count} failovers` : `failover ${c.component}: max ${Math.round(c.maxMs ?? 0)} ms > bound ${c.boundMs} ms`);
   }
   const outcome: RunOutcome = safety ? 'safety-violation' : liveness ? 'liveness-violation' : unknown ? 'unknown' : 'pass';
   return { outcome, unmet, invariants, failover: { rows, components }, ...(leaseLoad === undefined ? {} : { leaseLoad }) };

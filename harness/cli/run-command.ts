@@ -1,0 +1,41 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { RunCommandOptions } from '../run/run-cli.ts';
+import type { CliIo } from './main.ts';
+
+/** `l2lab run`: one scenario in a world, judged, with a report directory. */
+export function registerRunCommand(program: Command, io: CliIo, result: { exitCode: number }): void {
+  program
+    .command('run')
+    .description('run a scenario (topology, manifests, faults, expectations) and judge every invariant')
+    .argument('<scenario>', 'scenario file (scenarios/*.yaml)')
+    .addOption(new Option('--world <world>', 'where to run it').choices(['sim', 'lab', 'cluster']).default('sim'))
+    .option('--seed <n>', "seed (default: the scenario's seed, else 1)", parseSeed)
+    .option('--profile <name>', "behaviour profile (default: the scenario's)")
+    .option('--out <dir>', 'report directory (default reports/<scenario>/<yyyymmdd-hhmmss>-s<seed>/)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExit codes: 0 every expectation met, 2 bad scenario or harness error (result unknown), 3 safety violation, 4 liveness violation, 5 interrupted (the report holds what ran).')
+    .action(async (file: string, options: RunCommandOptions, command: Command) => {
+      // Loaded on use, so `l2lab --help` and other commands do not pay for the simulator.
+      const { runScenarioCommand } = await import('../run/run-cli.ts');
+      const controller = new AbortController();
+      const onSigint = (): void => controller.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        result.exitCode = await runScenarioCommand(file, options, { stdout: io.stdout, argv: argvOf(command, file), signal: controller.signal });
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text);
+  if (!Number.isSafeInteger(seed)) throw new InvalidArgumentError('expected an integer');
+  return seed;
+}
+
+/** The argv the program was parsed from (commander keeps it as `rawArgs`, untyped), for run.json. */
+function argvOf(command: Command, file: string): string[] {
+  const raw = (command.parent as { rawArgs?: unknown } | null)?.rawArgs;
+  return Array.isArray(raw) && raw.every((a) => typeof a === 'string') ? [...(raw as string[])] : ['run', file];
+}

@@ -1,0 +1,97 @@
+/**
+ * The report directory of a run (`reports/<scenario>/<yyyymmdd-hhmmss>-s<seed>/`): `run.json`,
+ * `history.jsonl`, `results.json`, `summary.md`. {@link buildRunInfo} and {@link renderReport} are
+ * pure; {@link writeReport} is the only I/O. `results.json` and `summary.md` come from `run.json`
+ * and the history alone, so `l2lab report` can re-render an old run.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HistoryOp } from '../core/history.ts';
+import { historyToJsonl } from '../history/jsonl.ts';
+import { judgeRun, type RunResults } from '../run/judge.ts';
+import type { StepRecord } from '../run/nemesis-driver.ts';
+import type { JudgeInput } from '../run/judge.ts';
+import type { WorldPlan } from '../run/scenario-world.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { renderSummaryMarkdown } from './render-summary.ts';
+import { RUN_INFO_VERSION, type GitState, type RunEnd, type RunInfo } from './run-info.ts';
+
+/** What the runner knows after the run (or at the interruption). */
+export interface RunFacts {
+  readonly plan: WorldPlan;
+  readonly steps: readonly StepRecord[];
+  readonly judge: JudgeInput;
+  readonly end: RunEnd;
+  readonly virtualMs: number;
+  readonly events: number;
+  readonly ops: number;
+}
+
+/** How the run was invoked (from the CLI layer). */
+export interface Invocation {
+  readonly argv: readonly string[];
+  readonly out: string;
+  readonly startedAt: string;
+  readonly wallMs: number;
+  readonly git: GitState;
+}
+
+/** Builds run.json. Pure. */
+export function buildRunInfo(scenario: Scenario, facts: RunFacts, invocation: Invocation): RunInfo {
+  const skipped = facts.steps.filter((s) => s.outcome === 'skipped').map((s) => `nemesis ${s.occurrence} (${s.action}${s.node === undefined ? '' : ` ${s.node}`}) at ${s.atMs} ms skipped: ${s.reason ?? ''}`);
+  const { bug } = scenario;
+  return {
+    version: RUN_INFO_VERSION,
+    scenario: { name: scenario.name, file: scenario.source.file, description: scenario.description, ...(bug === undefined ? {} : { bug }) },
+    world: 'sim',
+    profile: facts.plan.profile,
+    seed: facts.plan.options.seed,
+    durationMs: scenario.durationMs,
+    timing: scenario.timing,
+    ...(scenario.clientRateLimit === undefined ? {} : { clientRateLimit: scenario.clientRateLimit }),
+    topology: {
+      nodes: scenario.topology.nodes.map((n) => ({ name: n.name, labels: n.labels, interfaces: n.interfaces.map((i) => ({ name: i.name, segment: i.segment, mac: i.mac })) })),
+      clients: scenario.topology.clients.map((c) => ({ name: c.name, segment: c.segment, ip: c.ip, mac: c.mac })),
+      segmentInterface: facts.plan.segmentInterface,
+    },
+    probes: facts.plan.probes,
+    judge: facts.judge,
+    steps: facts.steps,
+    notes: [...facts.plan.notes, ...skipped],
+    end: facts.end,
+    sim: { virtualMs: facts.virtualMs, events: facts.events, ops: facts.ops },
+    invocation: { argv: invocation.argv, out: invocation.out, startedAt: invocation.startedAt, wallMs: invocation.wallMs },
+    git: invocation.git,
+  };
+}
+
+/** The rendered files of a report. */
+export interface RenderedReport {
+  readonly results: RunResults;
+  readonly resultsJson: string;
+  readonly summaryMd: string;
+}
+
+/** Judges the history against run.json and renders results.json and summary.md. Pure. */
+export function renderReport(info: RunInfo, ops: readonly HistoryOp[]): RenderedReport {
+  const results = judgeRun(ops, info.judge);
+  return { results, resultsJson: `${JSON.stringify({ end: info.end, expectationsMet: info.end === 'completed' && results.outcome === 'pass', ...results }, null, 2)}\n`, summaryMd: renderSummaryMarkdown(info, results) };
+}
+
+/** `<root>/<scenario>/<yyyymmdd-hhmmss>-s<seed>` (UTC). Pure. */
+export function reportDirFor(root: string, scenario: string, startedAt: Date, seed: number): string {
+  const iso = startedAt.toISOString(); // 2026-11-21T14:55:00.123Z
+  const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+  return join(root, scenario, `${stamp}-s${seed}`);
+}
+
+/** Writes the four files into `dir` (created); returns what was rendered. */
+export async function writeReport(dir: string, info: RunInfo, ops: readonly HistoryOp[]): Promise<RenderedReport> {
+  await mkdir(dir, { recursive: true });
+  const rendered = renderReport(info, ops);
+  await writeFile(join(dir, 'history.jsonl'), historyToJsonl(ops));
+  await writeFile(join(dir, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
+  await writeFile(join(dir, 'results.json'), rendered.resultsJson);
+  await writeFile(join(dir, 'summary.md'), rendered.summaryMd);
+  return rendered;
+}

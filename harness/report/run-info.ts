@@ -1,0 +1,62 @@
+/**
+ * `run.json`: everything about a run that is not in its history — what ran (scenario, world,
+ * profile, seed, timings, topology as the world built it), what it is judged against (the
+ * checkers' context and the expectations on the profile), what the nemesis did, how it was
+ * invoked (argv, options, git SHA + dirty flag). `results.json` and `summary.md` are pure
+ * functions of this file and `history.jsonl` ({@link renderReport}), so old runs re-render.
+ */
+import type { JudgeInput } from '../run/judge.ts';
+import type { StepRecord } from '../run/nemesis-driver.ts';
+import type { ClientProbePlan } from '../run/scenario-world.ts';
+import type { BugInfo, ScenarioTiming } from '../scenario/types.ts';
+
+/** Format version of run.json. */
+export const RUN_INFO_VERSION = 1;
+
+/** The git state of the checkout that ran (null fields: not a git checkout, or git missing). */
+export interface GitState {
+  readonly sha: string | null;
+  readonly dirty: boolean | null;
+}
+
+/** How the run ended. */
+export type RunEnd = 'completed' | 'interrupted';
+
+/** Contents of run.json. */
+export interface RunInfo {
+  readonly version: typeof RUN_INFO_VERSION;
+  readonly scenario: {
+    readonly name: string;
+    readonly file: string;
+    readonly description: string;
+    readonly bug?: BugInfo;
+  };
+  readonly world: 'sim';
+  readonly profile: string;
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly timing: ScenarioTiming;
+  readonly clientRateLimit?: { readonly qps: number; readonly burst: number };
+  readonly topology: {
+    readonly nodes: readonly { readonly name: string; readonly labels: Readonly<Record<string, string>>; readonly interfaces: readonly { readonly name: string; readonly segment: string; readonly mac: string }[] }[];
+    readonly clients: readonly { readonly name: string; readonly segment: string; readonly ip: string; readonly mac: string }[];
+    /** Scenario segment → sim segment (interface name). */
+    readonly segmentInterface: Readonly<Record<string, string>>;
+  };
+  readonly probes: Readonly<Record<string, ClientProbePlan>>;
+  /** Checkers' context and the expectations on `profile`. */
+  readonly judge: JudgeInput;
+  /** What the nemesis did, in time order. */
+  readonly steps: readonly StepRecord[];
+  /** Approximations of the mapping and skipped steps, for the reader. */
+  readonly notes: readonly string[];
+  readonly end: RunEnd;
+  readonly sim: { readonly virtualMs: number; readonly events: number; readonly ops: number };
+  readonly invocation: {
+    readonly argv: readonly string[];
+    readonly out: string;
+    readonly startedAt: string;
+    readonly wallMs: number;
+  };
+  readonly git: GitState;
+}

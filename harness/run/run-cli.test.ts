@@ -1,0 +1,166 @@
+/**
+ * `l2lab run` end to end through the CLI's `main()` with a capturing io: exit codes (0, 2, 3, 4,
+ * 5), the report directory, byte-identical histories for one seed, and what summary.md says.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../cli/main.ts';
+import { tinyScenarioText } from './fixtures.test-helpers.ts';
+import { runScenarioCommand } from './run-cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'l2lab-run-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+const KILL = `nemesis:
+  - at: 8s
+    id: kill
+    action: kill-agent
+    node: { holder-of: default/web }
+    for: 6s
+`;
+
+/** C01: cilium-1.14 takes a Lease for a policy-selected ClusterIP service (nothing to announce). */
+const CLUSTER_IP = `  ---
+  apiVersion: v1
+  kind: Service
+  metadata:
+    name: dns
+    namespace: default
+  spec:
+    type: ClusterIP
+    clusterIP: 10.96.0.10
+    ports: [{ port: 53, protocol: UDP }]
+`;
+const withClusterIp = (text: string): string => text.replace('workload:', `${CLUSTER_IP}workload:`);
+
+describe('l2lab run: exit codes', () => {
+  it('0 when every expectation is met; the report directory has the four files', async () => {
+    const out = join(dir, 'pass');
+    const { code, out: text, err } = await run('run', file('pass.yaml', tinyScenarioText({ extra: `${KILL}expectations:\n  hold: [one-responder, failover-bound, reacquire]\n` })), '--out', out);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['history.jsonl', 'results.json', 'run.json', 'summary.md']);
+    expect(text).toContain('FAILOVER  ms after the fault · kill-agent');
+    expect(text).toMatch(/LEASE LOAD {2}requests\/s vs the model/);
+    expect(text).toContain(`PASS: every expectation met · report ${out}`);
+    const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { seed: number; world: string; profile: string; invocation: { argv: string[] }; git: { sha: string | null } };
+    expect(info).toMatchObject({ seed: 3, world: 'sim', profile: 'cilium-1.16' });
+    expect(info.invocation.argv).toContain('--out');
+    expect(info.git).toHaveProperty('sha');
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { expectationsMet: boolean; outcome: string };
+    expect(results).toMatchObject({ expectationsMet: true, outcome: 'pass' });
+  });
+
+  it('2 for a bad scenario: file:line: path: message, no stack trace', async () => {
+    const bad = file('bad.yaml', tinyScenarioText().replace('duration: 20s', 'duration: 20 parsecs'));
+    const { code, err, out } = await run('run', bad, '--out', join(dir, 'bad'));
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain(`l2lab: ${bad}: 1 problem in the scenario`);
+    expect(err).toMatch(new RegExp(`${bad}:6: duration: `));
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('2 for a missing file, an unknown profile, and the worlds that are not there yet', async () => {
+    expect((await run('run', join(dir, 'nope.yaml'))).err).toContain('no such file or directory');
+    const ok = file('ok.yaml', tinyScenarioText());
+    const profile = await run('run', ok, '--profile', 'cilium-0.1');
+    expect(profile.code).toBe(2);
+    expect(profile.err).toContain('unknown profile "cilium-0.1"');
+    for (const world of ['lab', 'cluster']) {
+      const { code, err } = await run('run', ok, '--world', world);
+      expect(code).toBe(2);
+      expect(err).toContain(`--world ${world} is not available yet (the lab world arrives with issue 5, the cluster world with issue 8)`);
+    }
+  });
+
+  it('3 when a safety invariant expected to hold fails (C01 lease-scope on cilium-1.14)', async () => {
+    const text = withClusterIp(tinyScenarioText({ profile: 'cilium-1.14', duration: '10s', extra: 'expectations:\n  hold: [lease-scope]\n' }));
+    const { code, out } = await run('run', file('c01.yaml', text), '--out', join(dir, 'c01'));
+    expect(code).toBe(3);
+    expect(out).toContain('FAIL (safety): lease-scope (safety): expected to hold, got fails at');
+    expect(readFileSync(join(dir, 'c01', 'summary.md'), 'utf8')).toContain('**FAIL (safety)**');
+  });
+
+  it('a bug scenario: the fail invariant must fail on the affected profile (0) and hold on the fixed one (0)', async () => {
+    const text = withClusterIp(tinyScenarioText({ profile: 'cilium-1.14', duration: '10s', extra: 'expectations:\n  fail: [lease-scope]\n' })).replace(
+      'metadata:\n  name: tiny\n',
+      'metadata:\n  name: tiny\n  bug: { id: C01, affected: [cilium-1.14], fixed: [cilium-1.15] }\n',
+    );
+    const path = file('c01-bug.yaml', text);
+    expect((await run('run', path, '--out', join(dir, 'c01-affected'))).code).toBe(0);
+    expect((await run('run', path, '--profile', 'cilium-1.15', '--out', join(dir, 'c01-fixed'))).code).toBe(0);
+  });
+
+  it('4 when a liveness expectation is not met (a failover component above its bound)', async () => {
+    const text = tinyScenarioText({ extra: `${KILL}expectations:\n  hold: [failover-bound]\n  failover:\n    leaseTakenOver: 1ms\n` });
+    const { code, out } = await run('run', file('slow.yaml', text), '--out', join(dir, 'slow'));
+    expect(code).toBe(4);
+    expect(out).toMatch(/FAIL \(liveness\): failover leaseTakenOver: max \d+ ms > bound 1 ms/);
+  });
+
+  it('5 when interrupted: the report holds the partial history and says so', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const out = join(dir, 'interrupted');
+    let text = '';
+    const code = await runScenarioCommand(file('int.yaml', tinyScenarioText({ extra: KILL })), { world: 'sim', format: 'text', out }, { stdout: (t) => void (text += t), argv: [], signal: controller.signal });
+    expect(code).toBe(5);
+    expect(text).toContain('INTERRUPTED at 0.000 s virtual');
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toMatchObject({ end: 'interrupted' });
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('**INTERRUPTED**');
+  });
+});
+
+describe('l2lab run: reports', () => {
+  it('one seed twice → byte-identical history.jsonl (and results.json); another seed differs', async () => {
+    const path = file('det.yaml', tinyScenarioText({ extra: KILL }));
+    for (const [name, seed] of [['a', '5'], ['b', '5'], ['c', '6']] as const) expect((await run('run', path, '--seed', seed, '--out', join(dir, `det-${name}`))).code).toBe(0);
+    const read = (name: string, f: string): string => readFileSync(join(dir, `det-${name}`, f), 'utf8');
+    expect(read('a', 'history.jsonl').length).toBeGreaterThan(10_000);
+    expect(read('b', 'history.jsonl')).toBe(read('a', 'history.jsonl'));
+    expect(read('b', 'results.json')).toBe(read('a', 'results.json'));
+    expect(read('c', 'history.jsonl')).not.toBe(read('a', 'history.jsonl'));
+  });
+
+  it('the default directory is reports/<scenario>/<yyyymmdd-hhmmss>-s<seed>/ (a second run in the same second gets -2)', async () => {
+    const path = file('named.yaml', tinyScenarioText({ name: 'named', duration: '5s' }));
+    const now = (): Date => new Date('2026-11-21T14:05:09Z');
+    const ports = { stdout: () => undefined, argv: [], reportsRoot: join(dir, 'reports'), now };
+    expect(await runScenarioCommand(path, { world: 'sim', format: 'text' }, ports)).toBe(0);
+    expect(await runScenarioCommand(path, { world: 'sim', format: 'text', seed: 9 }, ports)).toBe(0);
+    expect(await runScenarioCommand(path, { world: 'sim', format: 'text', seed: 9 }, ports)).toBe(0);
+    expect(readdirSync(join(dir, 'reports', 'named')).sort()).toEqual(['20261121-140509-s3', '20261121-140509-s9', '20261121-140509-s9-2']);
+  });
+
+  it('summary.md: what ran, the outcome, nemesis, failover components, lease load vs model, verdicts', async () => {
+    const out = join(dir, 'summary');
+    expect((await run('run', file('summary.yaml', tinyScenarioText({ extra: `${KILL}expectations:\n  hold: [one-responder, failover-bound]\n  failover:\n    firstGarp: 7s\n` })), '--out', out)).code).toBe(0);
+    const md = readFileSync(join(out, 'summary.md'), 'utf8');
+    expect(md.split('\n')[0]).toBe('# tiny — sim, cilium-1.16, seed 3');
+    expect(md).toContain('**PASS** — every expectation met.');
+    expect(md).toContain('| world / profile / seed | sim / cilium-1.16 / 3 |');
+    expect(md).toContain('| lease timings | leaseDuration 3 s, renewDeadline 1 s, retryPeriod 0.2 s (fast) |');
+    expect(md).toMatch(/\| 8\.000 s \| kill-agent \| n[12] \| done \|/);
+    expect(md).toMatch(/\| 14\.000 s \| restart-agent \| n[12] \| done \|/);
+    expect(md).toMatch(/\| firstGarp \| \d+ ms \| \d+ ms \| 7000 ms \| yes \|/);
+    expect(md).toMatch(/\| update \| 10\.00 \| 10\.00 \| [+−]\d+\.\d % \|/); // two leases, each renewed every 200 ms
+    expect(md).toContain('| one-responder | safety | hold | holds | yes |');
+    expect(md).toContain('| failover-bound | liveness | hold | holds | yes |');
+  });
+});

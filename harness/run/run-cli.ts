@@ -1,0 +1,128 @@
+/**
+ * `l2lab run` behind the command line: load and validate the scenario, run it in sim slice by
+ * slice (so SIGINT stops it between slices with the history so far), write the report directory,
+ * print the summary and map the outcome to the exit code. Loaded lazily by `cli/run-command.ts`.
+ */
+import { execFile } from 'node:child_process';
+import { access } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { EXIT, UserError } from '../cli/user-error.ts';
+import type { GitState } from '../report/run-info.ts';
+import { buildRunInfo, reportDirFor, writeReport } from '../report/report.ts';
+import { renderRunText } from '../report/render-text.ts';
+import { loadScenario } from '../scenario/load-scenario.ts';
+import { withProfile } from '../scenario/timeline.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { RunOutcome } from './judge.ts';
+import { startScenarioRun } from './run-scenario.ts';
+import { ScenarioWorldError } from './scenario-world.ts';
+
+/** Options of `l2lab run` as commander parses them. */
+export interface RunCommandOptions {
+  readonly world: string;
+  readonly seed?: number;
+  readonly profile?: string;
+  readonly out?: string;
+  readonly format: 'text' | 'json';
+}
+
+/** What the command needs from outside: output, argv for run.json, and a stop signal. */
+export interface RunCommandPorts {
+  readonly stdout: (text: string) => void;
+  readonly argv: readonly string[];
+  /** Aborted on SIGINT: the run stops after the current slice and exits 5. */
+  readonly signal?: AbortSignal;
+  /** Root of the default report directories. Default `reports`. */
+  readonly reportsRoot?: string;
+  /** Wall clock (tests pin it). */
+  readonly now?: () => Date;
+}
+
+/** Virtual time run between two checks of the stop signal. */
+export const SLICE_MS = 1_000;
+
+/** Outcome → exit code (architecture page). */
+export const EXIT_OF: Readonly<Record<RunOutcome, number>> = {
+  pass: EXIT.ok,
+  'safety-violation': EXIT.safetyViolation,
+  'liveness-violation': EXIT.livenessViolation,
+  unknown: EXIT.harnessError,
+};
+
+/** Runs the command; returns the exit code. @throws UserError for bad input (exit 2). */
+export async function runScenarioCommand(file: string, options: RunCommandOptions, ports: RunCommandPorts): Promise<number> {
+  if (options.world !== 'sim') throw new UserError(`--world ${options.world} is not available yet (the lab world arrives with issue 5, the cluster world with issue 8); use --world sim`);
+  const scenario = await loadValidScenario(file, options.profile);
+  if (!scenario.worlds.includes('sim')) throw new UserError(`${file}: scenario ${scenario.name} lists worlds [${scenario.worlds.join(', ')}], not sim`);
+  const seed = options.seed ?? scenario.seed ?? 1;
+  const now = ports.now ?? (() => new Date());
+  const startedAt = now();
+  const t0 = performance.now();
+  let run;
+  try {
+    run = startScenarioRun(scenario, { seed, profile: scenario.profile });
+  } catch (error) {
+    if (error instanceof ScenarioWorldError) throw new UserError(`${file}: ${error.message}`, error.issues.map((i) => `${i.file}:${i.line}: ${i.message}`));
+    throw error;
+  }
+  const gitPromise = readGitState();
+  let interrupted = false;
+  for (let slices = 0; !run.done && slices <= Math.ceil(scenario.durationMs / SLICE_MS); slices += 1) {
+    if (ports.signal?.aborted === true) {
+      interrupted = true;
+      break;
+    }
+    run.advanceTo(run.world.kernel.nowMs + SLICE_MS);
+    await new Promise((resolve) => setImmediate(resolve)); // lets SIGINT in
+  }
+  if (ports.signal?.aborted === true && !run.done) interrupted = true;
+  const ops = run.world.history.ops();
+  const out = options.out ?? (await freshDir(reportDirFor(ports.reportsRoot ?? 'reports', scenario.name, startedAt, seed)));
+  const info = buildRunInfo(
+    scenario,
+    { plan: run.plan, steps: run.steps, judge: run.judgeInput(), end: interrupted ? 'interrupted' : 'completed', virtualMs: run.world.kernel.nowMs, events: run.world.kernel.eventsTotal, ops: ops.length },
+    { argv: ports.argv, out, startedAt: startedAt.toISOString(), wallMs: Math.round(performance.now() - t0), git: await gitPromise },
+  );
+  const { results } = await writeReport(out, info, ops);
+  if (options.format === 'json') ports.stdout(`${JSON.stringify({ report: out, end: info.end, exitCode: interrupted ? EXIT.interrupted : EXIT_OF[results.outcome], results }, null, 2)}\n`);
+  else ports.stdout(renderRunText(info, results, out));
+  return interrupted ? EXIT.interrupted : EXIT_OF[results.outcome];
+}
+
+/** The scenario, or a UserError listing every problem as `file:line: path: message`. */
+async function loadValidScenario(file: string, profile: string | undefined): Promise<Scenario> {
+  const { scenario, issues } = await loadScenario(file);
+  if (scenario === undefined) {
+    const count = issues.length;
+    throw new UserError(`${file}: ${count} problem${count === 1 ? '' : 's'} in the scenario`, issues.map((i) => `${i.file}:${i.line}: ${i.path === '' ? '' : `${i.path}: `}${i.message}`));
+  }
+  if (profile === undefined) return scenario;
+  const result = withProfile(scenario, profile);
+  if ('error' in result) throw new UserError(`--profile: ${result.error}`);
+  return result.scenario;
+}
+
+/** `dir`, or `dir-2`, `dir-3`… when a run in the same second already wrote it. */
+async function freshDir(dir: string): Promise<string> {
+  for (let n = 1; n < 100; n += 1) {
+    const candidate = n === 1 ? dir : `${dir}-${n}`;
+    try {
+      await access(candidate);
+    } catch {
+      return candidate;
+    }
+  }
+  throw new UserError(`${dir}: 100 runs in the same second already wrote here; pass --out`);
+}
+
+/** HEAD and whether the work tree has changes; nulls when git or the checkout is missing. */
+export async function readGitState(cwd = process.cwd()): Promise<GitState> {
+  const git = promisify(execFile);
+  try {
+    const { stdout: sha } = await git('git', ['rev-parse', 'HEAD'], { cwd, timeout: 5_000 });
+    const { stdout: status } = await git('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, timeout: 5_000 });
+    return { sha: sha.trim(), dirty: status.trim() !== '' };
+  } catch {
+    return { sha: null, dirty: null };
+  }
+}
