@@ -163,4 +163,19 @@ describe('l2lab run: reports', () => {
     expect(md).toContain('| one-responder | safety | hold | holds | yes |');
     expect(md).toContain('| failover-bound | liveness | hold | holds | yes |');
   });
+
+  it('l2lab report re-renders results.json and summary.md byte for byte from run.json + history.jsonl, with the same exit code', async () => {
+    const out = join(dir, 'rerender');
+    const text = withClusterIp(tinyScenarioText({ profile: 'cilium-1.14', duration: '10s', extra: 'expectations:\n  hold: [lease-scope]\n' }));
+    expect((await run('run', file('rerender.yaml', text), '--out', out)).code).toBe(3);
+    const before = ['results.json', 'summary.md'].map((f) => readFileSync(join(out, f), 'utf8'));
+    rmSync(join(out, 'summary.md'));
+    const again = await run('report', out);
+    expect(again.code).toBe(3);
+    expect(again.out).toContain('FAIL (safety): lease-scope');
+    expect(['results.json', 'summary.md'].map((f) => readFileSync(join(out, f), 'utf8'))).toEqual(before);
+    const missing = await run('report', join(dir, 'no-such-run'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('run.json: no such file (is this an l2lab run directory?)');
+  });
 });
