@@ -1,13 +1,15 @@
 /**
  * INV-LEASE-LOAD (C02, C03, K08): measured lease requests per verb match the model of
  * `harness/l2/lease-load.ts` — S·(1/R + (N−1)/(1.6R)) + N/60 in the uniform case — within a
- * tolerance, over a fault-free steady-state window; and no lease request was throttled by the
- * client-side limiter or took longer than retryPeriod (C02: waits of 1–2 s push renewals past
- * renewDeadline) — unless it was in flight during an injected API cut, freeze or outage. Requests are counted from `lease-request` completions that reached the server
- * (refusals by the client limiter excluded); `create`/`delete` are one-offs and not compared.
+ * tolerance (or, on short windows, the count slack of periodic and jittered loops), over a
+ * fault-free steady-state window; and no lease request was throttled by the client-side limiter
+ * or took longer than retryPeriod (C02: waits of 1–2 s push renewals past renewDeadline) — unless
+ * it was in flight during an injected API cut, freeze or outage. Requests are counted from
+ * `lease-request` completions that reached the server (refusals by the client limiter excluded);
+ * `create`/`delete` are one-offs and not compared.
  */
 import type { HistoryOp } from '../core/history.ts';
-import { estimateLeaseLoad, type LeaseLoadInput } from '../l2/lease-load.ts';
+import { CANDIDATE_POLL_FACTOR, estimateLeaseLoad, type LeaseLoadInput } from '../l2/lease-load.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import type { CheckContext } from './context.ts';
 import { buildFaults, endOfHistoryMs, type Interval } from './timeline.ts';
@@ -55,9 +57,7 @@ export function checkLeaseLoad(ops: readonly HistoryOp[], context: CheckContext)
     const modelPerS = model.byVerbPerS[verb];
     const relativeError = modelPerS > 0 ? (measuredPerS - modelPerS) / modelPerS : null;
     comparison[verb] = { measuredPerS, modelPerS, relativeError };
-    // Each periodic loop issuing the verb may land one request more or less in the window (its
-    // phase at the edges): one request of slack per loop, plus one. LIST comes once a minute per agent.
-    const slackPerS = (verb === 'list' ? expectation.input.nodeCount : loops[verb] + 1) / windowS;
+    const slackPerS = slackRequests(verb, loops, expectation.input, windowS) / windowS;
     if (Math.abs(measuredPerS - modelPerS) > Math.max(tolerance * modelPerS, slackPerS)) {
       violations.push({ atMs: toMs, kind: 'off-model', verb, measuredPerS, modelPerS, tolerance });
     }
@@ -65,8 +65,35 @@ export function checkLeaseLoad(ops: readonly HistoryOp[], context: CheckContext)
   return verdict(violations, [], { windowMs: [fromMs, toMs], comparison });
 }
 
-/** Renew loops (one per lease) and candidate poll loops (one per other candidate), per verb. */
-function periodicLoops(input: LeaseLoadInput): { readonly get: number; readonly update: number } {
+/**
+ * Squared coefficient of variation of a candidate's poll period U(1, 2.2) × R: (1.2² / 12) / 1.6².
+ * A renewal process with this period has Var(count in W) ≈ (W / 1.6R) × this.
+ */
+const CANDIDATE_POLL_CV2 = 1.2 ** 2 / 12 / CANDIDATE_POLL_FACTOR ** 2;
+
+/**
+ * Requests a correct cluster may be off the model by in a window of `windowS`: each periodic loop
+ * issuing the verb may land one request more or less (its phase at the window's edges), candidate
+ * polls add their jitter (3 standard deviations of the count), plus one. LIST comes once a minute
+ * per agent: one per agent.
+ */
+function slackRequests(verb: 'get' | 'update' | 'list', loops: Loops, input: LeaseLoadInput, windowS: number): number {
+  if (verb === 'list') return input.nodeCount;
+  if (verb === 'update') return loops.leaders + 1;
+  const candidatePolls = (loops.candidates * windowS * 1000) / (CANDIDATE_POLL_FACTOR * input.retryPeriodMs);
+  const jitter = 3 * Math.sqrt(Math.max(0, candidatePolls) * CANDIDATE_POLL_CV2);
+  return loops.candidates + (input.optimisticRenew ? 0 : loops.leaders) + jitter + 1;
+}
+
+interface Loops {
+  /** Renew loops: one per lease with a candidate. */
+  readonly leaders: number;
+  /** Candidate poll loops: one per other candidate of each lease. */
+  readonly candidates: number;
+}
+
+/** Renew loops (one per lease) and candidate poll loops (one per other candidate). */
+function periodicLoops(input: LeaseLoadInput): Loops {
   let leaders = 0;
   let candidates = 0;
   for (const service of input.services) {
@@ -75,5 +102,5 @@ function periodicLoops(input: LeaseLoadInput): { readonly get: number; readonly 
     leaders += 1;
     candidates += n - 1;
   }
-  return { get: candidates + (input.optimisticRenew ? 0 : leaders), update: leaders };
+  return { leaders, candidates };
 }

@@ -21,11 +21,22 @@ describe('l2lab explore (seed 42)', () => {
     expect(out).toMatch(/^SEED=42 profile=cilium-1.14 runs=100/);
     expect(out).toContain('explore: lease-scope (safety) violated on cilium-1.14');
     expect(out).toContain('services (1): s1:ClusterIP');
-    const file = join(dir, 'cilium-1.14-lease-scope-s42.yaml');
+    const file = join(dir, 'cilium-1-14-lease-scope-s42.yaml');
     expect(out).toContain(`regression: ${file}`);
     expect(out).toMatch(new RegExp(`replay: +l2lab run ${file.replace(/[.]/g, '\\.')} --world sim --seed \\d+`));
     expect(out).toMatch(/fast-check: \{ seed: 42, path: "[\d:]+", endOnFailure: true \}/);
     expect(existsSync(file)).toBe(true);
+  });
+
+  it('C02 under tight limits (cilium-1.14): exit 4; the re-shrink command carries the generator flags and replays the same scenario', async () => {
+    const searched = await run('explore', '--profile', 'cilium-1.14', '--rate-limit', 'tight', '--invariant', 'reacquire', '--seed', '42', '--out', dir);
+    expect(searched.code).toBe(4);
+    const reshrink = /re-shrink: +l2lab explore (.*)\n/.exec(searched.out)?.[1] ?? '';
+    expect(reshrink).toMatch(/^--profile cilium-1\.14 --rate-limit tight --invariant reacquire --seed 42 --path [\d:]+$/);
+    const replayed = await run('explore', ...reshrink.split(' '), '--out', dir);
+    expect(replayed.code).toBe(4);
+    const summary = (out: string): string => out.slice(out.indexOf('shrunk scenario:'), out.indexOf('regression:'));
+    expect(summary(replayed.out)).toBe(summary(searched.out));
   });
 
   it('reference, fault-free: exit 0 and the run count', async () => {

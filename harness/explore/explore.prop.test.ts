@@ -72,7 +72,7 @@ describe('explore on cilium-1.14 rediscovers the catalog bugs', () => {
     expect(failure.scenario.manifests.services.map((s) => s.type)).toEqual([failure.spec.services[0]?.type]);
 
     const file = await writeRegression(dir, 'cilium-1.14', failure);
-    expect(file).toBe(join(dir, 'cilium-1.14-lease-scope-s42.yaml'));
+    expect(file).toBe(join(dir, 'cilium-1-14-lease-scope-s42.yaml'));
     const loaded = await loadScenario(file);
     expect(loaded.issues.map(formatIssue)).toEqual([]);
     if (loaded.scenario === undefined) return;

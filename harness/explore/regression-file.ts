@@ -10,14 +10,18 @@ import { renderScenarioYaml } from '../scenario/render-scenario.ts';
 import { describeSpec } from './describe-spec.ts';
 import type { ExploreFailure } from './explore.ts';
 
-/** File name of a regression: `<profile>-<invariant>-s<seed>.yaml`. */
-export function regressionFileName(profile: string, failure: Pick<ExploreFailure, 'invariant' | 'seed'>): string {
-  return `${profile}-${failure.invariant}-s${failure.seed}.yaml`;
+/**
+ * Scenario name of a regression, `<profile>-<invariant>-s<seed>` as an RFC 1123 label (the
+ * profile's dots become dashes: `cilium-1-14-lease-scope-s42`). Shipped scenarios are named after
+ * their file, so this is the file's base name too.
+ */
+export function regressionScenarioName(profile: string, failure: Pick<ExploreFailure, 'invariant' | 'seed'>): string {
+  return `${profile}-${failure.invariant}-s${failure.seed}`.replace(/[^a-z0-9-]/g, '-').slice(0, 63).replace(/-+$/, '');
 }
 
-/** Scenario name of a regression (an RFC 1123 label: the profile's dots become dashes). */
-export function regressionScenarioName(profile: string, failure: Pick<ExploreFailure, 'invariant' | 'seed'>): string {
-  return `explore-${profile}-${failure.invariant}-s${failure.seed}`.replace(/[^a-z0-9-]/g, '-').slice(0, 63).replace(/-+$/, '');
+/** File name of a regression: its scenario name + `.yaml`. */
+export function regressionFileName(profile: string, failure: Pick<ExploreFailure, 'invariant' | 'seed'>): string {
+  return `${regressionScenarioName(profile, failure)}.yaml`;
 }
 
 /** `l2lab run …` for the regression at `file`. */
@@ -30,16 +34,25 @@ export function fastCheckReplay(failure: Pick<ExploreFailure, 'seed' | 'path'>):
   return `{ seed: ${failure.seed}, path: ${JSON.stringify(failure.path)}, endOnFailure: true }`;
 }
 
+/**
+ * `l2lab explore …` that replays the shrunk counterexample: the profile, the generator flags the
+ * search used (`searchFlags`, e.g. `--rate-limit tight`: a path only means something under the same
+ * arbitrary), the seed and the path.
+ */
+export function reshrinkCommand(profile: string, failure: Pick<ExploreFailure, 'seed' | 'path'>, searchFlags = ''): string {
+  return `l2lab explore --profile ${profile}${searchFlags === '' ? '' : ` ${searchFlags}`} --seed ${failure.seed} --path ${failure.path}`;
+}
+
 /** The regression file's text. */
-export function regressionText(profile: string, failure: ExploreFailure, file: string): string {
+export function regressionText(profile: string, failure: ExploreFailure, file: string, searchFlags = ''): string {
   const scenario = { ...failure.scenario, name: regressionScenarioName(profile, failure), description: `Found by l2lab explore: ${failure.invariant} (${failure.kind}) violated on ${profile}.` };
   const header = [
-    `${regressionFileName(profile, failure)} — found by \`l2lab explore --profile ${profile}\` and shrunk by fast-check.`,
+    `${regressionFileName(profile, failure)} — found by \`l2lab explore --profile ${profile}${searchFlags === '' ? '' : ` ${searchFlags}`}\` and shrunk by fast-check.`,
     '',
     `Violates: ${failure.invariant} (${failure.kind}) on profile ${profile}.`,
     `fast-check: ${fastCheckReplay(failure)} (${failure.numShrinks} shrinks)`,
     `Replay: ${replayCommand(file, failure)}`,
-    `Re-shrink: l2lab explore --profile ${profile} --seed ${failure.seed} --path ${failure.path}`,
+    `Re-shrink: ${reshrinkCommand(profile, failure, searchFlags)}`,
     '',
     ...describeSpec(failure.spec),
   ];
@@ -47,9 +60,9 @@ export function regressionText(profile: string, failure: ExploreFailure, file: s
 }
 
 /** Writes the regression into `dir` (created if needed); returns its path. */
-export async function writeRegression(dir: string, profile: string, failure: ExploreFailure): Promise<string> {
+export async function writeRegression(dir: string, profile: string, failure: ExploreFailure, searchFlags = ''): Promise<string> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, regressionFileName(profile, failure));
-  await writeFile(file, regressionText(profile, failure, file), 'utf8');
+  await writeFile(file, regressionText(profile, failure, file, searchFlags), 'utf8');
   return file;
 }

@@ -8,7 +8,7 @@ import { UserError, EXIT } from '../cli/user-error.ts';
 import { JUDGED_INVARIANTS } from './judge.ts';
 import { describeSpec } from './describe-spec.ts';
 import { explore, type ExploreProgress } from './explore.ts';
-import { fastCheckReplay, replayCommand, writeRegression } from './regression-file.ts';
+import { fastCheckReplay, replayCommand, reshrinkCommand, writeRegression } from './regression-file.ts';
 import { DEFAULT_SIM_RUNNER } from './default-runner.ts';
 import type { ExploreCommandOptions } from '../cli/explore-command.ts';
 
@@ -61,7 +61,8 @@ export async function runExploreCommand(options: ExploreCommandOptions, env: Exp
     env.stdout(`explore: no invariant violated in ${result.runs} runs on ${options.profile} in ${elapsedS.toFixed(1)} s${rate}\n`);
     return EXIT.ok;
   }
-  const file = await writeRegression(options.out, options.profile, failure);
+  const flags = searchFlags(options);
+  const file = await writeRegression(options.out, options.profile, failure, flags);
   const lines = [
     `explore: ${failure.invariant} (${failure.kind}) violated on ${options.profile} after ${result.runs} runs; shrunk in ${failure.numShrinks} steps (${result.shrinkRuns} candidates), ${elapsedS.toFixed(1)} s${rate}`,
     '',
@@ -73,10 +74,24 @@ export async function runExploreCommand(options: ExploreCommandOptions, env: Exp
     `regression: ${file}`,
     `replay:     ${replayCommand(file, failure)}`,
     `fast-check: ${fastCheckReplay(failure)}`,
-    `re-shrink:  l2lab explore --profile ${options.profile} --seed ${failure.seed} --path ${failure.path}`,
+    `re-shrink:  ${reshrinkCommand(options.profile, failure, flags)}`,
   ];
   env.stdout(`${lines.join('\n')}\n`);
   return failure.kind === 'safety' ? EXIT.safetyViolation : EXIT.livenessViolation;
+}
+
+/** The generator and judging flags a `--path` replay needs (the same arbitrary, the same judge). */
+export function searchFlags(options: ExploreCommandOptions): string {
+  return [
+    options.rateLimit === 'tight' ? '--rate-limit tight' : '',
+    options.avoidKnownFindings === true ? '--avoid-known-findings' : '',
+    options.maxNodes === undefined ? '' : `--max-nodes ${options.maxNodes}`,
+    options.maxServices === undefined ? '' : `--max-services ${options.maxServices}`,
+    options.maxSteps === undefined ? '' : `--max-steps ${options.maxSteps}`,
+    options.invariant === undefined ? '' : `--invariant ${options.invariant.join(' ')}`,
+  ]
+    .filter((flag) => flag !== '')
+    .join(' ');
 }
 
 function progressLine(p: ExploreProgress, elapsedMs: number): string {
