@@ -214,8 +214,25 @@ export class Agent {
     }
     // Services electing together: one service's IPs can move another to a different Lease.
     if (!this.config.profile.l2.sharedIpSeparateLeases) this.#dirtyAll = true;
+    else if (this.#unchangedNonCandidate(change)) return;
     this.#dirtyServices.add(change.key);
     this.#wakeup.notify();
+  }
+
+  /**
+   * A change that leaves the node a non-candidate of a service it runs no elector for: deciding it
+   * in the loop would change nothing (no record, no elector, same table), so the loop is not woken —
+   * the start-up storm's status writes reach every agent, and most nodes compete for few services.
+   * Not when a wake-up would do something else too (#47579's held services, a pending full pass).
+   */
+  #unchangedNonCandidate(change: InformerChange): boolean {
+    if (this.#serviceLease.has(change.key) || this.#unwoken.size > 0 || this.#dirtyAll || !this.#synced()) return false;
+    const self = this.#informers.nodes.get(`/${this.config.node}`);
+    const node = self === undefined ? undefined : modelOf<Node>(self, 'Node');
+    if (node === undefined) return false;
+    const service = change.current === undefined ? undefined : serviceFromObject(change.current);
+    if (service === undefined) return true;
+    return !decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.config.devices }).candidate;
   }
 
   #markAll(): void {

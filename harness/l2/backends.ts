@@ -18,22 +18,53 @@ function selectsPod(selector: StringMap | undefined, podLabels: StringMap | unde
  */
 export function backendsOf(service: Service, endpoints: readonly Endpoint[]): Endpoint[] {
   // Memoised per (endpoint list, service): candidacy asks once per node, with the same arguments.
-  let byService = backendCache.get(endpoints);
-  if (byService === undefined) {
-    byService = new WeakMap();
-    backendCache.set(endpoints, byService);
+  // A new service object (every write) is answered from an index of the list instead of a scan
+  // when no Pod-labelled endpoint shares its namespace.
+  let memo = backendCache.get(endpoints);
+  if (memo === undefined) {
+    memo = { byService: new WeakMap(), index: undefined };
+    backendCache.set(endpoints, memo);
   }
-  let backends = byService.get(service);
-  if (backends === undefined) {
-    backends = endpoints.filter(
-      (e) => e.namespace === service.namespace && (e.serviceName === service.name || selectsPod(service.selector, e.podLabels)),
-    );
-    byService.set(service, backends);
+  let backends = memo.byService.get(service);
+  if (backends !== undefined) return backends;
+  memo.index ??= indexEndpoints(endpoints);
+  if (service.selector === undefined || !memo.index.labelled.has(service.namespace)) {
+    // Only endpoints named for it can back it: the index's list, shared (like the memo's).
+    return memo.index.named.get(service.namespace)?.get(service.name) ?? [];
   }
+  backends = endpoints.filter((e) => backs(service, e));
+  memo.byService.set(service, backends);
   return backends;
 }
 
-const backendCache = new WeakMap<readonly Endpoint[], WeakMap<Service, Endpoint[]>>();
+/** Does `endpoint` back `service` (the {@link backendsOf} rule for one endpoint)? */
+export function backs(service: Service, endpoint: Endpoint): boolean {
+  return endpoint.namespace === service.namespace && (endpoint.serviceName === service.name || selectsPod(service.selector, endpoint.podLabels));
+}
+
+interface EndpointIndex {
+  /** namespace → serviceName → the endpoints named for it, in list order. */
+  readonly named: Map<string, Map<string, Endpoint[]>>;
+  /** Namespaces with Pod-labelled endpoints (selector matches need a scan there). */
+  readonly labelled: Set<string>;
+}
+
+function indexEndpoints(endpoints: readonly Endpoint[]): EndpointIndex {
+  const named = new Map<string, Map<string, Endpoint[]>>();
+  const labelled = new Set<string>();
+  for (const e of endpoints) {
+    if (e.podLabels !== undefined) labelled.add(e.namespace);
+    if (e.serviceName === undefined) continue;
+    let inNamespace = named.get(e.namespace);
+    if (inNamespace === undefined) named.set(e.namespace, (inNamespace = new Map()));
+    const list = inNamespace.get(e.serviceName);
+    if (list === undefined) inNamespace.set(e.serviceName, [e]);
+    else list.push(e);
+  }
+  return { named, labelled };
+}
+
+const backendCache = new WeakMap<readonly Endpoint[], { readonly byService: WeakMap<Service, Endpoint[]>; index: EndpointIndex | undefined }>();
 
 /** Outcome of the eTP=Local gate for one node. */
 export type EtpGate =

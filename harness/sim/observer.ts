@@ -20,7 +20,7 @@ import type { KubeObject, WatchEvent } from '../core/object-store.ts';
 import { ENDPOINTS, ingressIpsOf, IP_POOLS, L2_POLICIES, modelOf, NODES, serviceFromObject, SERVICES } from '../agent/model-objects.ts';
 import { isLeaseObject, LEASES } from '../election/lease-record.ts';
 import { poolReservesFirstLast, blockText } from '../ipam/ip-range.ts';
-import { backendsOf, etpLocalGate } from '../l2/backends.ts';
+import { backendsOf, backs, etpLocalGate } from '../l2/backends.ts';
 import { decideService } from '../l2/decide-service.ts';
 import type { Endpoint, IpPool, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
@@ -175,7 +175,7 @@ export class WorldObserver {
     const touched = [before, model].filter((e): e is Endpoint => e !== undefined);
     for (const service of [...this.#services.keys()].sort()) {
       const svc = this.#services.get(service);
-      if (svc !== undefined && touched.some((endpoint) => backendsOf(svc, [endpoint]).length > 0)) this.#decide(service);
+      if (svc !== undefined && touched.some((endpoint) => backs(svc, endpoint))) this.#decide(service);
     }
   }
 
@@ -208,8 +208,8 @@ export class WorldObserver {
     }
     const { profile, defaultDevices, leaseOf } = this.#options;
     const lists = this.#lists_();
-    const decision = decideService(service, service.ingressIPs, lists.nodes, lists.policies, lists.endpoints, profile, { devices: defaultDevices });
     const backends = backendsOf(service, lists.endpoints);
+    const decision = decideService(service, service.ingressIPs, this.#candidateScope(service, backends, lists.nodes), lists.policies, lists.endpoints, profile, { devices: defaultDevices });
     const eligibleNodes = decision.candidateNodes.filter((name) => {
       const node = this.#nodes.get(name);
       return node !== undefined && !etpLocalGate(service, node, backends, this.#gateProfile).gated;
@@ -221,6 +221,26 @@ export class WorldObserver {
     }
     this.#expected.set(key, next);
     this.#record('announce-expected', { service: key, lease: next.lease, announceable: next.announceable, eligibleNodes });
+  }
+
+  /**
+   * The nodes that can be candidates for `service`: all of them, except where the profile's eTP=Local
+   * gate decides alone — then only the nodes hosting a ready backend (none when no ready backend
+   * counts as local). Candidacy of every other node ends in that gate, so `candidateNodes` and
+   * `announceable` are those of a pass over every node, without O(nodes) work per service write.
+   */
+  #candidateScope(service: Service, backends: readonly Endpoint[], nodes: readonly Node[]): readonly Node[] {
+    const l2 = this.#options.profile.l2;
+    if (service.externalTrafficPolicy !== 'Local' || !l2.etpLocalGating) return nodes;
+    const hosting = new Set<string>();
+    let nodeless = false;
+    for (const b of backends) {
+      if (!b.ready) continue;
+      if (b.nodeName === undefined) nodeless = true;
+      else hosting.add(b.nodeName);
+    }
+    if (hosting.size === 0 && nodeless && !l2.etpLocalIgnoresNodelessBackends) return nodes;
+    return [...hosting].sort().flatMap((name) => this.#nodes.get(name) ?? []);
   }
 
   #onPool(name: string, object: KubeObject | undefined): void {
