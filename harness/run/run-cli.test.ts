@@ -66,6 +66,15 @@ describe('l2lab run: exit codes', () => {
     expect(results).toMatchObject({ expectationsMet: true, outcome: 'pass' });
   });
 
+  it('--format json: the report directory, the exit code and the results', async () => {
+    const { code, out } = await run('run', file('json.yaml', tinyScenarioText({ extra: `${KILL}expectations:\n  hold: [failover-bound]\n` })), '--format', 'json', '--out', join(dir, 'json'));
+    expect(code).toBe(0);
+    const parsed = JSON.parse(out) as { report: string; exitCode: number; end: string; results: { outcome: string; failover: { components: { component: string }[] }; leaseLoad: { rows: { verb: string }[] } } };
+    expect(parsed).toMatchObject({ report: join(dir, 'json'), exitCode: 0, end: 'completed', results: { outcome: 'pass' } });
+    expect(parsed.results.failover.components.map((c) => c.component)).toEqual(['leaseTakenOver', 'firstGarp', 'firstNewMacAnswer', 'clientEntryChanged', 'firstSuccessfulProbe']);
+    expect(parsed.results.leaseLoad.rows.map((r) => r.verb)).toEqual(['get', 'update', 'list']);
+  });
+
   it('2 for a bad scenario: file:line: path: message, no stack trace', async () => {
     const bad = file('bad.yaml', tinyScenarioText().replace('duration: 20s', 'duration: 20 parsecs'));
     const { code, err, out } = await run('run', bad, '--out', join(dir, 'bad'));

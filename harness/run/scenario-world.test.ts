@@ -30,6 +30,13 @@ describe('scenario → sim world mapping', () => {
     expect(plan.notes).toEqual([]);
   });
 
+  it('the client rate limit goes to every agent; without probes a client only keeps a cache', () => {
+    const text = tinyScenarioText().replace('timings: fast\n', 'timings: fast\nclientRateLimit: { qps: 2, burst: 4 }\n').replace(/workload:[\s\S]*ratePerSecond: 5\n/, '');
+    const plan = worldOptionsFor(scenarioOf(text), { seed: 1 });
+    expect(plan.options.rateLimit).toEqual({ qps: 2, burst: 4 });
+    expect(plan.options.clients?.[0]?.probe).toBe(false);
+  });
+
   it('--profile overrides the scenario profile; an unknown one is an error at the scenario', () => {
     expect(worldOptionsFor(scenarioOf(tinyScenarioText()), { seed: 1, profile: 'reference' }).options.profile.name).toBe('reference');
     expect(() => worldOptionsFor(scenarioOf(tinyScenarioText()), { seed: 1, profile: 'nope' })).toThrow(ScenarioWorldError);
