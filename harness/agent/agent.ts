@@ -31,6 +31,7 @@ import { leaseGcLoop } from '../election/lease-gc.ts';
 import { AnnounceReconciler, FULL_RESYNC_PERIOD_MS, type AnnounceTableEntry } from '../datapath/reconcile.ts';
 import type { FramePort } from '../datapath/frame-port.ts';
 import type { ResponderMap } from '../datapath/responder-map.ts';
+import { backendsOf, etpLocalGate } from '../l2/backends.ts';
 import { decideCandidacy, type CandidacyDecision } from '../l2/candidacy.ts';
 import type { LeaseTiming } from '../l2/lease.ts';
 import type { Endpoint, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
@@ -232,7 +233,10 @@ export class Agent {
     if (node === undefined) return false;
     const service = change.current === undefined ? undefined : serviceFromObject(change.current);
     if (service === undefined) return true;
-    return !decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.config.devices }).candidate;
+    // The eTP=Local gate alone excludes the node (candidacy ends there or earlier): no policy work.
+    const endpoints = this.#endpointList();
+    if (etpLocalGate(service, node, backendsOf(service, endpoints), this.config.profile).gated) return true;
+    return !decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints, profile: this.config.profile, devices: this.config.devices }).candidate;
   }
 
   #markAll(): void {

@@ -46,8 +46,17 @@ export function serviceObject(service: Service): KubeObject {
 /** The model Service of a store object (ingress IPs from `status`); undefined for another kind. */
 export function serviceFromObject(object: KubeObject): Service | undefined {
   if (object.kind !== 'Service' || !isRecord(object.spec)) return undefined;
-  return { ...(object.spec as Omit<Service, 'ingressIPs'>), ingressIPs: ingressIpsOf(object) };
+  // Memoised per object: a watch event's object reaches every informer (one model, and the
+  // candidacy caches keyed on it hit, across all agents). Store objects are not mutated.
+  let service = services.get(object);
+  if (service === undefined) {
+    service = { ...(object.spec as Omit<Service, 'ingressIPs'>), ingressIPs: ingressIpsOf(object) };
+    services.set(object, service);
+  }
+  return service;
 }
+
+const services = new WeakMap<KubeObject, Service>();
 
 /** `status.loadBalancer.ingress[].ip` of a Service object (hostname-only entries dropped). */
 export function ingressIpsOf(object: KubeObject): string[] {

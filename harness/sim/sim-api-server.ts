@@ -60,7 +60,8 @@ export class SimApiServer {
   readonly #latency: LatencyModel;
   readonly #table = new ObjectTable();
   readonly #partitions = new Map<string, PartitionMode>();
-  readonly #watchers: Watcher[] = [];
+  /** Watchers by resource, each list in the order the watches opened (a commit visits only its resource's). */
+  readonly #watchers = new Map<string, Watcher[]>();
   readonly #commitListeners: ((resource: string, event: WatchEvent) => void)[] = [];
   #available = true;
 
@@ -91,13 +92,16 @@ export class SimApiServer {
    */
   watch(resource: string, namespace: string, identity: string, onEvent: (event: WatchEvent) => void): WatchHandle {
     const watcher: Watcher = { resource, namespace, identity, onEvent, lastDeliveryAtMs: 0, stopped: false };
-    this.#watchers.push(watcher);
+    let watchers = this.#watchers.get(resource);
+    if (watchers === undefined) this.#watchers.set(resource, (watchers = []));
+    watchers.push(watcher);
     this.accounting.countArrival(identity, 'watch', resource, 'ok');
     return {
       stop: () => {
         watcher.stopped = true;
-        const at = this.#watchers.indexOf(watcher);
-        if (at >= 0) this.#watchers.splice(at, 1);
+        const list = this.#watchers.get(resource) ?? [];
+        const at = list.indexOf(watcher);
+        if (at >= 0) list.splice(at, 1);
       },
     };
   }
@@ -176,9 +180,11 @@ export class SimApiServer {
 
   #notify(resource: string, event: WatchEvent): void {
     for (const listener of this.#commitListeners) listener(resource, event);
-    for (const watcher of this.#watchers) {
+    const watchers = this.#watchers.get(resource);
+    if (watchers === undefined) return;
+    for (const watcher of watchers) {
       // A watch on namespace '' sees every namespace (client-go NamespaceAll).
-      if (watcher.resource !== resource || (watcher.namespace !== '' && watcher.namespace !== event.object.metadata.namespace)) continue;
+      if (watcher.namespace !== '' && watcher.namespace !== event.object.metadata.namespace) continue;
       // Per-watcher FIFO: a later event never overtakes an earlier one, whatever the draws.
       const atMs = Math.max(this.#kernel.nowMs + drawLatencyMs(this.#latency, this.#rng) / 2, watcher.lastDeliveryAtMs);
       watcher.lastDeliveryAtMs = atMs;
