@@ -110,11 +110,14 @@ export class Agent {
   #policies: { version: number; items: readonly L2AnnouncementPolicy[] } = { version: -1, items: [] };
   #endpoints: { version: number; items: readonly Endpoint[] } = { version: -1, items: [] };
   #electorGeneration = 0;
+  /** The informer key of this node's Node (built once: a concatenated key is re-hashed per lookup). */
+  readonly #selfKey: string;
 
   constructor(config: AgentConfig, ports: AgentPorts) {
     this.config = config;
     this.#ports = ports;
     const node = config.node;
+    this.#selfKey = `/${node}`;
     const inform = (resource: string, onChange: (change: InformerChange) => void): Informer => new Informer(resource, node, onChange);
     this.#informers = {
       nodes: inform(NODES, (change) => this.#onNodeChange(change)),
@@ -204,7 +207,7 @@ export class Agent {
 
   #onNodeChange(change: InformerChange): void {
     // Other nodes' labels do not change this node's candidacy; its own do (all policies re-match).
-    if (change.key === `/${this.config.node}`) this.#markAll();
+    if (change.key === this.#selfKey) this.#markAll();
   }
 
   #onServiceChange(change: InformerChange): void {
@@ -228,15 +231,18 @@ export class Agent {
    */
   #unchangedNonCandidate(change: InformerChange): boolean {
     if (this.#serviceLease.has(change.key) || this.#unwoken.size > 0 || this.#dirtyAll || !this.#synced()) return false;
-    const self = this.#informers.nodes.get(`/${this.config.node}`);
+    const self = this.#informers.nodes.get(this.#selfKey);
     const node = self === undefined ? undefined : modelOf<Node>(self, 'Node');
     if (node === undefined) return false;
     const service = change.current === undefined ? undefined : serviceFromObject(change.current);
     if (service === undefined) return true;
-    // The eTP=Local gate alone excludes the node (candidacy ends there or earlier): no policy work.
-    const endpoints = this.#endpointList();
-    if (etpLocalGate(service, node, backendsOf(service, endpoints), this.config.profile).gated) return true;
-    return !decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints, profile: this.config.profile, devices: this.config.devices }).candidate;
+    if (this.#etpGated(service, node)) return true;
+    return !decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.config.devices }).candidate;
+  }
+
+  /** The eTP=Local gate alone excludes the node (candidacy ends there or earlier): no policy work. */
+  #etpGated(service: Service, node: Node): boolean {
+    return service.externalTrafficPolicy === 'Local' && etpLocalGate(service, node, backendsOf(service, this.#endpointList()), this.config.profile).gated;
   }
 
   #markAll(): void {
@@ -250,7 +256,7 @@ export class Agent {
   }
 
   #reconcile(): void {
-    const self = this.#informers.nodes.get(`/${this.config.node}`);
+    const self = this.#informers.nodes.get(this.#selfKey);
     const node = self === undefined ? undefined : modelOf<Node>(self, 'Node');
     // Spec §1.4: the agent waits for its own (Cilium)Node before deciding anything.
     if (node === undefined) return;
@@ -269,6 +275,8 @@ export class Agent {
   #decide(key: string, node: Node): void {
     const object = this.#informers.services.get(key);
     const service = object === undefined ? undefined : serviceFromObject(object);
+    // Not running for it and excluded by the eTP=Local gate alone: deciding changes nothing.
+    if (service !== undefined && !this.#serviceLease.has(key) && this.#etpGated(service, node)) return;
     const decision = service === undefined ? undefined : decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.config.devices });
     const lease = service !== undefined && decision?.candidate === true ? electionLease(service, this.config.profile.l2.sharedIpSeparateLeases ? [] : this.#serviceModels(), this.config.profile) : undefined;
     const current = this.#serviceLease.get(key);

@@ -148,8 +148,16 @@ export class Informer {
 
 /** `namespace/name` of an object ('' namespace for cluster-scoped kinds: `/name`). */
 export function keyOf(object: KubeObject): string {
-  return `${object.metadata.namespace}/${object.metadata.name}`;
+  // Memoised per object: one watch event's object reaches every informer of the resource.
+  let key = keys.get(object);
+  if (key === undefined) {
+    key = `${object.metadata.namespace}/${object.metadata.name}`;
+    keys.set(object, key);
+  }
+  return key;
 }
+
+const keys = new WeakMap<KubeObject, string>();
 
 function rv(object: KubeObject): number {
   return Number(object.metadata.resourceVersion ?? 0);

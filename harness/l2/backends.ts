@@ -25,13 +25,13 @@ export function backendsOf(service: Service, endpoints: readonly Endpoint[]): En
     memo = { byService: new WeakMap(), index: undefined };
     backendCache.set(endpoints, memo);
   }
-  let backends = memo.byService.get(service);
-  if (backends !== undefined) return backends;
   memo.index ??= indexEndpoints(endpoints);
   if (service.selector === undefined || !memo.index.labelled.has(service.namespace)) {
     // Only endpoints named for it can back it: the index's list, shared (like the memo's).
-    return memo.index.named.get(service.namespace)?.get(service.name) ?? [];
+    return memo.index.named.get(service.namespace)?.get(service.name) ?? NONE;
   }
+  let backends = memo.byService.get(service);
+  if (backends !== undefined) return backends;
   backends = endpoints.filter((e) => backs(service, e));
   memo.byService.set(service, backends);
   return backends;
@@ -63,6 +63,8 @@ function indexEndpoints(endpoints: readonly Endpoint[]): EndpointIndex {
   }
   return { named, labelled };
 }
+
+const NONE = Object.freeze([]) as unknown as Endpoint[];
 
 const backendCache = new WeakMap<readonly Endpoint[], { readonly byService: WeakMap<Service, Endpoint[]>; index: EndpointIndex | undefined }>();
 

@@ -118,10 +118,8 @@ class SimProcess<T> implements SimTaskHandle<T> {
   #request(effect: RequestEffect): void {
     const token = ++this.#token;
     this.#server.submit(effect.request, effect.identity, (response) => this.#complete(token, response));
-    const onTimeout = (): void => {
-      this.#complete(token, failure(new TimeoutError(`${effect.request.verb} as ${effect.identity}: no response within ${effect.timeoutMs}ms`, 'deadline')));
-    };
-    this.#pending = this.#kernel.after(effect.timeoutMs, onTimeout, this.#timeoutLabel);
+    // An anonymous arrow: a named local function costs a `name` definition per request under tsx.
+    this.#pending = this.#kernel.after(effect.timeoutMs, () => this.#complete(token, failure(new TimeoutError(`${effect.request.verb} as ${effect.identity}: no response within ${effect.timeoutMs}ms`, 'deadline'))), this.#timeoutLabel);
     this.#watchAbort(effect.signal, effect);
   }
 
