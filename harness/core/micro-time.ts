@@ -27,11 +27,21 @@ export function formatMicroTime(epochMs: number): string {
   }
   const seconds = Math.floor(usOfDay / 1_000_000);
   const micros = usOfDay - seconds * 1_000_000;
-  const hh = Math.floor(seconds / 3600);
-  const mm = Math.floor((seconds % 3600) / 60);
-  const ss = seconds % 60;
-  return `${cachedDatePrefix}${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}.${pad(micros, 6)}Z`;
+  // The date-and-second prefix of the last second formatted (renewals stamp many times a second).
+  if (seconds !== cachedSeconds || days !== cachedSecondsDays) {
+    const hh = Math.floor(seconds / 3600);
+    const mm = Math.floor((seconds % 3600) / 60);
+    const ss = seconds % 60;
+    cachedSeconds = seconds;
+    cachedSecondsDays = days;
+    cachedSecondPrefix = `${cachedDatePrefix}${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}.`;
+  }
+  return `${cachedSecondPrefix}${pad(micros, 6)}Z`;
 }
+
+let cachedSeconds = Number.NaN;
+let cachedSecondsDays = Number.NaN;
+let cachedSecondPrefix = '';
 
 function civilFromDays(daysSinceEpoch: number): { year: number; month: number; day: number } {
   const z = daysSinceEpoch + 719_468;
