@@ -122,9 +122,12 @@ export class ObjectTable {
     return { response: { ok: true, object: stored, items: undefined }, change: { resource, type: 'MODIFIED', object: stored } };
   }
 
+  /** Stores `object`, which every caller built fresh (top level and metadata): stamped in place, then frozen. */
   #store(key: string, object: KubeObject): KubeObject {
     this.#revision += 1;
-    const stored = deepFreeze({ ...object, metadata: { ...object.metadata, resourceVersion: String(this.#revision) } });
+    // In place, not a third copy: the key lands where a spread would put it (kept if present, else last).
+    (object.metadata as { resourceVersion?: string }).resourceVersion = String(this.#revision);
+    const stored = deepFreeze(object);
     this.#objects.set(key, stored);
     return stored;
   }
