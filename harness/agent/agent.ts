@@ -118,7 +118,10 @@ export class Agent {
     this.#ports = ports;
     const node = config.node;
     this.#selfKey = `/${node}`;
-    const inform = (resource: string, onChange: (change: InformerChange) => void): Informer => new Informer(resource, node, onChange);
+    // Every informer's first sync wakes the loop: the last one to sync may list nothing (no
+    // endpoints yet) and so report no change, yet it is what makes the agent ready to decide.
+    const inform = (resource: string, onChange: (change: InformerChange) => void): Informer =>
+      new Informer(resource, node, onChange, () => this.#markAll());
     this.#informers = {
       nodes: inform(NODES, (change) => this.#onNodeChange(change)),
       services: inform(SERVICES, (change) => this.#onServiceChange(change)),

@@ -46,10 +46,17 @@ export class Informer {
   #synced = false;
   #version = 0;
 
-  constructor(resource: string, identity: string, onChange: (change: InformerChange) => void) {
+  readonly #onSynced: () => void;
+
+  /**
+   * `onSynced` runs once, when the first LIST has been applied: a LIST that returns nothing calls
+   * no `onChange`, and the owner must still learn that its cache is now complete.
+   */
+  constructor(resource: string, identity: string, onChange: (change: InformerChange) => void, onSynced: () => void = () => {}) {
     this.resource = resource;
     this.#identity = identity;
     this.#onChange = onChange;
+    this.#onSynced = onSynced;
   }
 
   /** True once the first LIST was applied. */
@@ -105,7 +112,10 @@ export class Informer {
       if (previous === undefined || rv(previous) !== rv(object)) this.#set(key, previous, object);
     }
     for (const event of held) this.#apply(event);
-    this.#synced = true;
+    if (!this.#synced) {
+      this.#synced = true;
+      this.#onSynced();
+    }
     return true;
   }
 

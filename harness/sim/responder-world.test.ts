@@ -207,15 +207,15 @@ describe('ResponderWorld: profiles', () => {
     const silentVips = (w: ResponderWorld): string[] =>
       services.map((s) => w.ingressIps(`default/${s.name}`)[0] ?? '').filter((ip) => !w.nodeNames.some((n) => w.node(n).map.hasIp(ip)));
 
-    it('cilium-1.14 (no re-candidacy): once an agent lost a lease it never competes again — 11 VIPs silent for good', () => {
+    it('cilium-1.14 (no re-candidacy): once an agent lost a lease it never competes again — 8 VIPs silent for good', () => {
       const w = world({ seed: 5, profile: getProfile('cilium-1.14'), manifests: cluster, rateLimit: { qps: 2, burst: 4 } });
       w.runUntil(60_000);
       const silent = silentVips(w);
-      expect(silent).toHaveLength(11);
+      expect(silent).toHaveLength(8);
       w.runUntil(300_000);
       expect(silentVips(w)).toEqual(silent);
       expect(ops(w, 'elector-exit').every((op) => value(op)['reason'] === 'lost-not-reacquired')).toBe(true);
-      expect(ops(w, 'elector-exit')).toHaveLength(23);
+      expect(ops(w, 'elector-exit')).toHaveLength(20);
       expect(ask(w, silent[0] ?? '')).toEqual([]);
     });
 
