@@ -77,6 +77,27 @@ describe('reacquire (INV-REACQUIRE)', () => {
     expect(checkReacquire(h.ops, CONTEXT).valid).toBe(false);
   });
 
+  /**
+   * Why this test? explore found reference-reacquire-s42: the holder frozen 1 s and thawed renews
+   * at once (its Lease never expired) and records no new became-leader. A thawed elector resumes:
+   * the lease is held again from the thaw, not unheld from the freeze on.
+   */
+  it('a frozen and thawed holder holds its lease again from the thaw', () => {
+    const frozen = () => history().webExpected(0, ['n1']).became(0, 'n1').nemesis(5_000, 'freeze', { node: 'n1' }).nemesis(6_000, 'thaw', { node: 'n1' });
+    expect(checkReacquire(frozen().op(200_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    // Killed while frozen: the process that comes back is a new one, which must win again.
+    const killed = frozen().nemesis(5_500, 'kill-node', { node: 'n1' }).nemesis(6_000, 'restart-node', { node: 'n1' });
+    expect(checkReacquire(killed.op(200_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 30_400 });
+    // A thawed holder that then fails to renew is unheld from its lost-leader on.
+    expect(checkReacquire(frozen().lost(8_000, 'n1').op(200_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 32_400 });
+  });
+
+  it('a holder thawed while ineligible must give the lease up within the grace from the thaw', () => {
+    const base = () => history().webExpected(0, ['n1', 'n2']).became(10, 'n1').nemesis(5_000, 'freeze', { node: 'n1' }).webExpected(6_000, ['n2']).nemesis(20_000, 'thaw', { node: 'n1' });
+    expect(checkHolderEligible(base().lost(22_000, 'n1').ops, CONTEXT).valid).toBe(true);
+    expect(checkHolderEligible(base().lost(40_000, 'n1').ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 23_000 });
+  });
+
   it('not owed while every eligible node is cut off from the API', () => {
     const h = history().webExpected(0, ['n1']).became(0, 'n1').nemesis(10_000, 'partition-api', { node: 'n1' }).lost(15_000, 'n1').op(200_000, 'harness', 'end', null);
     expect(checkReacquire(h.ops, CONTEXT).valid).toBe(true);

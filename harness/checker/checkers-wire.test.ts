@@ -96,6 +96,19 @@ describe('failover-bound (INV-FAILOVER-BOUND)', () => {
     const thawed = history().webExpected(0).ips(0, WEB, [VIP]).became(0, 'n1').nemesis(100_000, 'freeze', { node: 'n1' }).nemesis(103_000, 'thaw', { node: 'n1' }).op(200_000, 'harness', 'end', null);
     expect(checkFailoverBound(thawed.ops, CONTEXT).valid).toBe(true);
   });
+
+  /**
+   * Why this test? explore found reference-failover-bound-s1: the holder killed at 5 s, the API
+   * server down 6–10 s. No candidate can take over while the API is unreachable (the invariant's
+   * window assumes a reachable API), so the bound is extended by the outage, not measured across it.
+   */
+  it('an API outage after the kill extends the bound by its length', () => {
+    const outage = () => killed().nemesis(105_000, 'api-outage').nemesis(115_000, 'api-restore');
+    // 17 s of takeover time left after the outage: 100 s + 24.4 s + 10 s = 134.4 s.
+    const result = checkFailoverBound(outage().became(130_000, 'n2').answer(130_050, MAC.n2, VIP, 'gratuitous-reply').op(200_000, 'harness', 'end', null).ops, CONTEXT);
+    expect(result).toMatchObject({ valid: true, details: { takeovers: [{ node: 'n1', latencyMs: 30_050 }] } });
+    expect(checkFailoverBound(outage().became(135_000, 'n2').answer(135_050, MAC.n2, VIP, 'gratuitous-reply').op(200_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 134_400 });
+  });
 });
 
 describe('new-ip-announced (INV-NEW-IP-ANNOUNCED)', () => {

@@ -2,14 +2,16 @@
  * INV-FAILOVER-BOUND (C16, M02, M05, K04): after the holder of a service's Lease dies (node
  * killed or frozen, or its agent killed) at t0 and stays dead, a GARP or reply from another MAC
  * for one of the service's IPs appears on the wire by t0 + `failoverMs` (leaseDuration +
- * renewDeadline + 2.2 × retryPeriod). Not applicable when no other eligible node is healthy;
- * 'unknown' when the history ends before the bound.
+ * renewDeadline + 2.2 × retryPeriod), counting only time during which another eligible node is
+ * healthy and reaches the API server (an API outage or partition extends the deadline by its
+ * length). Not applicable when no other eligible node is healthy at t0; 'unknown' when the
+ * history ends before the bound.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
 import { leaseOfService, leaseByServiceMap } from './holder-answers.ts';
-import { buildExpectations, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, liveLeadersAt, nodeDead, nodeHealthy, wireAnswers } from './timeline.ts';
+import { buildExpectations, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, extendedDeadline, inAny, liveLeadersAt, nodeDead, nodeHealthy, wireAnswers } from './timeline.ts';
 import { NEMESIS, nemesisOps } from './vocabulary.ts';
 
 /** Nemesis actions after which the node's leases must fail over. */
@@ -30,13 +32,13 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
   const unknowns: Violation[] = [];
   const takeovers: { node: string; service: string; killMs: number; latencyMs: number; garps: number }[] = [];
 
+  const faultTimes = [...new Set(nemesisOps(ops).map((n) => n.tMs))].sort((a, b) => a - b);
   for (const kill of nemesisOps(ops)) {
     if (!HOLDER_DEATHS.has(kill.f) || kill.node === undefined) continue;
     const node = kill.node;
     const t0 = kill.tMs;
-    const deadline = t0 + failoverMs;
-    // A holder revived before the deadline keeps its leases: no takeover is owed.
-    if (!nodeDead(faults, node, Math.min(deadline, endMs))) continue;
+    // A holder revived before the (unextended) deadline keeps its leases: no takeover is owed.
+    if (!nodeDead(faults, node, Math.min(t0 + failoverMs, endMs))) continue;
     for (const [service, series] of serviceIps) {
       const lease = leaseOfService(service, leaseOf);
       if (!liveLeadersAt(leadership.get(lease), t0 - 1e-9).includes(node)) continue;
@@ -45,6 +47,11 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
       const eligible = expectations.byService.get(service)?.at(t0)?.eligibleNodes;
       const others = (eligible ?? []).filter((n) => n !== node && nodeHealthy(faults, n, t0));
       if (eligible !== undefined && others.length === 0) continue; // nobody can take over
+      // The clock runs only while a candidate can take over (healthy and the API reachable, as the
+      // invariant's window assumes): an API outage or a partition of every candidate extends it.
+      const candidates = eligible?.filter((n) => n !== node);
+      const deadline = extendedDeadline(t0, failoverMs, faultTimes, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidates.some((n) => nodeHealthy(faults, n, t)));
+      if (!nodeDead(faults, node, Math.min(deadline, endMs))) continue;
       const old = deadMacs(node);
       const fresh = answers.filter((a) => a.tMs > t0 && ips.includes(a.senderIp) && !old.has(a.senderMac));
       const first = fresh[0];

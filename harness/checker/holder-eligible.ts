@@ -23,12 +23,17 @@ export function checkHolderEligible(ops: readonly HistoryOp[], context: CheckCon
     if (series === undefined) continue; // lease-scope reports leases of unknown services
     for (const term of terms) {
       const atStart = series.at(term.fromMs);
+      const endMs = liveEndMs(term);
+      if (term.resumed === true && atStart !== undefined && !atStart.eligibleNodes.includes(term.node)) {
+        // Thawed while ineligible: the grace runs from the thaw (a frozen node cannot give up).
+        if (endMs > term.fromMs + eligibleGraceMs) violations.push({ atMs: term.fromMs + eligibleGraceMs, kind: 'kept-lease-while-ineligible', node: term.node, lease, ineligibleSinceMs: term.fromMs });
+        continue;
+      }
       if (atStart !== undefined && !atStart.eligibleNodes.includes(term.node)) {
         violations.push({ atMs: term.fromMs, kind: 'became-leader-ineligible', node: term.node, lease, eligible: [...atStart.eligibleNodes] });
         continue;
       }
       // Eligibility lost while leading: the leader must stop within the grace.
-      const endMs = liveEndMs(term);
       for (const point of series.points()) {
         if (point.tMs <= term.fromMs || point.tMs >= endMs || point.value.eligibleNodes.includes(term.node)) continue;
         if (endMs > point.tMs + eligibleGraceMs) {

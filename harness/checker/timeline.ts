@@ -30,6 +30,11 @@ export interface LeadershipTerm {
   readonly deadMs: number;
   /** Another node became leader of the lease. */
   readonly supersededMs: number;
+  /**
+   * This term continues an earlier one of the same node across a freeze: a frozen (SIGSTOP) and
+   * thawed process keeps its elector, which renews at the thaw without a new `became-leader`.
+   */
+  readonly resumed?: boolean;
 }
 
 /** End of live leadership (the elector runs and believes it leads). */
@@ -52,6 +57,8 @@ export interface Faults {
   readonly apiCut: ReadonlyMap<string, readonly Interval[]>;
   /** API server down for everyone. */
   readonly apiOutage: readonly Interval[];
+  /** Freezes ended by a thaw with no kill in between: the processes resume where they stopped. */
+  readonly paused: ReadonlyMap<string, readonly Interval[]>;
 }
 
 /** A half-open time interval [fromMs, toMs). */
@@ -70,7 +77,9 @@ const DEATHS: ReadonlySet<string> = new Set([NEMESIS.killNode, NEMESIS.freeze]);
 /** Fault intervals; a fault never healed lasts to Infinity. */
 export function buildFaults(ops: readonly HistoryOp[]): Faults {
   const open = new Map<string, number>();
-  const out = { nodeDown: new Map<string, Interval[]>(), agentDown: new Map<string, Interval[]>(), apiCut: new Map<string, Interval[]>(), apiOutage: [] as Interval[] };
+  const out = { nodeDown: new Map<string, Interval[]>(), agentDown: new Map<string, Interval[]>(), apiCut: new Map<string, Interval[]>(), apiOutage: [] as Interval[], paused: new Map<string, Interval[]>() };
+  /** Nodes whose open down interval is a freeze not (yet) overtaken by a kill. */
+  const frozen = new Set<string>();
   const start = (kind: string, key: string, tMs: number) => {
     if (!open.has(`${kind}/${key}`)) open.set(`${kind}/${key}`, tMs);
   };
@@ -87,8 +96,16 @@ export function buildFaults(ops: readonly HistoryOp[]): Faults {
   };
   for (const op of nemesisOps(ops)) {
     const node = op.node ?? '';
-    if (DEATHS.has(op.f)) start('node', node, op.tMs);
-    else if (op.f === NEMESIS.restartNode || op.f === NEMESIS.thaw) end('node', node, op.tMs, listFor(out.nodeDown, node));
+    if (DEATHS.has(op.f)) {
+      if (!open.has(`node/${node}`) && op.f === NEMESIS.freeze) frozen.add(node);
+      else frozen.delete(node);
+      start('node', node, op.tMs);
+    } else if (op.f === NEMESIS.restartNode || op.f === NEMESIS.thaw) {
+      const from = open.get(`node/${node}`);
+      if (from !== undefined && op.f === NEMESIS.thaw && frozen.has(node)) listFor(out.paused, node).push({ fromMs: from, toMs: op.tMs });
+      frozen.delete(node);
+      end('node', node, op.tMs, listFor(out.nodeDown, node));
+    }
     else if (op.f === NEMESIS.killAgent) start('agent', node, op.tMs);
     else if (op.f === NEMESIS.restartAgent) end('agent', node, op.tMs, listFor(out.agentDown, node));
     else if (op.f === NEMESIS.partitionApi) start('api', node, op.tMs);
@@ -110,6 +127,24 @@ export function buildFaults(ops: readonly HistoryOp[]): Faults {
 /** The node runs, its agent runs and it reaches the API server at `t`. */
 export function nodeHealthy(faults: Faults, node: string, tMs: number): boolean {
   return !inAny(faults.nodeDown.get(node), tMs) && !inAny(faults.agentDown.get(node), tMs) && !inAny(faults.apiCut.get(node), tMs) && !inAny(faults.apiOutage, tMs);
+}
+
+/**
+ * The instant by which `budgetMs` of time during which `available(t)` holds has passed since
+ * `fromMs`. `available` may change only at `changeTimes` (sorted); unavailable time does not count.
+ */
+export function extendedDeadline(fromMs: number, budgetMs: number, changeTimes: readonly number[], available: (tMs: number) => boolean): number {
+  let t = fromMs;
+  let left = budgetMs;
+  for (const next of [...changeTimes.filter((c) => c > fromMs), Number.POSITIVE_INFINITY]) {
+    if (available(t)) {
+      if (t + left <= next) return t + left;
+      left -= next - t;
+    }
+    t = next;
+    if (!Number.isFinite(t)) return t;
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 /** The node or its agent stopped at `t` (death for the elector). */
@@ -160,10 +195,31 @@ export function buildLeadership(ops: readonly HistoryOp[], faults: Faults): Map<
         const other = became.find((b) => b.lease === lease && b.node !== term.node && b.tMs > term.fromMs);
         const deadMs = firstDeathAfter(faults, term.node, term.fromMs);
         return { ...term, deadMs: deadMs <= term.lostMs ? deadMs : Number.POSITIVE_INFINITY, supersededMs: other?.tMs ?? Number.POSITIVE_INFINITY };
-      });
+      })
+      .flatMap((term) => withResumptions(term, faults, became));
     terms.set(lease, next);
   }
   return terms;
+}
+
+/**
+ * `term` and its continuations: when the death that ends it is a freeze that was thawed (no kill,
+ * agent still up), before the node lost or was superseded, the elector resumes at the thaw.
+ */
+function withResumptions(term: LeadershipTerm, faults: Faults, became: readonly { lease: string; node: string; tMs: number }[]): LeadershipTerm[] {
+  const out = [term];
+  let last = term;
+  // Bounded by the node's pause intervals: each continuation starts at a later thaw.
+  for (;;) {
+    const dead = last.deadMs;
+    const pause = faults.paused.get(last.node)?.find((i) => i.fromMs <= dead && dead < i.toMs);
+    if (pause === undefined || inAny(faults.agentDown.get(last.node), pause.toMs)) return out;
+    if (pause.toMs >= Math.min(last.lostMs, last.supersededMs)) return out;
+    const deadMs = firstDeathAfter(faults, last.node, pause.toMs);
+    const other = became.find((b) => b.lease === last.lease && b.node !== last.node && b.tMs > pause.toMs);
+    last = { ...last, fromMs: pause.toMs, deadMs: deadMs <= last.lostMs ? deadMs : Number.POSITIVE_INFINITY, supersededMs: Math.min(last.supersededMs, other?.tMs ?? Number.POSITIVE_INFINITY), resumed: true };
+    out.push(last);
+  }
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
