@@ -4,10 +4,10 @@
  * in `lab` (SystemClock + KubeObjectStore); `sim` uses `SimTaskRunner`, which is faster and needs
  * no microtask draining.
  */
-import type { Clock } from './clock.ts';
+import type { Clock, SleepOutcome } from './clock.ts';
 import { performRequest, type StoreResponse } from './object-store.ts';
 import { TimeoutError } from './store-errors.ts';
-import type { EffectResult, RequestEffect, Task, TaskPorts } from './task.ts';
+import { type EffectResult, type RequestEffect, type Task, type TaskPorts, WakeSignal } from './task.ts';
 
 /**
  * Runs `task` to completion. Rejects only when the task itself throws (a bug) — API failures reach
@@ -19,11 +19,24 @@ export async function runTask<T>(task: Task<T>, ports: TaskPorts): Promise<T> {
   while (!step.done) {
     const effect = step.value;
     let result: EffectResult;
-    if (effect.kind === 'sleep') result = await ports.clock.sleep(effect.delayMs, effect.signal);
+    if (effect.kind === 'sleep') result = effect.signal instanceof WakeSignal ? await sleepUntilWoken(ports.clock, effect.delayMs, effect.signal) : await ports.clock.sleep(effect.delayMs, effect.signal);
     else result = await performWithTimeout(effect, ports);
     step = task.next(result);
   }
   return step.value;
+}
+
+/** A sleep on a {@link WakeSignal}, bridged to the clock's AbortSignal for the one wait. */
+async function sleepUntilWoken(clock: Clock, delayMs: number, signal: WakeSignal): Promise<SleepOutcome> {
+  if (signal.aborted) return 'aborted';
+  const controller = new AbortController();
+  const watcher = { wakeFired: (): void => controller.abort() };
+  signal.watch(watcher);
+  try {
+    return await clock.sleep(delayMs, controller.signal);
+  } finally {
+    signal.unwatch(watcher);
+  }
 }
 
 async function performWithTimeout(effect: RequestEffect, ports: TaskPorts): Promise<StoreResponse> {

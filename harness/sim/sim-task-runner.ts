@@ -10,7 +10,7 @@
 import type { SleepOutcome } from '../core/clock.ts';
 import type { StoreResponse } from '../core/object-store.ts';
 import { TimeoutError } from '../core/store-errors.ts';
-import type { EffectResult, RequestEffect, SleepEffect, Task } from '../core/task.ts';
+import { type EffectResult, type RequestEffect, type SleepEffect, type Task, WakeSignal, type WakeWatcher } from '../core/task.ts';
 import type { EventHandle, SimKernel } from './kernel.ts';
 import type { SimApiServer } from './sim-api-server.ts';
 
@@ -48,7 +48,7 @@ export class SimTaskRunner {
   }
 }
 
-class SimProcess<T> implements SimTaskHandle<T> {
+class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher {
   readonly name: string;
   state: SimTaskState = 'running';
   result: T | undefined = undefined;
@@ -59,7 +59,7 @@ class SimProcess<T> implements SimTaskHandle<T> {
   #token = 0;
   #pending: EventHandle | undefined = undefined;
   /** The signal of the effect in flight (if any) and, for a request, the effect (abort result). */
-  #abortSignal: AbortSignal | undefined = undefined;
+  #abortSignal: AbortSignal | WakeSignal | undefined = undefined;
   #abortRequest: RequestEffect | undefined = undefined;
   /** Kernel-event labels, built once per task rather than once per event. */
   readonly #sleepLabel: string;
@@ -124,15 +124,21 @@ class SimProcess<T> implements SimTaskHandle<T> {
   }
 
   /** Watches `signal` for the effect in flight (`request` undefined: a sleep); see {@link abortWatchersOf}. */
-  #watchAbort(signal: AbortSignal | undefined, request: RequestEffect | undefined): void {
+  #watchAbort(signal: AbortSignal | WakeSignal | undefined, request: RequestEffect | undefined): void {
     if (signal === undefined) return;
     this.#abortSignal = signal;
     this.#abortRequest = request;
-    abortWatchersOf(signal).add(this as SimProcess<unknown>);
+    if (signal instanceof WakeSignal) signal.watch(this);
+    else abortWatchersOf(signal).add(this as SimProcess<unknown>);
+  }
+
+  /** A {@link WakeSignal} fired: the same as an abort. */
+  wakeFired(signal: WakeSignal): void {
+    this.abortFired(signal);
   }
 
   /** On abort, completes the effect in a new kernel event at the current instant (fixed order). */
-  abortFired(signal: AbortSignal): void {
+  abortFired(signal: AbortSignal | WakeSignal): void {
     if (signal !== this.#abortSignal) return;
     const token = this.#token;
     const request = this.#abortRequest;
@@ -150,7 +156,8 @@ class SimProcess<T> implements SimTaskHandle<T> {
     this.#pending?.cancel();
     this.#pending = undefined;
     if (this.#abortSignal !== undefined) {
-      abortWatchers.get(this.#abortSignal)?.delete(this as SimProcess<unknown>);
+      if (this.#abortSignal instanceof WakeSignal) this.#abortSignal.unwatch(this);
+      else abortWatchers.get(this.#abortSignal)?.delete(this as SimProcess<unknown>);
       this.#abortSignal = undefined;
       this.#abortRequest = undefined;
     }
