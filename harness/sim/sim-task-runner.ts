@@ -64,6 +64,10 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher {
   /** Kernel-event labels, built once per task rather than once per event. */
   readonly #sleepLabel: string;
   readonly #timeoutLabel: string;
+  readonly #abortLabel: string;
+  /** The watcher set of the last AbortSignal watched (most tasks reuse one signal for every effect). */
+  #lastSignal: AbortSignal | undefined = undefined;
+  #lastWatchers: Set<SimProcess<unknown>> | undefined = undefined;
 
   constructor(name: string, task: Task<T>, kernel: SimKernel, server: SimApiServer) {
     this.name = name;
@@ -72,6 +76,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher {
     this.#server = server;
     this.#sleepLabel = `sleep ${name}`;
     this.#timeoutLabel = `timeout ${name}`;
+    this.#abortLabel = `abort ${name}`;
   }
 
   kill(): void {
@@ -129,7 +134,15 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher {
     this.#abortSignal = signal;
     this.#abortRequest = request;
     if (signal instanceof WakeSignal) signal.watch(this);
-    else abortWatchersOf(signal).add(this as SimProcess<unknown>);
+    else this.#watchersOf(signal).add(this as SimProcess<unknown>);
+  }
+
+  #watchersOf(signal: AbortSignal): Set<SimProcess<unknown>> {
+    if (signal !== this.#lastSignal || this.#lastWatchers === undefined) {
+      this.#lastSignal = signal;
+      this.#lastWatchers = abortWatchersOf(signal);
+    }
+    return this.#lastWatchers;
   }
 
   /** A {@link WakeSignal} fired: the same as an abort. */
@@ -142,7 +155,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher {
     if (signal !== this.#abortSignal) return;
     const token = this.#token;
     const request = this.#abortRequest;
-    this.#kernel.after(0, () => this.#complete(token, request === undefined ? ('aborted' satisfies SleepOutcome) : failure(abortedError(request))), `abort ${this.name}`);
+    this.#kernel.after(0, () => this.#complete(token, request === undefined ? ('aborted' satisfies SleepOutcome) : failure(abortedError(request))), this.#abortLabel);
   }
 
   #complete(token: number, result: EffectResult): void {
@@ -157,7 +170,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher {
     this.#pending = undefined;
     if (this.#abortSignal !== undefined) {
       if (this.#abortSignal instanceof WakeSignal) this.#abortSignal.unwatch(this);
-      else abortWatchers.get(this.#abortSignal)?.delete(this as SimProcess<unknown>);
+      else this.#watchersOf(this.#abortSignal).delete(this as SimProcess<unknown>);
       this.#abortSignal = undefined;
       this.#abortRequest = undefined;
     }
