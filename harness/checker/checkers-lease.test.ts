@@ -29,6 +29,17 @@ describe('lease-scope (INV-LEASE-SCOPE)', () => {
     expect(checkLeaseScope(base().leaseRequest(14_000, 'n1', 'update').ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 14_000 });
   });
 
+  /**
+   * Why this test? explore found reference-lease-scope-s42: a ClusterIP service with an external
+   * IP, a policy with `externalIPs: true` and `interfaces: [^wlan]` on a node without wlan. The
+   * definition's scope is policy + IP type + class, not devices (candidacy ignores interfaces, as
+   * Cilium's does): the Lease is in scope although nothing can be answered (`leaseInScope`).
+   */
+  it('a Lease for a service whose policy matches no device is in scope (leaseInScope)', () => {
+    const h = history().op(0, 'model', 'announce-expected', { service: DNS, lease: DNS_LEASE, announceable: false, eligibleNodes: ['n1'], leaseInScope: true }).became(50, 'n1', DNS_LEASE).op(50, 'n1', 'lease-request', { verb: 'create', name: DNS_LEASE, outcome: 'ok', latencyMs: 3 }, 'ok');
+    expect(checkLeaseScope(h.ops, CONTEXT).valid).toBe(true);
+  });
+
   it('unknown without announce-expected ops', () => {
     expect(checkLeaseScope(history().became(0, 'n1').ops, CONTEXT).valid).toBe('unknown');
   });

@@ -57,6 +57,19 @@ describe('holder-answers (INV-HOLDER-ANSWERS)', () => {
     expect(result).toMatchObject({ valid: false, failedAtMs: 11_000, details: { violations: [{ kind: 'holder-silent', node: 'n1' }] } });
   });
 
+  /**
+   * Why this test? explore found reference-holder-answers-s42: after an edit, the only policy that
+   * selects the holder has `interfaces: [eth1]` and the node has no eth1. Candidacy ignores
+   * interfaces (Cilium), so n1 keeps the Lease, and it has nowhere to answer without breaking
+   * INV-IFACE-SCOPE: the model says no candidate programs the IP, and no answer is owed (C14).
+   */
+  it('no answer is owed for an IP the model says no candidate programs', () => {
+    const unprogrammed = base().op(5_000, 'model', 'announce-expected', { service: WEB, lease: 'cilium-l2announce-default-web', announceable: false, eligibleNodes: ['n1'], leaseInScope: true });
+    expect(checkHolderAnswers(unprogrammed.request(10_000).op(20_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    const lbIpNotEnabled = base().op(5_000, 'model', 'announce-expected', { service: WEB, lease: 'cilium-l2announce-default-web', announceable: true, eligibleNodes: ['n1'], unannouncedIps: [VIP] });
+    expect(checkHolderAnswers(lbIpNotEnabled.request(10_000).op(20_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+  });
+
   it('a dead holder not answering is failover-bound’s business, not a violation here', () => {
     const h = base().nemesis(5_000, 'kill-node', { node: 'n1' }).request(10_000).op(20_000, 'harness', 'end', null).answer(20_000, MAC.n1, '10.9.9.9');
     expect(checkHolderAnswers(h.ops, CONTEXT).valid).toBe(true);
@@ -104,7 +117,7 @@ describe('failover-bound (INV-FAILOVER-BOUND)', () => {
    */
   it('an API outage after the kill extends the bound by its length', () => {
     const outage = () => killed().nemesis(105_000, 'api-outage').nemesis(115_000, 'api-restore');
-    // 17 s of takeover time left after the outage: 100 s + 24.4 s + 10 s = 134.4 s.
+    // 5 s of the 24.4 s pass before the outage, 19.4 s after it: 115 s + 19.4 s = 134.4 s.
     const result = checkFailoverBound(outage().became(130_000, 'n2').answer(130_050, MAC.n2, VIP, 'gratuitous-reply').op(200_000, 'harness', 'end', null).ops, CONTEXT);
     expect(result).toMatchObject({ valid: true, details: { takeovers: [{ node: 'n1', latencyMs: 30_050 }] } });
     expect(checkFailoverBound(outage().became(135_000, 'n2').answer(135_050, MAC.n2, VIP, 'gratuitous-reply').op(200_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 134_400 });
@@ -112,6 +125,18 @@ describe('failover-bound (INV-FAILOVER-BOUND)', () => {
 });
 
 describe('new-ip-announced (INV-NEW-IP-ANNOUNCED)', () => {
+  /**
+   * Why this test? explore found reference-new-ip-announced-s42: an LB service with an external
+   * IP, selected only by a policy with `externalIPs: true`. Its LB IP is not of an enabled type, so
+   * nobody announces it (correctly); the model lists it in `unannouncedIps` and it is owed nothing.
+   */
+  it('an LB IP of a type no selecting policy enables is not owed', () => {
+    const h = history().op(0, 'model', 'announce-expected', { service: WEB, lease: 'cilium-l2announce-default-web', announceable: true, eligibleNodes: ['n1'], unannouncedIps: [VIP] }).ips(10_000, WEB, [VIP]).op(30_000, 'harness', 'end', null);
+    expect(checkNewIpAnnounced(h.ops, CONTEXT).valid).toBe(true);
+    const owed = history().webExpected(0, ['n1']).ips(10_000, WEB, [VIP]).op(30_000, 'harness', 'end', null);
+    expect(checkNewIpAnnounced(owed.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 15_000 });
+  });
+
   it('valid: answered 2 s after the IP appears', () => {
     const h = history().webExpected(0).ips(10_000, WEB, [VIP]).answer(12_000, MAC.n1, VIP, 'gratuitous-reply').op(30_000, 'harness', 'end', null);
     expect(checkNewIpAnnounced(h.ops, CONTEXT)).toMatchObject({ valid: true, details: { announced: [{ ip: VIP, latencyMs: 2_000 }] } });

@@ -7,6 +7,9 @@
  *   ≥ `programmingDelayMs`, healthy, still holding `replyWindowMs` later) has an announcing
  *   interface gets an answer from that holder within `replyWindowMs` (C09/C10: never programmed).
  *   A request unicast to another MAC (`ethDst` recorded) is not owed an answer by the holder.
+ *   Nor is an IP the model says no candidate programs (`announce-expected` not announceable, or
+ *   the IP in `unannouncedIps`): a policy whose interface patterns match none of the holder's
+ *   devices leaves it nothing to answer on without breaking INV-IFACE-SCOPE (C14).
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
@@ -37,7 +40,13 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
   if (macs.size === 0 || answers.length + requests.length === 0) return { valid: 'unknown', details: { reason: macs.size === 0 ? 'no topology interfaces (MAC → node)' : 'no ARP observed on the wire' } };
   const faults = buildFaults(ops);
   const leadership = buildLeadership(ops, faults);
-  const leaseOf = leaseByServiceMap(buildExpectations(ops).serviceOfLease);
+  const expectations = buildExpectations(ops);
+  const leaseOf = leaseByServiceMap(expectations.serviceOfLease);
+  /** The model says no candidate programs `ip` of `service` at `t` (no selected device or type). */
+  const unprogrammed = (service: string, ip: string, tMs: number): boolean => {
+    const e = expectations.byService.get(service)?.at(tMs);
+    return e !== undefined && (!e.announceable || e.unannouncedIps.includes(ip));
+  };
   const serviceIps = buildServiceIps(ops);
   const endMs = endOfHistoryMs(ops);
   const violations: Violation[] = [];
@@ -62,6 +71,7 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
     const t = request.tMs;
     if (t + bounds.replyWindowMs > endMs) continue;
     for (const service of servicesWithIp(serviceIps, request.targetIp, t)) {
+      if (unprogrammed(service, request.targetIp, t)) continue;
       const holder = apiHolderAt(leadership.get(leaseOfService(service, leaseOf)), t);
       if (holder === undefined || holder.fromMs > t - bounds.programmingDelayMs || apiEndMs(holder) < t + bounds.replyWindowMs) continue;
       if (!nodeHealthy(faults, holder.node, t) || !nodeHealthy(faults, holder.node, t + bounds.replyWindowMs)) continue;

@@ -1,7 +1,9 @@
 /**
  * INV-LEASE-SCOPE (bug catalog §0, C01): an announce Lease is held and renewed only for services
- * the model says are announceable (selected by a policy, with an announceable address, no foreign
- * loadBalancerClass). Evidence: `became-leader` and successful lease `create`/`update` requests,
+ * the model says are in scope (`leaseInScope`: selected by a policy, with an address of a type the
+ * policy enables, no foreign loadBalancerClass). Interface patterns are not part of the definition:
+ * a policy whose patterns match no device still scopes a Lease (Cilium's candidacy ignores them;
+ * that nothing then answers is C14, INV-HOLDER-ANSWERS' and INV-IFACE-SCOPE's business). Evidence: `became-leader` and successful lease `create`/`update` requests,
  * judged against the `announce-expected` op in force at that time; after a service stops being
  * announceable its leader may keep writing for `deselectGraceMs` (cancel → release).
  * The inverse (an announceable service never gets a holder, C05) is `reacquire`'s job.
@@ -25,9 +27,9 @@ export function checkLeaseScope(ops: readonly HistoryOp[], context: CheckContext
     if (service === undefined) return 'lease of no service the model knows';
     const series = expectations.byService.get(service);
     const now = series?.at(tMs);
-    if (now?.announceable === true) return undefined;
+    if (now?.leaseInScope === true) return undefined;
     const earlier = series?.at(tMs - graceMs);
-    if (graceMs > 0 && earlier?.announceable === true) return undefined;
+    if (graceMs > 0 && earlier?.leaseInScope === true) return undefined;
     return `service ${service} is not announceable`;
   };
 

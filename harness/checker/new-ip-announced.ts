@@ -2,6 +2,8 @@
  * INV-NEW-IP-ANNOUNCED (C05, C07, #47579): an IP that appears on an announceable service (a new
  * allocation, an IP change, or the service becoming announceable) is answered on the wire — a
  * GARP or a reply from any MAC — within `newIpMs` (5 s), provided an eligible node is healthy.
+ * An IP the model says no candidate programs (`unannouncedIps`: e.g. an LB IP when the selecting
+ * policies enable only externalIPs) is not "an announceable address" and is owed nothing.
  * 'unknown' when the history ends before the bound.
  */
 import type { HistoryOp } from '../core/history.ts';
@@ -29,7 +31,7 @@ export function checkNewIpAnnounced(ops: readonly HistoryOp[], context: CheckCon
     let owedBefore = new Set<string>();
     for (const t of times) {
       const e = expected.at(t);
-      const owedNow = e?.announceable === true && e.eligibleNodes.some((n) => nodeHealthy(faults, n, t)) ? new Set(ips.at(t) ?? []) : new Set<string>();
+      const owedNow = e?.announceable === true && e.eligibleNodes.some((n) => nodeHealthy(faults, n, t)) ? new Set((ips.at(t) ?? []).filter((ip) => !e.unannouncedIps.includes(ip))) : new Set<string>();
       for (const ip of owedNow) {
         if (owedBefore.has(ip)) continue;
         const first = answers.find((a) => a.senderIp === ip && a.tMs >= t);

@@ -132,6 +132,14 @@ export interface AnnounceExpectedOp {
   readonly lease: string;
   readonly announceable: boolean;
   readonly eligibleNodes: readonly string[];
+  /**
+   * INV-LEASE-SCOPE's own test: a policy selects the service and a node, and enables a type of IP
+   * the service has (no foreign class) — whether or not any device matches the interface patterns
+   * (candidacy ignores interfaces, as Cilium's does). Defaults to `announceable`.
+   */
+  readonly leaseInScope: boolean;
+  /** Service IPs no candidate would program (type not enabled, no device): owed on no wire. */
+  readonly unannouncedIps: readonly string[];
 }
 
 /** Reads an `announce-expected` op. */
@@ -139,7 +147,10 @@ export function readAnnounceExpected(op: HistoryOp): AnnounceExpectedOp {
   const value = objectOf(op);
   const announceable = value['announceable'];
   if (typeof announceable !== 'boolean') throw new VocabularyError(`op #${op.index} ${op.f}: announceable must be a boolean`);
-  return { tMs: op.tMs, service: str(op, value, 'service'), lease: str(op, value, 'lease'), announceable, eligibleNodes: strings(op, value, 'eligibleNodes') };
+  const leaseInScope = value['leaseInScope'] ?? announceable;
+  if (typeof leaseInScope !== 'boolean') throw new VocabularyError(`op #${op.index} ${op.f}: leaseInScope must be a boolean`);
+  const unannouncedIps = value['unannouncedIps'] === undefined ? [] : strings(op, value, 'unannouncedIps');
+  return { tMs: op.tMs, service: str(op, value, 'service'), lease: str(op, value, 'lease'), announceable, eligibleNodes: strings(op, value, 'eligibleNodes'), leaseInScope, unannouncedIps };
 }
 
 /** `service-ips` (process `observer`): a service's `status.loadBalancer.ingress` IPs from now on. */

@@ -48,6 +48,8 @@ interface Expected {
   readonly announceable: boolean;
   readonly eligible: string;
   readonly candidates: readonly string[];
+  /** `leaseInScope` and `unannouncedIps` as recorded (only when they say more than `announceable`). */
+  readonly extra: string;
 }
 
 /** Records observer ops from committed store changes. */
@@ -201,7 +203,7 @@ export class WorldObserver {
     const previous = this.#expected.get(key);
     if (service === undefined) {
       if (previous !== undefined && (previous.announceable || previous.eligible !== '')) {
-        this.#expected.set(key, { lease: previous.lease, announceable: false, eligible: '', candidates: [] });
+        this.#expected.set(key, { lease: previous.lease, announceable: false, eligible: '', candidates: [], extra: '' });
         this.#record('announce-expected', { service: key, lease: previous.lease, announceable: false, eligibleNodes: [] });
       }
       return;
@@ -214,13 +216,17 @@ export class WorldObserver {
       const node = this.#nodes.get(name);
       return node !== undefined && !etpLocalGate(service, node, backends, this.#gateProfile).gated;
     });
-    const next: Expected = { lease: leaseOf(service, this.#services), announceable: decision.announceable, eligible: eligibleNodes.join(','), candidates: decision.candidateNodes };
-    if (previous !== undefined && previous.lease === next.lease && previous.announceable === next.announceable && previous.eligible === next.eligible) {
+    // INV-LEASE-SCOPE: some candidate has an IP of a type its policies enable, devices or not.
+    const leaseInScope = decision.perNode.some((d) => d.candidate && d.announce.length > 0);
+    const unannouncedIps = decision.announceable ? decision.unannouncedIps.filter((ip) => service.ingressIPs.includes(ip)) : [];
+    const extra = { ...(leaseInScope === decision.announceable ? {} : { leaseInScope }), ...(unannouncedIps.length === 0 ? {} : { unannouncedIps: [...unannouncedIps] }) };
+    const next: Expected = { lease: leaseOf(service, this.#services), announceable: decision.announceable, eligible: eligibleNodes.join(','), candidates: decision.candidateNodes, extra: JSON.stringify(extra) };
+    if (previous !== undefined && previous.lease === next.lease && previous.announceable === next.announceable && previous.eligible === next.eligible && previous.extra === next.extra) {
       this.#expected.set(key, next);
       return;
     }
     this.#expected.set(key, next);
-    this.#record('announce-expected', { service: key, lease: next.lease, announceable: next.announceable, eligibleNodes });
+    this.#record('announce-expected', { service: key, lease: next.lease, announceable: next.announceable, eligibleNodes, ...extra });
   }
 
   /**

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { HistoryOp } from '../core/history.ts';
+import type { L2AnnouncementPolicy, Service } from '../model/types.ts';
 import { checkAllInvariants } from '../checker/invariants.ts';
 import { resolveBounds } from '../checker/context.ts';
 import { failoverComponents } from '../checker/failover-components.ts';
@@ -170,5 +171,28 @@ describe('world histories: shared IPs', () => {
       expect(fixed.holders[1]).toBeUndefined(); // web-tls elects on web's Lease
       expect(fixed.verdict).toBe(true);
     }
+  });
+});
+
+describe('world histories: policies whose interfaces or IP types leave nothing to answer (reference)', () => {
+  const run = (policy: L2AnnouncementPolicy, service: Service): { expected: HistoryOp[]; verdict: Record<string, boolean | 'unknown'> } => {
+    const w = world({ seed: 0, profile: getProfile('reference'), clients: [], manifests: manifests({ nodes: [simNode('n1')], services: [service], policies: [policy], pools: [lbPool('pool', '198.18.0.128/28')] }) });
+    w.runUntil(15_000);
+    return { expected: w.history.ops().filter((op) => op.f === 'announce-expected'), verdict: verdicts(w) };
+  };
+
+  // Why? explore's reference-lease-scope-s42: `interfaces: [^wlan]` matches no device; candidacy
+  // ignores interfaces (Cilium), so n1 holds a Lease that INV-LEASE-SCOPE's definition allows.
+  it('a policy matching no device: the Lease is in scope, nothing is owed on the wire', () => {
+    const { expected, verdict } = run(l2Policy('p1', { interfaces: ['^wlan'], loadBalancerIPs: false, externalIPs: true }), lbService('s1', { type: 'ClusterIP', externalIPs: ['198.18.0.200'] }));
+    expect(expected.at(-1)?.value).toMatchObject({ announceable: false, leaseInScope: true, eligibleNodes: ['n1'] });
+    expect(verdict).toMatchObject({ 'lease-scope': true, 'new-ip-announced': true, reacquire: true });
+  });
+
+  // Why? explore's reference-new-ip-announced-s42: the pool's LB IP is not of the type the policy enables.
+  it('a policy enabling externalIPs only: the LB IP is listed as unannounced and not owed', () => {
+    const { expected, verdict } = run(l2Policy('p1', { loadBalancerIPs: false, externalIPs: true }), lbService('s1', { externalIPs: ['198.18.0.200'] }));
+    expect(expected.at(-1)?.value).toMatchObject({ announceable: true, unannouncedIps: ['198.18.0.128'] });
+    expect(verdict).toMatchObject({ 'lease-scope': true, 'holder-answers': true, 'new-ip-announced': true });
   });
 });
