@@ -70,6 +70,18 @@ describe('holder-answers (INV-HOLDER-ANSWERS)', () => {
     expect(checkHolderAnswers(lbIpNotEnabled.request(10_000).op(20_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
   });
 
+  /**
+   * Why this test? explore found reference-holder-answers-s1: n1 (eth0, eth1) holds s1 under
+   * p2 `{interfaces: [eth1], lbIPs}`; p1 enables no IP type. The client asks on eth0's segment,
+   * where no policy makes n1 announce: the observer's interfaces-selected says eth1 only.
+   */
+  it('no answer is owed on a segment where the holder has no selected interface', () => {
+    const h = base().op(0, 'observer', 'interfaces-selected', { node: 'n1', ifaces: ['eth1'] }).request(10_000).op(20_000, 'harness', 'end', null);
+    expect(checkHolderAnswers(h.ops, CONTEXT).valid).toBe(true);
+    const selected = base().op(0, 'observer', 'interfaces-selected', { node: 'n1', ifaces: ['eth0'] }).request(10_000).op(20_000, 'harness', 'end', null);
+    expect(checkHolderAnswers(selected.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 11_000 });
+  });
+
   it('a dead holder not answering is failover-bound’s business, not a violation here', () => {
     const h = base().nemesis(5_000, 'kill-node', { node: 'n1' }).request(10_000).op(20_000, 'harness', 'end', null).answer(20_000, MAC.n1, '10.9.9.9');
     expect(checkHolderAnswers(h.ops, CONTEXT).valid).toBe(true);
@@ -203,6 +215,20 @@ describe('iface-scope (INV-IFACE-SCOPE)', () => {
       .op(2_000, 'n1', 'garp-sent', { node: 'n1', ip: VIP, iface: 'lxc0', mac: MAC.n1lxc, opcode: 'reply' })
       .op(3_000, 'n1', 'announce-table', { node: 'n1', entries: [{ ip: VIP, iface: 'lxc0' }] });
     expect(checkIfaceScope(h.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 1_000, details: { violationCount: 3 } });
+  });
+
+  /**
+   * Why this test? explore found reference-iface-scope-s42: a policy edit at 5 s makes p1 select
+   * n1, which then GARPs on eth0 — the static topology flag (from the policies at the start) said
+   * eth0 of n1 was unselected. Selection follows the observer's `interfaces-selected` ops, with
+   * the programming delay allowed after a deselection.
+   */
+  it('selection follows interfaces-selected: selected after an edit, deselected after the delay', () => {
+    const garp = { node: 'n1', ip: VIP, iface: 'eth0', mac: MAC.n1, opcode: 'request' };
+    const h = () => history().ips(0, WEB, [VIP]).op(0, 'observer', 'interfaces-selected', { node: 'n1', ifaces: [] }).op(5_000, 'observer', 'interfaces-selected', { node: 'n1', ifaces: ['eth0'] }).op(20_000, 'observer', 'interfaces-selected', { node: 'n1', ifaces: [] });
+    expect(checkIfaceScope(h().op(5_006, 'n1', 'garp-sent', garp).answer(20_500, MAC.n1).ops, CONTEXT).valid).toBe(true);
+    expect(checkIfaceScope(h().op(4_000, 'n1', 'garp-sent', garp).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 4_000 });
+    expect(checkIfaceScope(h().answer(22_000, MAC.n1).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 22_000 });
   });
 
   it('unknown without topology', () => {

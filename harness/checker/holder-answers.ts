@@ -14,7 +14,7 @@
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
-import { apiEndMs, apiHolderAt, buildExpectations, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, macIndex, nodeHealthy, servicesWithIp, wireAnswers, type LeadershipTerm } from './timeline.ts';
+import { apiEndMs, apiHolderAt, buildExpectations, buildIfaceSelection, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, macIndex, nodeHealthy, servicesWithIp, wireAnswers, type LeadershipTerm } from './timeline.ts';
 import { completed, F, readArpObserved } from './vocabulary.ts';
 import { leaseName } from '../l2/lease.ts';
 
@@ -41,6 +41,7 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
   const faults = buildFaults(ops);
   const leadership = buildLeadership(ops, faults);
   const expectations = buildExpectations(ops);
+  const selection = buildIfaceSelection(ops, context.interfaces ?? []);
   const leaseOf = leaseByServiceMap(expectations.serviceOfLease);
   /** The model says no candidate programs `ip` of `service` at `t` (no selected device or type). */
   const unprogrammed = (service: string, ip: string, tMs: number): boolean => {
@@ -75,7 +76,7 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
       const holder = apiHolderAt(leadership.get(leaseOfService(service, leaseOf)), t);
       if (holder === undefined || holder.fromMs > t - bounds.programmingDelayMs || apiEndMs(holder) < t + bounds.replyWindowMs) continue;
       if (!nodeHealthy(faults, holder.node, t) || !nodeHealthy(faults, holder.node, t + bounds.replyWindowMs)) continue;
-      const holderMacs = (context.interfaces ?? []).filter((i) => i.node === holder.node && i.announce && (i.segment === undefined || request.segment === '' || i.segment === request.segment)).map((i) => i.mac.toLowerCase());
+      const holderMacs = (context.interfaces ?? []).filter((i) => i.node === holder.node && selection(i.node, i.iface, t) === true && selection(i.node, i.iface, t - bounds.programmingDelayMs) === true && (i.segment === undefined || request.segment === '' || i.segment === request.segment)).map((i) => i.mac.toLowerCase());
       if (holderMacs.length === 0) continue;
       // A unicast request (a client's PROBE-state check of a cached MAC) reaches only its MAC.
       if (request.ethDst !== undefined && request.ethDst !== 'ff:ff:ff:ff:ff:ff' && !holderMacs.includes(request.ethDst.toLowerCase())) continue;

@@ -2,12 +2,14 @@
  * INV-IFACE-SCOPE (C14, M07): announcements leave only on interfaces the policy selects — never
  * on tunnels, bond slaves, veths, down links or NICs outside the `interfaces` patterns. Checked on
  * the wire (answers for a service IP from a MAC of an unselected interface), in the responder's
- * own records (`garp-sent`) and in the programmed tables (`announce-table`).
+ * own records (`garp-sent`) and in the programmed tables (`announce-table`). Which interfaces are
+ * selected follows the observer's `interfaces-selected` ops (policy and node edits), with the
+ * programming delay allowed after a deselection; the topology's static flag before them.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
-import type { CheckContext } from './context.ts';
-import { buildServiceIps, macIndex, wireAnswers } from './timeline.ts';
+import { resolveBounds, type CheckContext } from './context.ts';
+import { buildIfaceSelection, buildServiceIps, macIndex, wireAnswers } from './timeline.ts';
 import { completed, F, readAnnounceTable, readGarpSent } from './vocabulary.ts';
 
 /** Checks INV-IFACE-SCOPE. 'unknown' without topology interfaces. */
@@ -15,23 +17,29 @@ export function checkIfaceScope(ops: readonly HistoryOp[], context: CheckContext
   const interfaces = context.interfaces ?? [];
   if (interfaces.length === 0) return { valid: 'unknown', details: { reason: 'no topology interfaces' } };
   const byMac = macIndex(interfaces);
-  const selected = (node: string, iface: string): boolean | undefined => interfaces.find((i) => i.node === node && i.iface === iface)?.announce;
+  const { programmingDelayMs } = resolveBounds(context);
+  const selection = buildIfaceSelection(ops, interfaces);
+  /** Selected now, or within the programming delay before (a deselected interface is reprogrammed). */
+  const selected = (node: string, iface: string, tMs: number): boolean | undefined => {
+    const now = selection(node, iface, tMs);
+    return now === undefined ? undefined : now || selection(node, iface, tMs - programmingDelayMs) === true;
+  };
   const serviceIpSet = new Set([...buildServiceIps(ops).values()].flatMap((s) => s.points().flatMap((p) => p.value)));
   const violations: Violation[] = [];
   for (const answer of wireAnswers(ops)) {
     const owner = byMac.get(answer.senderMac);
-    if (owner !== undefined && !owner.announce && serviceIpSet.has(answer.senderIp)) {
+    if (owner !== undefined && selected(owner.node, owner.iface, answer.tMs) === false && serviceIpSet.has(answer.senderIp)) {
       violations.push({ atMs: answer.tMs, kind: 'wire', ip: answer.senderIp, node: owner.node, iface: owner.iface });
     }
   }
   for (const op of completed(ops, F.garpSent)) {
     const garp = readGarpSent(op);
-    if (selected(garp.node, garp.iface) === false) violations.push({ atMs: garp.tMs, kind: 'garp-sent', ip: garp.ip, node: garp.node, iface: garp.iface });
+    if (selected(garp.node, garp.iface, garp.tMs) === false) violations.push({ atMs: garp.tMs, kind: 'garp-sent', ip: garp.ip, node: garp.node, iface: garp.iface });
   }
   for (const op of completed(ops, F.announceTable)) {
     const table = readAnnounceTable(op);
     for (const entry of table.entries) {
-      if (selected(table.node, entry.iface) === false) violations.push({ atMs: table.tMs, kind: 'announce-table', ip: entry.ip, node: table.node, iface: entry.iface });
+      if (selected(table.node, entry.iface, table.tMs) === false) violations.push({ atMs: table.tMs, kind: 'announce-table', ip: entry.ip, node: table.node, iface: entry.iface });
     }
   }
   return verdict(violations, []);

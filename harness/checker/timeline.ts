@@ -14,6 +14,7 @@ import {
   readAnnounceExpected,
   readArpObserved,
   readLeadership,
+  readInterfacesSelected,
   readServiceIps,
   type AnnounceExpectedOp,
   type ArpObservedOp,
@@ -281,6 +282,32 @@ export function buildExpectations(ops: readonly HistoryOp[]): Expectations {
     serviceOfLease.set(e.lease, e.service);
   }
   return { byService, serviceOfLease };
+}
+
+/**
+ * Is `iface` of `node` selected for announcements at `t`? From the observer's
+ * `interfaces-selected` ops (policy and node edits move it) where the node has any, else the
+ * static topology flag; undefined for an interface the topology does not know.
+ */
+export type IfaceSelection = (node: string, iface: string, tMs: number) => boolean | undefined;
+
+/** Builds an {@link IfaceSelection}. */
+export function buildIfaceSelection(ops: readonly HistoryOp[], interfaces: readonly TopologyInterface[]): IfaceSelection {
+  const byNode = new Map<string, StepSeries<readonly string[]>>();
+  for (const op of completed(ops, F.interfacesSelected)) {
+    const s = readInterfacesSelected(op);
+    let series = byNode.get(s.node);
+    if (series === undefined) byNode.set(s.node, (series = new StepSeries()));
+    series.add(s.tMs, s.ifaces);
+  }
+  return (node, iface, tMs) => {
+    const known = interfaces.find((i) => i.node === node && i.iface === iface);
+    if (known === undefined) return undefined;
+    const series = byNode.get(node);
+    const first = series?.points()[0];
+    if (series === undefined || first === undefined || tMs < first.tMs) return known.announce;
+    return series.at(tMs)?.includes(iface) ?? false;
+  };
 }
 
 /** `service-ips` per service. */

@@ -16,6 +16,7 @@ export const F = {
   apiRequest: 'api-request',
   leaseState: 'lease-state',
   announceExpected: 'announce-expected',
+  interfacesSelected: 'interfaces-selected',
   serviceIps: 'service-ips',
   poolState: 'pool-state',
   announceTable: 'announce-table',
@@ -151,6 +152,19 @@ export function readAnnounceExpected(op: HistoryOp): AnnounceExpectedOp {
   if (typeof leaseInScope !== 'boolean') throw new VocabularyError(`op #${op.index} ${op.f}: leaseInScope must be a boolean`);
   const unannouncedIps = value['unannouncedIps'] === undefined ? [] : strings(op, value, 'unannouncedIps');
   return { tMs: op.tMs, service: str(op, value, 'service'), lease: str(op, value, 'lease'), announceable, eligibleNodes: strings(op, value, 'eligibleNodes'), leaseInScope, unannouncedIps };
+}
+
+/** `interfaces-selected` (process `observer`): the node's devices some valid policy selecting it announces on, from now on. */
+export interface InterfacesSelectedOp {
+  readonly tMs: number;
+  readonly node: string;
+  readonly ifaces: readonly string[];
+}
+
+/** Reads an `interfaces-selected` op. */
+export function readInterfacesSelected(op: HistoryOp): InterfacesSelectedOp {
+  const value = objectOf(op);
+  return { tMs: op.tMs, node: str(op, value, 'node'), ifaces: strings(op, value, 'ifaces') };
 }
 
 /** `service-ips` (process `observer`): a service's `status.loadBalancer.ingress` IPs from now on. */

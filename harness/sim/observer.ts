@@ -22,6 +22,7 @@ import { isLeaseObject, LEASES } from '../election/lease-record.ts';
 import { poolReservesFirstLast, blockText } from '../ipam/ip-range.ts';
 import { backendsOf, backs, etpLocalGate } from '../l2/backends.ts';
 import { decideService } from '../l2/decide-service.ts';
+import { policyProblems, preparePolicy } from '../l2/policy-prep.ts';
 import type { Endpoint, IpPool, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
 
@@ -65,6 +66,8 @@ export class WorldObserver {
   readonly #expected = new Map<string, Expected>();
   readonly #pools = new Map<string, string>();
   readonly #leases = new Map<string, string>();
+  /** Last recorded `interfaces-selected` per node (comma list). */
+  readonly #ifaces = new Map<string, string>();
   #lists: { nodes: Node[]; policies: L2AnnouncementPolicy[]; endpoints: Endpoint[] } | undefined;
   #vipIndex: Map<string, string[]> | undefined;
   #vips: string[] | undefined;
@@ -85,9 +88,11 @@ export class WorldObserver {
         return;
       case NODES:
         this.#upsert(this.#nodes, meta.name, object === undefined ? undefined : modelOf<Node>(object, 'Node'));
+        this.#selectInterfaces([meta.name]);
         return;
       case L2_POLICIES:
         this.#upsert(this.#policies, meta.name, object === undefined ? undefined : modelOf<L2AnnouncementPolicy>(object, 'CiliumL2AnnouncementPolicy'));
+        this.#selectInterfaces([...this.#nodes.keys()].sort());
         return;
       case ENDPOINTS:
         this.#onEndpoint(`${meta.namespace}/${meta.name}`, object === undefined ? undefined : modelOf<Endpoint>(object, 'Endpoint'));
@@ -247,6 +252,26 @@ export class WorldObserver {
     }
     if (hosting.size === 0 && nodeless && !l2.etpLocalIgnoresNodelessBackends) return nodes;
     return [...hosting].sort().flatMap((name) => this.#nodes.get(name) ?? []);
+  }
+
+  /**
+   * Records `interfaces-selected` for each of `names` whose set changed: the node's devices that
+   * some valid policy selecting the node, and enabling an IP type, matches (INV-IFACE-SCOPE's
+   * "interfaces selected by the policy"; candidacy may still ignore them, as Cilium's does).
+   */
+  #selectInterfaces(names: readonly string[]): void {
+    const prepared = this.#lists_().policies.map(preparePolicy).filter((p) => policyProblems(p).length === 0 && (p.policy.loadBalancerIPs || p.policy.externalIPs));
+    for (const name of names) {
+      const node = this.#nodes.get(name);
+      const devices = node === undefined ? [] : (node.interfaces ?? this.#options.defaultDevices);
+      const selecting = node === undefined ? [] : prepared.filter((p) => p.selectsNode(node));
+      const ifaces = devices.filter((iface) => selecting.some((p) => p.selectDevices([iface]).length > 0));
+      const text = ifaces.join(',');
+      if (this.#ifaces.get(name) === text || (node === undefined && !this.#ifaces.has(name))) continue;
+      if (node === undefined) this.#ifaces.delete(name);
+      else this.#ifaces.set(name, text);
+      this.#record('interfaces-selected', { node: name, ifaces: [...ifaces] });
+    }
   }
 
   #onPool(name: string, object: KubeObject | undefined): void {

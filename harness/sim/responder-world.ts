@@ -332,7 +332,8 @@ export class ResponderWorld {
 
   /**
    * The static facts checkers need (`CheckContext`): effective timings and every node interface
-   * with its MAC, segment and whether a valid policy selecting the node selects it; with
+   * with its MAC, segment and whether a valid policy selecting the node (and enabling an IP type)
+   * selects it at the start (the observer's `interfaces-selected` ops follow edits); with
    * `leaseLoad`, the lease-load model's input from the observer's current candidates.
    */
   checkContext(options: { readonly leaseLoad?: Omit<LeaseLoadExpectation, 'input'> } = {}): CheckContext {
@@ -341,7 +342,7 @@ export class ResponderWorld {
     for (const node of manifests.nodes) {
       const sim = this.node(node.name);
       for (const [iface, mac] of sim.interfaceMacs) {
-        const announce = manifests.policies.map(preparePolicy).some((p) => policyProblems(p).length === 0 && p.selectsNode(node) && p.selectDevices([iface]).length > 0);
+        const announce = manifests.policies.map(preparePolicy).some((p) => policyProblems(p).length === 0 && (p.policy.loadBalancerIPs || p.policy.externalIPs) && p.selectsNode(node) && p.selectDevices([iface]).length > 0);
         interfaces.push({ node: node.name, iface, mac, segment: iface, announce });
       }
     }
