@@ -155,12 +155,7 @@ function failed(error: ConflictError | NotFoundError | InvalidRequestError): App
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    // for-in rather than Object.values: no array per object (stored objects are plain JSON data).
-    const record = value as Record<string, unknown>;
-    for (const key in record) {
-      const child = record[key];
-      if (typeof child === 'object' && child !== null) deepFreeze(child);
-    }
+    for (const child of Object.values(value)) if (typeof child === 'object' && child !== null) deepFreeze(child);
     Object.freeze(value);
   }
   return value;
