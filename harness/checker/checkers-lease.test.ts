@@ -103,6 +103,17 @@ describe('reacquire (INV-REACQUIRE)', () => {
     expect(checkReacquire(frozen().lost(8_000, 'n1').op(200_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 32_400 });
   });
 
+  /**
+   * Why this test? explore found reference-reacquire-kill-frozen-s42: n1 frozen and killed at 5 s,
+   * the freeze's thaw at 6 s. A thaw does not revive a killed node, so with n1 the only eligible
+   * node nothing is owed after it (the checker had counted n1 healthy from the thaw).
+   */
+  it('a thaw does not revive a node killed while frozen', () => {
+    const h = history().webExpected(0, ['n1']).became(0, 'n1').nemesis(5_000, 'freeze', { node: 'n1' }).nemesis(5_000, 'kill-node', { node: 'n1' }).nemesis(6_000, 'thaw', { node: 'n1' });
+    expect(checkReacquire(h.op(200_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    expect(checkReacquire(h.nemesis(7_000, 'restart-node', { node: 'n1' }).op(200_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 31_400 });
+  });
+
   it('a holder thawed while ineligible must give the lease up within the grace from the thaw', () => {
     const base = () => history().webExpected(0, ['n1', 'n2']).became(10, 'n1').nemesis(5_000, 'freeze', { node: 'n1' }).webExpected(6_000, ['n2']).nemesis(20_000, 'thaw', { node: 'n1' });
     expect(checkHolderEligible(base().lost(22_000, 'n1').ops, CONTEXT).valid).toBe(true);

@@ -127,6 +127,17 @@ describe('failover-bound (INV-FAILOVER-BOUND)', () => {
    * server down 6–10 s. No candidate can take over while the API is unreachable (the invariant's
    * window assumes a reachable API), so the bound is extended by the outage, not measured across it.
    */
+  /**
+   * Why this test? explore found reference-failover-bound-agent-s1: the holder's agent killed at
+   * 5 s and restarted at 6 s (it keeps its lease), the node killed at 7 s. The agent kill is not a
+   * death that lasts: only the node kill owes a failover, measured from 7 s.
+   */
+  it('a holder revived before the deadline owes no failover for that death, even if it dies again', () => {
+    const h = history().webExpected(0).ips(0, WEB, [VIP]).became(0, 'n1').nemesis(100_000, 'kill-agent', { node: 'n1' }).nemesis(101_000, 'restart-agent', { node: 'n1' }).became(101_500, 'n1').nemesis(110_000, 'kill-node', { node: 'n1' });
+    const result = checkFailoverBound(h.became(130_000, 'n2').answer(130_050, MAC.n2, VIP, 'gratuitous-reply').op(200_000, 'harness', 'end', null).ops, CONTEXT);
+    expect(result).toMatchObject({ valid: true, details: { takeovers: [{ node: 'n1', killMs: 110_000, latencyMs: 20_050 }] } });
+  });
+
   it('an API outage after the kill extends the bound by its length', () => {
     const outage = () => killed().nemesis(105_000, 'api-outage').nemesis(115_000, 'api-restore');
     // 5 s of the 24.4 s pass before the outage, 19.4 s after it: 115 s + 19.4 s = 134.4 s.

@@ -51,7 +51,9 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
       // invariant's window assumes): an API outage or a partition of every candidate extends it.
       const candidates = eligible?.filter((n) => n !== node);
       const deadline = extendedDeadline(t0, failoverMs, faultTimes, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidates.some((n) => nodeHealthy(faults, n, t)));
-      if (!nodeDead(faults, node, Math.min(deadline, endMs))) continue;
+      // Revived before the deadline (a later death is judged from its own nemesis op).
+      const until = Math.min(deadline, endMs);
+      if ([...faultTimes.filter((t) => t > t0 && t <= until), until].some((t) => !nodeDead(faults, node, t))) continue;
       const old = deadMacs(node);
       const fresh = answers.filter((a) => a.tMs > t0 && ips.includes(a.senderIp) && !old.has(a.senderMac));
       const first = fresh[0];

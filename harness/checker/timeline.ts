@@ -103,6 +103,8 @@ export function buildFaults(ops: readonly HistoryOp[]): Faults {
       start('node', node, op.tMs);
     } else if (op.f === NEMESIS.restartNode || op.f === NEMESIS.thaw) {
       const from = open.get(`node/${node}`);
+      // A thaw does not revive a node killed while frozen: only its restart does.
+      if (op.f === NEMESIS.thaw && from !== undefined && !frozen.has(node)) continue;
       if (from !== undefined && op.f === NEMESIS.thaw && frozen.has(node)) listFor(out.paused, node).push({ fromMs: from, toMs: op.tMs });
       frozen.delete(node);
       end('node', node, op.tMs, listFor(out.nodeDown, node));
