@@ -277,10 +277,14 @@ export class ResponderWorld {
     this.node(name).agent.crash();
   }
 
-  /** Starts a fresh agent on a node whose agent was killed (the datapath's map is kept). */
+  /**
+   * Starts a fresh agent on a node whose agent was killed (the datapath's map is kept). On a killed
+   * node nothing starts: nothing runs there (explore: reference-failover-bound-agent-kill-s1).
+   */
   restartAgent(name: string): void {
     this.#nemesis('restart-agent', { node: name });
     const node = this.node(name);
+    if (!node.alive) return;
     node.agent.crash();
     this.#agentRestarts += 1;
     const { agent, client } = this.#newAgent(node, this.#rng.fork(`node/${name}/restart/${this.#agentRestarts}`));

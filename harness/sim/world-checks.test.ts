@@ -196,3 +196,22 @@ describe('world histories: policies whose interfaces or IP types leave nothing t
     expect(verdict).toMatchObject({ 'lease-scope': true, 'holder-answers': true, 'new-ip-announced': true });
   });
 });
+
+describe('world histories: restart-agent on a killed node', () => {
+  // Why? explore's reference-failover-bound-agent-kill-s1: kill-agent and kill-node at 5 s, then
+  // restart-agent at 6 s started an agent on the dead node, which renewed the Lease for ever.
+  it('starts nothing: the Lease moves to another node within the failover bound', () => {
+    const w = world({ profile: getProfile('reference'), clients: [] });
+    w.runUntil(5_000);
+    const holder = w.holderOf('default/a');
+    expect(holder).toBeDefined();
+    w.killAgent(holder ?? '');
+    w.killNode(holder ?? '');
+    w.runUntil(6_000);
+    w.restartAgent(holder ?? '');
+    w.runUntil(15_000);
+    expect(w.history.ops().filter((op) => op.tMs > 6_000 && op.process === holder).length).toBe(0);
+    expect(w.holderOf('default/a')).not.toBe(holder);
+    expect(verdicts(w)).toMatchObject({ 'failover-bound': true, reacquire: true });
+  });
+});
