@@ -138,6 +138,16 @@ describe('failover-bound (INV-FAILOVER-BOUND)', () => {
     expect(result).toMatchObject({ valid: true, details: { takeovers: [{ node: 'n1', killMs: 110_000, latencyMs: 20_050 }] } });
   });
 
+  /**
+   * Why this test? explore found reference-failover-bound-s5: a policy `interfaces: [^wlan]` on
+   * nodes without wlan. n2 takes the Lease over but has nowhere to answer (C14): the model says
+   * the service is not announceable, so no GARP is owed.
+   */
+  it('no takeover GARP is owed for IPs the model says no candidate programs', () => {
+    const h = history().op(0, 'model', 'announce-expected', { service: WEB, lease: 'cilium-l2announce-default-web', announceable: false, eligibleNodes: ['n1', 'n2', 'n3'], leaseInScope: true }).ips(0, WEB, [VIP]).became(0, 'n1').nemesis(100_000, 'kill-node', { node: 'n1' });
+    expect(checkFailoverBound(h.became(117_000, 'n2').op(200_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+  });
+
   it('an API outage after the kill extends the bound by its length', () => {
     const outage = () => killed().nemesis(105_000, 'api-outage').nemesis(115_000, 'api-restore');
     // 5 s of the 24.4 s pass before the outage, 19.4 s after it: 115 s + 19.4 s = 134.4 s.

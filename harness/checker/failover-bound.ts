@@ -42,9 +42,11 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
     for (const [service, series] of serviceIps) {
       const lease = leaseOfService(service, leaseOf);
       if (!liveLeadersAt(leadership.get(lease), t0 - 1e-9).includes(node)) continue;
-      const ips = series.at(t0) ?? [];
+      const expected = expectations.byService.get(service)?.at(t0);
+      // IPs the model says no candidate programs (no selected device, type not enabled) are owed no GARP.
+      const ips = (series.at(t0) ?? []).filter((ip) => expected === undefined || (expected.announceable && !expected.unannouncedIps.includes(ip)));
       if (ips.length === 0) continue;
-      const eligible = expectations.byService.get(service)?.at(t0)?.eligibleNodes;
+      const eligible = expected?.eligibleNodes;
       const others = (eligible ?? []).filter((n) => n !== node && nodeHealthy(faults, n, t0));
       if (eligible !== undefined && others.length === 0) continue; // nobody can take over
       // The clock runs only while a candidate can take over (healthy and the API reachable, as the
