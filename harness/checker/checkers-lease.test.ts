@@ -40,6 +40,17 @@ describe('lease-scope (INV-LEASE-SCOPE)', () => {
     expect(checkLeaseScope(h.ops, CONTEXT).valid).toBe(true);
   });
 
+  /**
+   * Why this test? explore found reference-lease-scope-s11: the service deselected at 5 s while
+   * its holder n1 was frozen 5–7 s; n1 released (an update) 2 ms after the thaw. A frozen node
+   * cannot cancel: the grace counts only time it runs.
+   */
+  it('the deselection grace of a frozen holder resumes at the thaw', () => {
+    const base = () => history().webExpected(0).became(0, 'n1').webExpected(10_000, [], false).nemesis(10_000, 'freeze', { node: 'n1' }).nemesis(20_000, 'thaw', { node: 'n1' });
+    expect(checkLeaseScope(base().leaseRequest(20_002, 'n1', 'update').ops, CONTEXT).valid).toBe(true);
+    expect(checkLeaseScope(base().leaseRequest(24_000, 'n1', 'update').ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 24_000 });
+  });
+
   it('unknown without announce-expected ops', () => {
     expect(checkLeaseScope(history().became(0, 'n1').ops, CONTEXT).valid).toBe('unknown');
   });

@@ -11,7 +11,7 @@
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
-import { buildExpectations } from './timeline.ts';
+import { buildExpectations, buildFaults } from './timeline.ts';
 import { completed, F, readLeadership, readLeaseRequest } from './vocabulary.ts';
 
 /** Checks INV-LEASE-SCOPE. 'unknown' when the history has no `announce-expected` ops. */
@@ -21,27 +21,46 @@ export function checkLeaseScope(ops: readonly HistoryOp[], context: CheckContext
   if (expectations.byService.size === 0) return { valid: 'unknown', details: { reason: 'no announce-expected ops: nothing says which services are announceable' } };
   const violations: Violation[] = [];
 
-  /** Why `lease` may not be written at `t`, or undefined when it may. */
-  const outOfScope = (lease: string, tMs: number, graceMs: number): string | undefined => {
+  const faults = buildFaults(ops);
+  /**
+   * `t` − `graceMs`, counting only time `node` was running: a frozen node cannot cancel, so its
+   * grace after a deselection resumes at the thaw (explore: reference-lease-scope-s11).
+   */
+  const graceStart = (node: string, tMs: number, graceMs: number): number => {
+    let cursor = tMs;
+    let left = graceMs;
+    const down = (faults.nodeDown.get(node) ?? []).filter((i) => i.fromMs < tMs).sort((a, b) => b.fromMs - a.fromMs);
+    for (const i of down) {
+      if (i.toMs < cursor) {
+        if (cursor - i.toMs >= left) return cursor - left;
+        left -= cursor - i.toMs;
+      }
+      cursor = Math.min(cursor, i.fromMs);
+    }
+    return cursor - left;
+  };
+
+  /** Why `lease` may not be written by `node` at `t`, or undefined when it may. */
+  const outOfScope = (lease: string, node: string, tMs: number, graceMs: number): string | undefined => {
     const service = expectations.serviceOfLease.get(lease);
     if (service === undefined) return 'lease of no service the model knows';
     const series = expectations.byService.get(service);
     const now = series?.at(tMs);
     if (now?.leaseInScope === true) return undefined;
-    const earlier = series?.at(tMs - graceMs);
+    const earlier = series?.at(graceMs > 0 ? graceStart(node, tMs, graceMs) : tMs);
     if (graceMs > 0 && earlier?.leaseInScope === true) return undefined;
     return `service ${service} is not announceable`;
   };
 
   for (const op of completed(ops, F.becameLeader)) {
     const l = readLeadership(op);
-    const why = outOfScope(l.lease, l.tMs, 0);
+    const why = outOfScope(l.lease, l.node, l.tMs, 0);
     if (why !== undefined) violations.push({ atMs: l.tMs, kind: 'became-leader', node: l.node, lease: l.lease, why });
   }
   for (const op of completed(ops, F.leaseRequest)) {
     const r = readLeaseRequest(op);
     if (op.type !== 'ok' || (r.verb !== 'create' && r.verb !== 'update') || r.name === undefined) continue;
-    const why = outOfScope(r.name, r.tMs, r.verb === 'create' ? 0 : deselectGraceMs);
+    const why = outOfScope(r.name, r.node, r.tMs, r.verb === 'create' ? 0 : deselectGraceMs);
     if (why !== undefined) violations.push({ atMs: r.tMs, kind: `lease-${r.verb}`, node: r.node, lease: r.name, why });
   }
   return verdict(violations, []);
