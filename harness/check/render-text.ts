@@ -1,17 +1,5 @@
-import Table from 'cli-table3';
+import { borderlessTable, tableText } from '../cli/table.ts';
 import type { CheckReport, Finding, PoolReport, ServiceReport } from './report.ts';
-
-/** Borderless, left-aligned columns: readable in a terminal and in a CI log. */
-function table(head: string[]): Table.Table {
-  return new Table({
-    head,
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
-      'bottom-right': '', left: '  ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-    },
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-  });
-}
 
 const SEVERITY_MARK: Record<Finding['severity'], string> = { error: 'ERROR  ', warning: 'WARN   ', info: 'INFO   ' };
 
@@ -77,11 +65,11 @@ function renderServices(services: readonly ServiceReport[]): string[] {
 
 function renderPools(pools: readonly PoolReport[]): string[] {
   if (pools.length === 0) return ['POOLS', '  (no CiliumLoadBalancerIPPool in the input: LB-IPAM allocates nothing)', ''];
-  const t = table(['NAME', 'TOTAL', 'USED', 'AVAILABLE', 'CONFLICT', 'DEFINED AT']);
+  const t = borderlessTable(['NAME', 'TOTAL', 'USED', 'AVAILABLE', 'CONFLICT', 'DEFINED AT']);
   for (const pool of pools) {
     t.push([pool.name, pool.total.toString(), pool.used.toString(), pool.available.toString(), pool.conflicting ? 'YES' : 'no', pool.at]);
   }
-  return ['POOLS', ...t.toString().split('\n').map((line) => line.trimEnd()), ''];
+  return ['POOLS', tableText(t), ''];
 }
 
 function renderPolicies(report: CheckReport): string[] {

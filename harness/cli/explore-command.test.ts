@@ -2,17 +2,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './main.ts';
+import { runCli } from './test-io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2lab-explore-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, out, err };
-}
+const run = runCli;
 
 describe('l2lab explore (seed 42)', () => {
   it('cilium-1.14: exit 3, the violated invariant, the shrunk scenario, the regression file and the replay commands', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './main.ts';
+import { runCli } from './test-io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2lab-cli-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,12 +13,7 @@ function file(name: string, text: string): string {
   return path;
 }
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, out, err };
-}
+const run = runCli;
 
 const SEED = 'fixtures/seed-manifests';
 

@@ -3,27 +3,12 @@
  * (p50 / max / bound), the lease load against the model, the verdicts, and the outcome with the
  * report directory. Pure; borderless cli-table3 columns as `l2lab check` prints them.
  */
-import Table from 'cli-table3';
+import { borderlessTable, tableText } from '../cli/table.ts';
 import type { RunResults } from '../run/judge.ts';
 import { formatMs, formatRate, formatRelative, formatSeconds, formatShortSeconds } from './format.ts';
 import type { RunInfo } from './run-info.ts';
 import { verdictText } from './render-summary.ts';
 
-function table(head: string[]): Table.Table {
-  return new Table({
-    head,
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
-      'bottom-right': '', left: '  ', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-    },
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-  });
-}
-
-/** A table's text without the padding cli-table3 leaves at line ends. */
-function text(t: Table.Table): string {
-  return t.toString().split('\n').map((line) => line.trimEnd()).join('\n');
-}
 
 /** The CLI text of a finished (or interrupted) run; `reportDir` is where the files went. */
 export function renderRunText(info: RunInfo, results: RunResults, reportDir: string): string {
@@ -46,29 +31,29 @@ function failoverLines(results: RunResults): string[] {
   const rows = results.failover.rows;
   if (rows.length === 0) return ['FAILOVER  no holder died in this run', ''];
   const kills = [...new Set(rows.map((r) => `${r.fault} ${r.deadNode} at ${formatSeconds(r.killMs)}`))];
-  const t = table(['component', 'p50', 'max', 'bound', '']);
+  const t = borderlessTable(['component', 'p50', 'max', 'bound', '']);
   for (const c of results.failover.components) {
     t.push([c.component, formatMs(c.p50Ms), `${formatMs(c.maxMs)}${c.missing > 0 ? ` (${c.missing} missing)` : ''}`, c.boundMs === undefined ? '' : formatMs(c.boundMs), c.met ? '' : 'EXCEEDED']);
   }
-  return [`FAILOVER  ms after the fault · ${kills.join('; ')} · ${rows.length} failover${rows.length === 1 ? '' : 's'}`, text(t), ''];
+  return [`FAILOVER  ms after the fault · ${kills.join('; ')} · ${rows.length} failover${rows.length === 1 ? '' : 's'}`, tableText(t), ''];
 }
 
 function leaseLoadLines(results: RunResults): string[] {
   const load = results.leaseLoad;
   if (load === undefined) return ['LEASE LOAD  no steady-state window before the first fault', ''];
-  const t = table(['verb', 'measured/s', 'model/s', 'error']);
+  const t = borderlessTable(['verb', 'measured/s', 'model/s', 'error']);
   const windowMs = load.windowMs[1] - load.windowMs[0];
   for (const r of load.rows) t.push([r.verb, formatRate(r.measuredPerS), formatRate(r.modelPerS), r.verb === 'list' && windowMs < 60_000 ? 'n/a: 1 per agent per 60 s' : formatRelative(r.relativeError)]);
   const totalError = load.modelTotalPerS > 0 ? (load.measuredTotalPerS - load.modelTotalPerS) / load.modelTotalPerS : null;
   t.push(['total', formatRate(load.measuredTotalPerS), formatRate(load.modelTotalPerS), formatRelative(totalError)]);
   const docs = load.underestimateFactor === null ? '' : `\n  Cilium docs' rule (services / renewDeadline): ${formatRate(load.docsFormulaPerS)} req/s for the busiest node; the model's worst case is ${load.underestimateFactor.toFixed(1)}× that`;
-  return [`LEASE LOAD  requests/s vs the model · window ${formatSeconds(load.windowMs[0])}–${formatSeconds(load.windowMs[1])} (before the first fault) · ${load.leases} lease${load.leases === 1 ? '' : 's'}, ${load.nodes} nodes`, text(t), ...(docs === '' ? [] : [docs.slice(1)]), ''];
+  return [`LEASE LOAD  requests/s vs the model · window ${formatSeconds(load.windowMs[0])}–${formatSeconds(load.windowMs[1])} (before the first fault) · ${load.leases} lease${load.leases === 1 ? '' : 's'}, ${load.nodes} nodes`, tableText(t), ...(docs === '' ? [] : [docs.slice(1)]), ''];
 }
 
 function verdictLines(results: RunResults): string[] {
-  const t = table(['invariant', 'kind', 'expected', 'verdict', '']);
+  const t = borderlessTable(['invariant', 'kind', 'expected', 'verdict', '']);
   for (const v of results.invariants) t.push([v.name, v.kind, v.expected, verdictText(v), v.met ? '' : 'UNMET']);
-  return ['VERDICTS', text(t), ''];
+  return ['VERDICTS', tableText(t), ''];
 }
 
 function outcomeWord(info: RunInfo, results: RunResults): string {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../cli/main.ts';
+import { runCli } from '../cli/test-io.ts';
 import { tinyScenarioText } from './fixtures.test-helpers.ts';
 import { runScenarioCommand } from './run-cli.ts';
 
@@ -19,12 +19,7 @@ function file(name: string, text: string): string {
   return path;
 }
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  return { code, out, err };
-}
+const run = runCli;
 
 const KILL = `nemesis:
   - at: 8s
