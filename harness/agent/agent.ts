@@ -20,12 +20,9 @@
  * service that already had one does not wake the announcer; it is picked up by the next other
  * event), and the elector's switches (re-candidacy after loss, renew style, release form).
  */
-import type { Clock } from '../core/clock.ts';
-import type { History, HistoryValue } from '../core/history.ts';
+import type { HistoryValue } from '../core/history.ts';
 import type { KubeObject } from '../core/object-store.ts';
-import type { Rng } from '../core/rng.ts';
 import { sleep, type Task } from '../core/task.ts';
-import type { ApiClient } from '../election/api-client.ts';
 import { Elector, type ElectorExit } from '../election/elector.ts';
 import { leaseGcLoop } from '../election/lease-gc.ts';
 import { AnnounceReconciler, FULL_RESYNC_PERIOD_MS, type AnnounceTableEntry } from '../datapath/reconcile.ts';
@@ -37,7 +34,8 @@ import type { LeaseTiming } from '../l2/lease.ts';
 import type { Endpoint, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
 import { announceTable, sameTable } from './announce-table.ts';
-import { Informer, type InformerChange, type WatchPort } from './informer.ts';
+import type { ControllerPorts } from './controller-ports.ts';
+import { Informer, type InformerChange } from './informer.ts';
 import { electionLease } from './lease-group.ts';
 import { ENDPOINTS, ingressIpsOf, L2_POLICIES, modelOf, NODES, serviceFromObject, SERVICES } from './model-objects.ts';
 import type { SpawnedTask, TaskSpawner } from './spawner.ts';
@@ -69,14 +67,8 @@ export interface AgentDatapath {
   readonly interfaceMacs: ReadonlyMap<string, string>;
 }
 
-/** Injected ports. `client` is the agent's one rate-limited API client. */
-export interface AgentPorts {
-  readonly clock: Clock;
-  readonly rng: Rng;
-  readonly history: History;
-  readonly client: ApiClient;
-  readonly watch: WatchPort;
-  readonly spawner: TaskSpawner;
+/** Injected ports: a controller's, plus the node's datapath. */
+export interface AgentPorts extends ControllerPorts {
   readonly datapath: AgentDatapath;
 }
 

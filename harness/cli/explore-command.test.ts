@@ -2,12 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './test-io.ts';
+import { runCli as run } from './test-io.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2lab-explore-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = runCli;
 
 describe('l2lab explore (seed 42)', () => {
   it('cilium-1.14: exit 3, the violated invariant, the shrunk scenario, the regression file and the replay commands', async () => {

@@ -1,19 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './test-io.ts';
+import { runCli as run, scratchDir } from './test-io.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'l2lab-cli-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const run = runCli;
+const scratch = scratchDir('l2lab-cli-test-');
+const dir = scratch.path;
+const file = scratch.file;
+afterAll(scratch.remove);
 
 const SEED = 'fixtures/seed-manifests';
 

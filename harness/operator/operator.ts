@@ -9,14 +9,12 @@
  * anything (as `importBeforeAllocate`). Only the first run after a (re)start uses the profile's
  * order — before #41147 (1.19) an older service without an IP can then take a younger service's IP.
  */
-import type { Clock } from '../core/clock.ts';
-import type { History } from '../core/history.ts';
 import type { Rng } from '../core/rng.ts';
 import type { Task } from '../core/task.ts';
-import type { ApiClient } from '../election/api-client.ts';
-import { Informer, type InformerChange, type WatchPort } from '../agent/informer.ts';
+import type { ControllerPorts } from '../agent/controller-ports.ts';
+import { Informer, type InformerChange } from '../agent/informer.ts';
 import { IP_POOLS, modelOf, serviceFromObject, SERVICES } from '../agent/model-objects.ts';
-import type { SpawnedTask, TaskSpawner } from '../agent/spawner.ts';
+import type { SpawnedTask } from '../agent/spawner.ts';
 import { Wakeup } from '../agent/wakeup.ts';
 import { allocate, type IpamOptions } from '../ipam/allocate.ts';
 import type { IpPool } from '../model/types.ts';
@@ -37,15 +35,8 @@ export interface OperatorConfig {
   readonly ipam?: IpamOptions;
 }
 
-/** Injected ports. */
-export interface OperatorPorts {
-  readonly clock: Clock;
-  readonly rng: Rng;
-  readonly history: History;
-  readonly client: ApiClient;
-  readonly watch: WatchPort;
-  readonly spawner: TaskSpawner;
-}
+/** Injected ports: the operator is a plain controller process. */
+export type OperatorPorts = ControllerPorts;
 
 /** Counters (reports, tests). */
 export interface OperatorStats {

@@ -2,24 +2,17 @@
  * `l2lab run` end to end through the CLI's `main()` with a capturing io: exit codes (0, 2, 3, 4,
  * 5), the report directory, byte-identical histories for one seed, and what summary.md says.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/test-io.ts';
+import { runCli as run, scratchDir } from '../cli/test-io.ts';
 import { tinyScenarioText } from './fixtures.test-helpers.ts';
 import { runScenarioCommand } from './run-cli.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'l2lab-run-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const run = runCli;
+const scratch = scratchDir('l2lab-run-test-');
+const dir = scratch.path;
+const file = scratch.file;
+afterAll(scratch.remove);
 
 const KILL = `nemesis:
   - at: 8s

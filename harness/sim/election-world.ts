@@ -8,38 +8,26 @@
  */
 import type { History } from '../core/history.ts';
 import { SeededRng, type Rng } from '../core/rng.ts';
-import { ApiClient, type RateLimit } from '../election/api-client.ts';
+import { ApiClient } from '../election/api-client.ts';
 import type { ElectorSwitches } from '../election/elector-config.ts';
 import { Elector, type ElectorExit } from '../election/elector.ts';
 import { leaseGcLoop } from '../election/lease-gc.ts';
 import { isLeaseObject, LEASES } from '../election/lease-record.ts';
-import { leaseName, type LeaseTiming } from '../l2/lease.ts';
+import { leaseName } from '../l2/lease.ts';
 import { MemoryHistory } from '../history/memory-history.ts';
 import { NoopHistory } from '../core/history.ts';
 import { SimKernel, type RunResult } from './kernel.ts';
-import type { LatencyModel } from './latency.ts';
 import { SimApiServer } from './sim-api-server.ts';
 import { SimClock } from './sim-clock.ts';
 import { SimTaskRunner, type SimTaskHandle } from './sim-task-runner.ts';
+import type { SimWorldOptions } from './world-options.ts';
 
 /** Options of {@link ElectionWorld}. */
-export interface ElectionWorldOptions {
-  readonly seed: number;
+export interface ElectionWorldOptions extends SimWorldOptions {
   readonly nodes: readonly string[];
   /** Services as `namespace/name`; each gets lease `cilium-l2announce-<ns>-<name>`. */
   readonly services: readonly string[];
   readonly switches: ElectorSwitches;
-  readonly timing?: Partial<LeaseTiming>;
-  /** Namespace of the Leases (Cilium's). Default `kube-system`. */
-  readonly leaseNamespace?: string;
-  /** Per-agent client limit; undefined = unlimited. */
-  readonly rateLimit?: RateLimit;
-  readonly latency?: LatencyModel;
-  readonly requestTimeoutMs?: number;
-  /** Run each agent's lease GC loop. Default true. */
-  readonly leaseGc?: boolean;
-  /** Record a history. Default true (false for benchmarks of the bare machinery). */
-  readonly recordHistory?: boolean;
 }
 
 interface ElectorSlot {

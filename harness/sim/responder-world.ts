@@ -35,12 +35,12 @@ import { Operator, OPERATOR_IDENTITY } from '../operator/operator.ts';
 import type { Profile } from '../profiles/profile.ts';
 import { FreezeGate, freezableSpawner } from './freeze.ts';
 import { SimKernel, type RunResult } from './kernel.ts';
-import type { LatencyModel } from './latency.ts';
 import { SimApiServer } from './sim-api-server.ts';
 import { SimClock } from './sim-clock.ts';
 import { SimObjectStore } from './sim-object-store.ts';
 import { SimSegment, type CapturedFrame, type DataFrame, type LinkSettings, type SegmentPort } from './sim-segment.ts';
 import { SimTaskRunner } from './sim-task-runner.ts';
+import type { SimWorldOptions } from './world-options.ts';
 import { WorldObserver } from './observer.ts';
 import { electionLease } from '../agent/lease-group.ts';
 import type { CheckContext, LeaseLoadExpectation, TopologyInterface } from '../checker/context.ts';
@@ -50,19 +50,9 @@ import { DEFAULT_PROBE, Prober, proberTask, type ProbeSettings } from './prober.
 import { neighbourConfig, type NeighbourConfig } from '../net/neighbour-config.ts';
 
 /** Options of {@link ResponderWorld}. */
-export interface ResponderWorldOptions {
-  readonly seed: number;
+export interface ResponderWorldOptions extends SimWorldOptions {
   readonly manifests: ManifestSet;
   readonly profile: Profile;
-  readonly timing?: Partial<LeaseTiming>;
-  /** Namespace of the Leases. Default `kube-system`. */
-  readonly leaseNamespace?: string;
-  /** Per-agent client limit (k8sClientRateLimit); undefined = unlimited. */
-  readonly rateLimit?: RateLimit;
-  readonly latency?: LatencyModel;
-  readonly requestTimeoutMs?: number;
-  /** Run each agent's lease GC. Default true. */
-  readonly leaseGc?: boolean;
   readonly ipam?: IpamOptions;
   /** Interfaces of nodes whose model has none. Default `['eth0']`. */
   readonly defaultInterfaces?: readonly string[];
@@ -76,8 +66,6 @@ export interface ResponderWorldOptions {
   readonly portLinks?: Readonly<Record<string, { readonly delayMs?: number; readonly lossRate?: number }>>;
   /** Client hosts with neighbour caches and probers. */
   readonly clients?: readonly SimClientSpec[];
-  /** Record a history. Default true. */
-  readonly recordHistory?: boolean;
 }
 
 /** One client host of the topology. */
