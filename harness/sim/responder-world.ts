@@ -43,8 +43,8 @@ import { SimTaskRunner } from './sim-task-runner.ts';
 import type { SimWorldOptions } from './world-options.ts';
 import { WorldObserver } from './observer.ts';
 import { electionLease } from '../agent/lease-group.ts';
-import type { CheckContext, LeaseLoadExpectation, TopologyInterface } from '../checker/context.ts';
-import { policyProblems, preparePolicy } from '../l2/policy-prep.ts';
+import type { CheckContext, LeaseLoadExpectation } from '../checker/context.ts';
+import { topologyInterfaces } from '../checker/topology-interfaces.ts';
 import { SimClient } from './sim-client.ts';
 import { DEFAULT_PROBE, Prober, proberTask, type ProbeSettings } from './prober.ts';
 import { neighbourConfig, type NeighbourConfig } from '../net/neighbour-config.ts';
@@ -330,14 +330,7 @@ export class ResponderWorld {
    */
   checkContext(options: { readonly leaseLoad?: Omit<LeaseLoadExpectation, 'input'> } = {}): CheckContext {
     const { manifests } = this.#options;
-    const interfaces: TopologyInterface[] = [];
-    for (const node of manifests.nodes) {
-      const sim = this.node(node.name);
-      for (const [iface, mac] of sim.interfaceMacs) {
-        const announce = manifests.policies.map(preparePolicy).some((p) => policyProblems(p).length === 0 && (p.policy.loadBalancerIPs || p.policy.externalIPs) && p.selectsNode(node) && p.selectDevices([iface]).length > 0);
-        interfaces.push({ node: node.name, iface, mac, segment: iface, announce });
-      }
-    }
+    const interfaces = topologyInterfaces(manifests, manifests.nodes.flatMap((node) => [...this.node(node.name).interfaceMacs].map(([iface, mac]) => ({ node: node.name, iface, mac, segment: iface }))));
     if (options.leaseLoad === undefined) return { timing: this.timing, interfaces };
     const input = { services: this.#observer.leaseCandidates(), nodeCount: manifests.nodes.length, retryPeriodMs: this.timing.retryPeriodMs, renewDeadlineMs: this.timing.renewDeadlineMs, optimisticRenew: this.#options.profile.l2.optimisticRenew };
     return { timing: this.timing, interfaces, leaseLoad: { ...options.leaseLoad, input } };
