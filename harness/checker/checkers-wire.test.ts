@@ -49,6 +49,18 @@ describe('holder-answers (INV-HOLDER-ANSWERS)', () => {
   });
 
   /**
+   * Why this test? A new holder's GARP is on the wire after its `became-leader`, but the wire's
+   * clock (pcap wall time in lab, tUs float rounding in sim: leader-kill with Cilium's defaults hit
+   * it at 41.561 s) can put it a hair earlier. Within clockSkewMs that is the holder, not a stray;
+   * a full second earlier it is a stray.
+   */
+  it('an answer a hair before its sender became leader is within clock skew, a second before is not', () => {
+    const h = (answerMs: number) => history().webExpected(0).ips(0, WEB, [VIP]).became(0, 'n1').lost(20_000, 'n1').answer(answerMs, MAC.n2).became(30_000, 'n2');
+    expect(checkHolderAnswers(h(29_999.9999).ops, CONTEXT).valid).toBe(true);
+    expect(checkHolderAnswers(h(29_000).ops, CONTEXT)).toMatchObject({ valid: false, details: { violations: [{ kind: 'stray-responder', node: 'n2' }] } });
+  });
+
+  /**
    * Why this test? C09/C10 (#45068, #48626): the holder's responder entry was deleted or never
    * programmed — the Lease says n1, the wire says nobody.
    */

@@ -38,6 +38,12 @@ export interface CheckBounds {
   readonly replyWindowMs: number;
   /** INV-LEASE-SCOPE: a deselected service's leader may renew for this long before it releases. */
   readonly deselectGraceMs: number;
+  /**
+   * How far two ops from different sources may be out of order: a GARP is on the wire after its
+   * sender's `became-leader`, but the wire's time (pcap wall µs mapped onto the run clock in `lab`;
+   * `tUs / 1000` float rounding in `sim`) can put it a hair before.
+   */
+  readonly clockSkewMs: number;
 }
 
 /** What the lease-load checker compares against. */
@@ -72,7 +78,8 @@ export interface CheckContext {
  * - new IP 5 s (INV-NEW-IP-ANNOUNCED);
  * - eligible grace = programming delay + retryPeriod (deselection cancels the elector);
  * - ex-holder quiet = leaseDuration + programming delay (the datapath's liveness cutoff);
- * - reply window 1 s; deselect grace = eligible grace.
+ * - reply window 1 s; deselect grace = eligible grace;
+ * - clock skew 5 ms between sources (pcap wall time vs the processes' monotonic clock in `lab`).
  */
 export function resolveBounds(context: CheckContext): CheckBounds {
   const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = context.timing;
@@ -89,6 +96,7 @@ export function resolveBounds(context: CheckContext): CheckBounds {
     exHolderQuietMs: leaseDurationMs + programmingDelayMs,
     replyWindowMs: 1_000,
     deselectGraceMs: eligibleGraceMs,
+    clockSkewMs: 5,
     ...context.bounds,
   };
 }

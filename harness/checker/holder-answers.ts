@@ -64,7 +64,7 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
     }
     const terms = termsFor(answer.senderIp, answer.tMs);
     if (terms.length === 0 && servicesWithIp(serviceIps, answer.senderIp, answer.tMs).length === 0) continue; // not a service IP now
-    const entitled = terms.some((t) => t.node === owner.node && t.fromMs <= answer.tMs && answer.tMs < apiEndMs(t) + bounds.exHolderQuietMs);
+    const entitled = terms.some((t) => t.node === owner.node && t.fromMs - bounds.clockSkewMs <= answer.tMs && answer.tMs < apiEndMs(t) + bounds.exHolderQuietMs);
     if (!entitled) violations.push({ atMs: answer.tMs, kind: 'stray-responder', ip: answer.senderIp, node: owner.node, mac: answer.senderMac });
   }
 
