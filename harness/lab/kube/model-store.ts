@@ -9,8 +9,8 @@
  *   ipFamilies, nodePorts — reads exactly as the user's YAML would) and re-encode it as the sim
  *   does; EndpointSlices become one model `Endpoint` object per endpoint (`<slice>.<i>`), as the
  *   sim names backends;
- * - status patches (the operator's only writes to those kinds) go to the `/status` subresource
- *   unchanged: the model's status shape is Kubernetes' own;
+ * - status patches (the operator's only writes to those kinds) pass through unchanged: the model's
+ *   status shape is Kubernetes' own, and the real store sends a status-only patch to `/status`;
  * - Leases and every other resource pass through untouched (the elector reads real Lease specs).
  *
  * An object the parser rejects is a harness problem worth seeing, not a silent drop: reads fail
@@ -31,11 +31,6 @@ export const REAL_RESOURCE_OF: Readonly<Record<string, string>> = {
   [IP_POOLS]: 'ciliumloadbalancerippools',
   [ENDPOINTS]: 'endpointslices',
 };
-
-/** Status writes use the subresource, as controllers must where a kind has one. */
-export function statusResource(resource: string): string {
-  return `${resource}/status`;
-}
 
 /**
  * The model objects one real object stands for (several for an EndpointSlice, none for a kind the
@@ -127,7 +122,7 @@ export class ModelObjectStore implements ObjectStore {
     if (realResource === undefined) return this.#real.patch(ref, patch, options);
     const statusOnly = Object.keys(patch).every((key) => key === 'status');
     if (!statusOnly || ref.resource === ENDPOINTS) throw new InvalidRequestError(`patch ${ref.resource} ${ref.namespace}/${ref.name}: only status patches go through the model store (got ${Object.keys(patch).join(', ')})`);
-    const real = await this.#real.patch({ ...ref, resource: statusResource(realResource) }, patch, options);
+    const real = await this.#real.patch({ ...ref, resource: realResource }, patch, options);
     return single(toModelObjects(ref.resource, real), ref);
   }
 
