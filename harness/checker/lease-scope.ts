@@ -3,7 +3,8 @@
  * the model says are in scope (`leaseInScope`: selected by a policy, with an address of a type the
  * policy enables, no foreign loadBalancerClass). Interface patterns are not part of the definition:
  * a policy whose patterns match no device still scopes a Lease (Cilium's candidacy ignores them;
- * that nothing then answers is C14, INV-HOLDER-ANSWERS' and INV-IFACE-SCOPE's business). Evidence: `became-leader` and successful lease `create`/`update` requests,
+ * that nothing then answers is C14, INV-HOLDER-ANSWERS' and INV-IFACE-SCOPE's business) — unless the
+ * profile's candidacy requires a device (`candidacyRequiresDevice`), which the model then follows. Evidence: `became-leader` and successful lease `create`/`update` requests,
  * judged against the `announce-expected` op in force at that time; after a service stops being
  * announceable its leader may keep writing for `deselectGraceMs` (cancel → release).
  * The inverse (an announceable service never gets a holder, C05) is `reacquire`'s job.

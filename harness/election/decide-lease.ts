@@ -120,3 +120,11 @@ export function decideRelease(local: LocalObservation, self: string, wallMs: num
     leaderTransitions: local.record.leaderTransitions,
   };
 }
+
+/**
+ * The deadline of client-go's `release` write, monotonic ms: none (`context.TODO()`: only the HTTP
+ * timeout ends it) or renewDeadline from its start (`releaseBoundedByRenewDeadline`).
+ */
+export function releaseDeadlineMs(startMs: number, renewDeadlineMs: number, bounded: boolean): number | undefined {
+  return bounded ? startMs + renewDeadlineMs : undefined;
+}

@@ -7,8 +7,12 @@
 import { correctLeaseTiming, JITTER_FACTOR, type LeaseTiming, type LeaseTimingCorrection } from '../l2/lease.ts';
 import type { L2Switches } from '../profiles/profile.ts';
 
-/** The profile switches the elector branches on (spec §2.2, C02, §4). */
-export type ElectorSwitches = Pick<L2Switches, 'optimisticRenew' | 'reacquireAfterLoss' | 'releaseSetsOneSecond'>;
+/**
+ * The profile switches the elector branches on (spec §2.2, C02, §4). `releaseBoundedByRenewDeadline`
+ * may be left out (then false: the `context.TODO()` release every Cilium profile has), so
+ * election-only worlds and benches that predate it keep their meaning.
+ */
+export type ElectorSwitches = Pick<L2Switches, 'optimisticRenew' | 'reacquireAfterLoss' | 'releaseSetsOneSecond'> & Partial<Pick<L2Switches, 'releaseBoundedByRenewDeadline'>>;
 
 /** What a caller specifies. */
 export interface ElectorOptions {

@@ -7,6 +7,7 @@ import type { HistoryOp } from '../core/history.ts';
 import { failoverWindow } from '../l2/lease.ts';
 import { getProfile } from '../profiles/profiles.ts';
 import { ElectionWorld, type ElectionWorldOptions } from '../sim/election-world.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './api-client.ts';
 import type { ElectorSwitches } from './elector-config.ts';
 
 const NEW: ElectorSwitches = { optimisticRenew: true, reacquireAfterLoss: true, releaseSetsOneSecond: true };
@@ -44,6 +45,8 @@ describe('Elector in the sim: acquisition', () => {
   it('the profile switch the test is about comes from the shipped profiles', () => {
     expect(getProfile('cilium-1.14').l2).toMatchObject(OLD_114);
     expect(getProfile('cilium-1.16').l2).toMatchObject(NEW);
+    expect(getProfile('cilium-1.20.2').l2.releaseBoundedByRenewDeadline).toBe(false);
+    expect(getProfile('reference').l2.releaseBoundedByRenewDeadline).toBe(true);
   });
 });
 
@@ -127,6 +130,51 @@ describe('Elector in the sim: re-candidacy after loss (C02)', () => {
     const loser = ops(w, 'lost-leader')[0]?.process as string;
     expect(w.holderOf(WEB)).toBe(loser);
     expect(w.leadersOf(WEB)).toEqual([loser]);
+  });
+});
+
+// Why this test? explore's reference-holder-answers-s5: a leader cut off from the API server kept
+// "leading" through a release with no deadline (context.TODO(), the HTTP timeout) while another node
+// took over, so its datapath answered as a stray responder. Bounded by renewDeadline, the release
+// ends — and OnStoppedLeading runs — at most 2 × renewDeadline after the failed renewal began.
+describe('Elector in the sim: the release after a lost renewal (releaseBoundedByRenewDeadline)', () => {
+  const EPSILON_MS = 5;
+  const lease = ElectionWorld.leaseFor(WEB);
+
+  /** The leader at 10 s is partitioned (drop); when its failed renewal began and when it stopped leading. */
+  function cutOff(seed: number, switches: ElectorSwitches): { renewalStartMs: number; lostMs: number; leaderOps: HistoryOp[] } {
+    const w = world({ seed, switches });
+    w.runUntil(10_000 + seed * 53);
+    const leader = w.holderOf(WEB) as string;
+    w.server.partition(leader, 'drop');
+    w.runUntil(60_000);
+    const lost = ops(w, 'lost-leader').find((op) => op.process === leader);
+    expect(lost, `seed ${seed}: ${leader} never stopped leading`).toBeDefined();
+    const lostMs = lost?.tMs ?? Infinity;
+    const before = lost?.index ?? Infinity;
+    const leaderOps = w.history.ops().filter((op) => op.process === leader && op.f === 'lease-request' && field(op, 'name') === lease && op.index < before);
+    const lastOk = leaderOps.filter((op) => op.type === 'ok').at(-1);
+    const renewalStart = leaderOps.find((op) => op.type === 'invoke' && op.index > (lastOk?.index ?? -1));
+    expect(renewalStart, `seed ${seed}: no renewal after the last ok`).toBeDefined();
+    return { renewalStartMs: renewalStart?.tMs ?? -Infinity, lostMs, leaderOps };
+  }
+
+  it('bounded: lost-leader ≤ renewal start + 2 × renewDeadline + ε, release before OnStoppedLeading, for 10 seeds', () => {
+    for (let seed = 1; seed <= 10; seed += 1) {
+      const { renewalStartMs, lostMs, leaderOps } = cutOff(seed, { ...NEW, releaseBoundedByRenewDeadline: true });
+      expect(lostMs - renewalStartMs, `seed ${seed}`).toBeLessThanOrEqual(2 * TIMING.renewDeadlineMs + EPSILON_MS);
+      // client-go order: the release update is the last request, and it ended before lost-leader.
+      const release = leaderOps.filter((op) => op.type === 'invoke').at(-1);
+      expect(field(release, 'verb'), `seed ${seed}`).toBe('update');
+      expect(release?.tMs ?? Infinity, `seed ${seed}`).toBeGreaterThanOrEqual(renewalStartMs + TIMING.renewDeadlineMs - EPSILON_MS);
+    }
+  });
+
+  it('unbounded (every Cilium profile): the release waits for the 10 s HTTP timeout past the renew deadline', () => {
+    for (let seed = 1; seed <= 10; seed += 1) {
+      const { renewalStartMs, lostMs } = cutOff(seed, NEW);
+      expect(lostMs - renewalStartMs, `seed ${seed}`).toBeGreaterThanOrEqual(TIMING.renewDeadlineMs + DEFAULT_REQUEST_TIMEOUT_MS - EPSILON_MS);
+    }
   });
 });
 

@@ -8,7 +8,8 @@
  *   (`PollImmediateUntil` on a `renewDeadline` context: rate-limiter waits and responses share it);
  * - tryAcquireOrRenew: optimistic PUT first when `optimisticRenew` (client-go ≥ 0.30), then
  *   GET → CREATE / wait / PUT ({@link decideLease});
- * - on loss or cancel: release (holder "", duration 1 s or configured), then `OnStoppedLeading`;
+ * - on loss or cancel: release (holder "", duration 1 s or configured) — with no deadline, or within
+ *   renewDeadline under `releaseBoundedByRenewDeadline` — then `OnStoppedLeading`;
  * - after a loss: a new term with a fresh elector (Cilium ≥ 1.14.7/1.15) or never again (C02).
  *
  * History: `became-leader` / `lost-leader` (info, with the reason), `released-lease`, `elector-exit`,
@@ -22,7 +23,7 @@ import type { Rng } from '../core/rng.ts';
 import { sleep, type Task } from '../core/task.ts';
 import { JITTER_FACTOR } from '../l2/lease.ts';
 import type { ApiClient } from './api-client.ts';
-import { decideLease, decideOptimisticRenew, decideRelease, freshRecord, isLeader, NO_OBSERVATION, observeWritten, type DecideLeaseConfig, type LeaseNow, type LocalObservation } from './decide-lease.ts';
+import { decideLease, decideOptimisticRenew, decideRelease, freshRecord, isLeader, NO_OBSERVATION, observeWritten, releaseDeadlineMs, type DecideLeaseConfig, type LeaseNow, type LocalObservation } from './decide-lease.ts';
 import { resolveElectorConfig, type ElectorConfig, type ElectorOptions } from './elector-config.ts';
 import { isLeaseObject, LEASES, newLease, withRecord, type LeaderElectionRecord, type LeaseObject } from './lease-record.ts';
 
@@ -170,11 +171,17 @@ export class Elector {
     return true;
   }
 
-  /** client-go `release` (context.TODO(): no deadline, not cancellable — only the HTTP timeout). */
+  /**
+   * client-go `release`: not cancellable; bounded only by the HTTP timeout (`context.TODO()`), or by
+   * renewDeadline from its start under `releaseBoundedByRenewDeadline` — so a leader cut off from
+   * the API server stops leading at most 2 × renewDeadline after its failed renewal began.
+   */
   *#release(): Task<void> {
-    const record = decideRelease(this.#observation, this.config.identity, this.#ports.clock.wallMs(), { ...this.#decide, releaseSetsOneSecond: this.config.switches.releaseSetsOneSecond });
+    const clock = this.#ports.clock;
+    const record = decideRelease(this.#observation, this.config.identity, clock.wallMs(), { ...this.#decide, releaseSetsOneSecond: this.config.switches.releaseSetsOneSecond });
     if (record === undefined || this.#cached === undefined) return;
-    if (yield* this.#write(withRecord(this.#cached, record), record, undefined, undefined)) {
+    const deadlineMs = releaseDeadlineMs(clock.monotonicMs(), this.config.timing.renewDeadlineMs, this.config.switches.releaseBoundedByRenewDeadline === true);
+    if (yield* this.#write(withRecord(this.#cached, record), record, deadlineMs, undefined)) {
       this.#record('released-lease', { lease: this.config.leaseName, leaseDurationSeconds: record.leaseDurationSeconds });
     }
   }

@@ -144,6 +144,23 @@ describe('decideCandidacy — §1.3 multiple policies, interfaces, IPv6', () => 
     expect(d.warnings.map((w) => w.code)).toEqual(['interfaces-match-no-device', 'answers-nothing']);
   });
 
+  // Why this test? explore's reference-new-ip-announced-s2: a node whose policies select none of its
+  // devices won the Lease and answered nothing. Under candidacyRequiresDevice it must not compete.
+  it('candidacyRequiresDevice (reference): a policy selecting no device of the node does not make it a candidate', () => {
+    const noDevice = policy('p', { interfaces: ['^enp.*'] });
+    const onRef = (over: Partial<CandidacyInput>) => base({ profile: profile('reference'), ...over });
+    const d = decideCandidacy(onRef({ node: node('n1', {}, ['eno1', 'eth0']), policies: [noDevice] }));
+    expect(d).toMatchObject({ candidate: false, matchingPolicies: [], announce: [], answersNothing: false });
+    expect(d.reasons).toEqual([expect.objectContaining({ code: 'policy-selects-no-device', policy: 'p' })]);
+    // Another policy with a device keeps the node competing, through that policy only.
+    const withEth0 = decideCandidacy(onRef({ node: node('n1', {}, ['eno1', 'eth0']), policies: [noDevice, policy('q', { interfaces: ['^eth0$'] })] }));
+    expect(withEth0).toMatchObject({ candidate: true, matchingPolicies: ['q'], reasons: [], announce: [{ ip: '10.0.0.10', type: 'loadBalancerIP', interfaces: ['eth0'] }] });
+    // A node with no device at all has nothing a policy without interfaces could answer on.
+    expect(codes(onRef({ devices: [] }))).toEqual(['policy-selects-no-device']);
+    // Devices unknown (check without Helm devices): the patterns cannot be judged, the node competes.
+    expect(decideCandidacy(onRef({ policies: [noDevice] })).candidate).toBe(true);
+  });
+
   it('§1.1: a regex Go rejects makes the agent ignore the whole policy (io.cilium/bad-interface-regex)', () => {
     const d = decideCandidacy(base({ policies: [policy('bad', { interfaces: ['(?!lo)'] })] }));
     expect(d.candidate).toBe(false);

@@ -3,8 +3,10 @@
  * (spec §1.2, §1.3)? This mirrors the agent's `upsertSvc`/`upsertPolicy`: service-level gates
  * first (IPs present, load-balancer class), then each policy (valid, node selected, service
  * selected, an enabled IP type present), then the eTP=Local gate where the profile has it.
- * Interfaces never affect candidacy: a node whose regexes select no device still competes and,
- * if it wins, answers nothing — that is flagged, not hidden.
+ * Interfaces do not affect candidacy in any Cilium version: a node whose regexes select no device
+ * still competes and, if it wins, answers nothing — that is flagged, not hidden. Under the
+ * `candidacyRequiresDevice` switch (`reference`) such a policy does not make the node a candidate,
+ * the last per-policy check, so one decision rules the agent, the model and the observer alike.
  */
 import { isIP } from 'node:net';
 import type { Endpoint, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
@@ -91,6 +93,12 @@ function policyReason(p: PreparedPolicy, input: CandidacyInput, ips: ServiceIps)
   if (!p.selectsService(input.service)) {
     return p.serviceNotSelectedReason(input.service);
   }
+  return ipTypeReason(p, input, ips) ?? deviceReason(p, input);
+}
+
+/** §1.2 rule 3: the policy enables an IP type the service has (C01 profiles skip the test). */
+function ipTypeReason(p: PreparedPolicy, input: CandidacyInput, ips: ServiceIps): NotCandidateReason | undefined {
+  const policy = p.policy.name;
   if (input.profile.l2.leaseForNonAnnounceable) return undefined; // C01: label match is enough
   if (ips.lb.length === 0 && ips.ext.length === 0) return undefined; // reported once at service level
   if (!p.policy.loadBalancerIPs && !p.policy.externalIPs) {
@@ -101,6 +109,22 @@ function policyReason(p: PreparedPolicy, input: CandidacyInput, ips: ServiceIps)
     return { code: 'no-ip-of-enabled-type', policy, message: `policy ${policy} enables ${enabled}, which the service does not have` };
   }
   return undefined;
+}
+
+/**
+ * `candidacyRequiresDevice` (`reference`): a policy selecting none of the node's devices does not
+ * make it a candidate. Unknown devices (`check` without Helm `devices`) cannot be judged: no reason.
+ */
+function deviceReason(p: PreparedPolicy, input: CandidacyInput): NotCandidateReason | undefined {
+  if (!input.profile.l2.candidacyRequiresDevice) return undefined;
+  const devices = input.devices ?? input.node.interfaces;
+  if (devices === undefined || p.selectDevices(devices).length > 0) return undefined;
+  const policy = p.policy.name;
+  return {
+    code: 'policy-selects-no-device',
+    policy,
+    message: `policy ${policy}: interfaces ${JSON.stringify(p.policy.interfaces ?? [])} select none of node ${input.node.name}'s devices (${devices.join(', ') || 'none'}), so it does not compete through this policy`,
+  };
 }
 
 function serviceGates(input: CandidacyInput, ips: ServiceIps): NotCandidateReason[] {

@@ -74,6 +74,27 @@ describe('decideService — announced', () => {
   });
 });
 
+// Why this test? explore's reference-new-ip-announced-s2 (n1[eth0], n2[eth0, eth1], a policy on
+// eth1): under Cilium's candidacy n1 competes and, if it wins, the IP goes silent; `reference`
+// (candidacyRequiresDevice) leaves only n2, so the IP no longer depends on the winner.
+describe('decideService — candidacyRequiresDevice', () => {
+  const pair = [node('n1', {}, ['eth0']), node('n2', {}, ['eth0', 'eth1'])];
+  const onEth1 = [policy('p1', { interfaces: ['eth1'] })];
+
+  it('cilium-1.20.2: both compete and the LB IP depends on the winner', () => {
+    const d = run(lb, onEth1, profile('cilium-1.20.2'), pair);
+    expect(d.candidateNodes).toEqual(['n1', 'n2']);
+    expect(d.winnerDependentIps).toEqual([{ ip: '10.0.0.10', announcedBy: ['n2'], notBy: ['n1'] }]);
+    expect(d.warnings.map((w) => w.code)).toEqual(['interfaces-match-no-device', 'candidates-answer-nothing', 'ip-depends-on-winner']);
+  });
+
+  it('reference: only the node with eth1 competes; nothing depends on the winner', () => {
+    const d = run(lb, onEth1, profile('reference'), pair);
+    expect(d).toMatchObject({ candidateNodes: ['n2'], announceable: true, unannouncedIps: [], winnerDependentIps: [], warnings: [] });
+    expect(d.perNode[0]?.reasons.map((r) => r.code)).toEqual(['policy-selects-no-device']);
+  });
+});
+
 describe('decideService — not announced (reason codes)', () => {
   it.each<[string, Service, L2AnnouncementPolicy[], string, Node[] | undefined, string]>([
     ['no policies', lb, [], 'cilium-1.16', undefined, 'no-policies'],
@@ -87,6 +108,7 @@ describe('decideService — not announced (reason codes)', () => {
     ['C01: ClusterIP-only service holds a lease on 1.14 but has nothing to announce', svc({ type: 'ClusterIP' }), [policy('p')], 'cilium-1.14', undefined, 'lease-without-announceable-ip'],
     ['§3.1: IPv6-only before NDP', svc({ ingressIPs: ['2001:db8::1'] }), [policy('p')], 'cilium-1.18', undefined, 'ipv6-needs-ndp'],
     ['C14: every candidate matches no device', lb, [policy('p', { interfaces: ['^enp'] })], 'cilium-1.16', undefined, 'no-interface-matches'],
+    ['reference: no node has a device the policy selects, so none competes', lb, [policy('p', { interfaces: ['^enp'] })], 'reference', undefined, 'no-device-matches'],
   ])('%s → %s', (_name, s, ps, p, ns, code) => {
     const d = run(s, ps, profile(p), ns ?? nodes);
     expect(d.announceable).toBe(false);

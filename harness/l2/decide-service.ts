@@ -83,6 +83,10 @@ function noCandidateReason(service: Service, ingressIPs: readonly string[], ips:
   if (!nodes.some((n) => typed.some((p) => p.selectsNode(n)))) {
     return r('no-node-matches', `the nodeSelectors of ${typed.map((p) => p.policy.name).join(', ')} select none of the ${nodes.length} nodes`);
   }
+  const etpGated = anyCode('etp-local-nodeless-backends') || anyCode('etp-local-no-backends') || anyCode('etp-local-no-local-backend');
+  if (!etpGated && anyCode('policy-selects-no-device')) {
+    return r('no-device-matches', `the interfaces of ${typed.map((p) => p.policy.name).join(', ')} select no device of the nodes they select, so no node competes (this profile requires a device for candidacy)`);
+  }
   if (anyCode('etp-local-nodeless-backends')) return r('etp-local-nodeless-backends', 'externalTrafficPolicy: Local and the backends have no nodeName (Gateway API), so no node competes (C05)');
   if (anyCode('etp-local-no-backends')) return r('etp-local-no-backends', 'externalTrafficPolicy: Local and no ready backend is known, so every node withdraws');
   return r('etp-local-no-local-backend', 'externalTrafficPolicy: Local and no selected node hosts a ready backend');

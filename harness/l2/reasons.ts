@@ -30,7 +30,9 @@ export type NotCandidateCode =
   /** §1.2 rule 5 / C04 fix: eTP=Local and no ready backend on this node. */
   | 'etp-local-no-local-backend'
   /** C05 (1.20.2): eTP=Local and every ready backend lacks a nodeName (Gateway API), so none is local. */
-  | 'etp-local-nodeless-backends';
+  | 'etp-local-nodeless-backends'
+  /** Per policy, `candidacyRequiresDevice` (`reference`): its interfaces select none of the node's devices. */
+  | 'policy-selects-no-device';
 
 /** Informational findings on one (service, node) that do not change candidacy. */
 export type CandidacyWarningCode =
@@ -63,7 +65,9 @@ export type ServiceNotAnnouncedCode =
   /** §3.1: only IPv6 IPs and the profile has no NDP responder. */
   | 'ipv6-needs-ndp'
   /** C14: every candidate's policies select no device. */
-  | 'no-interface-matches';
+  | 'no-interface-matches'
+  /** `candidacyRequiresDevice` (`reference`): the selected nodes have no device the policies' interfaces match, so none competes. */
+  | 'no-device-matches';
 
 /** Warnings on a service that is (or may be) announced. */
 export type ServiceWarningCode =

@@ -47,6 +47,26 @@ export interface L2Switches {
    * share one IP elect separately (one Lease each); when false, they elect together.
    */
   readonly sharedIpSeparateLeases: boolean;
+  /**
+   * §1.2 note / §1.3 P1–P2 / C14 (explore: `reference-new-ip-announced-s2`): when true, a policy
+   * whose interface patterns select none of the node's devices does not make that node a
+   * candidate, so a node that could answer on no device never competes for (and never wins) the
+   * Lease. False in every Cilium version read: candidacy ignores interfaces, and such a winner
+   * holds the Lease answering nothing while a node with the device stands by. Judged only where the
+   * node's devices are known (`check` without devices keeps the patterns).
+   */
+  readonly candidacyRequiresDevice: boolean;
+  /**
+   * §2.2 / architecture Decision 4 (explore: `reference-holder-answers-s5`): when true, the release
+   * after the renew loop ends (lost or cancelled) runs under a renewDeadline timeout, so a leader
+   * cut off from the API server stops leading (`OnStoppedLeading`) at most renewDeadline after its
+   * renewal gave up. When false it uses `context.TODO()` and waits for the HTTP timeout, leading on
+   * while another node takes over. client-go gained the bound between v0.31 (still `context.TODO()`)
+   * and its May 2025 master (about v0.33; the PR was not found); the GET before the release write
+   * (kubernetes#132849, v0.34+) is not modelled. Which Cilium release ships it: version unknown, so
+   * only `reference` has it.
+   */
+  readonly releaseBoundedByRenewDeadline: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

@@ -20,6 +20,8 @@ const cilium114: Profile = {
     newIpWakesAnnouncer: true,
     ipv6Ndp: false,
     sharedIpSeparateLeases: true,
+    candidacyRequiresDevice: false,
+    releaseBoundedByRenewDeadline: false,
   },
   ipam: {
     allocationOrder: 'random',
@@ -96,8 +98,8 @@ const cilium1202: Profile = {
 
 const reference: Profile = {
   name: 'reference',
-  description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed and shared IPs elected together',
-  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false },
+  description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed, shared IPs elected together, no candidacy without a device, a bounded release',
+  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false, candidacyRequiresDevice: true, releaseBoundedByRenewDeadline: true },
   ipam: cilium1202.ipam,
 };
 

@@ -14,6 +14,8 @@ import { releasedLeaseSpec } from '../l2/lease.ts';
 import { estimateLeaseLoad } from '../l2/lease-load.ts';
 import type { IpPool, ManifestSet, Service } from '../model/types.ts';
 import { decideGarp } from '../responder/decide-garp.ts';
+import { releaseDeadlineMs } from '../election/decide-lease.ts';
+import { ElectionWorld } from '../sim/election-world.ts';
 import type { IpamSwitches, L2Switches, Profile } from './profile.ts';
 import { getProfile } from './profiles.ts';
 
@@ -78,6 +80,21 @@ describe('every L2 switch changes behaviour when flipped', () => {
     expect(releasedLeaseSpec(15, false)).toEqual({ holderIdentity: '', leaseDurationSeconds: 15 });
   });
 
+  it('releaseBoundedByRenewDeadline (§2.2, Decision 4): a leader cut off from the API stops leading within 2 × renewDeadline', () => {
+    expect(releaseDeadlineMs(1_000, 5_000, true)).toBe(6_000);
+    expect(releaseDeadlineMs(1_000, 5_000, false)).toBeUndefined();
+    const timing = { leaseDurationMs: 15_000, renewDeadlineMs: 5_000, retryPeriodMs: 2_000 };
+    const stoppedAfterMs = (profile: Profile): number => {
+      const w = new ElectionWorld({ seed: 1, nodes: ['n1'], services: ['default/web'], switches: profile.l2, timing });
+      w.runUntil(10_000);
+      w.server.partition('n1', 'drop');
+      w.runUntil(60_000);
+      return (w.history.ops().find((op) => op.f === 'lost-leader')?.tMs ?? Infinity) - 10_000;
+    };
+    expect(stoppedAfterMs(withL2('releaseBoundedByRenewDeadline', true))).toBeLessThanOrEqual(2 * timing.renewDeadlineMs + timing.retryPeriodMs);
+    expect(stoppedAfterMs(withL2('releaseBoundedByRenewDeadline', false))).toBeGreaterThan(10_000);
+  });
+
   it('garpOpcode (§3.2): reply form (opcode 2) or request form (opcode 1)', () => {
     expect(decideGarp('10.0.0.1', '02:00:00:00:00:01', withL2('garpOpcode', 'reply')).opcode).toBe(2);
     expect(decideGarp('10.0.0.1', '02:00:00:00:00:01', withL2('garpOpcode', 'request')).opcode).toBe(1);
@@ -98,6 +115,13 @@ describe('every L2 switch changes behaviour when flipped', () => {
   it('sharedIpSeparateLeases (§1.3, #48419): services sharing one IP elect separately', () => {
     expect(findingCodes(withL2('sharedIpSeparateLeases', true), announcedSet)).toContain('shared-ip-separate-leases');
     expect(findingCodes(withL2('sharedIpSeparateLeases', false), announcedSet)).not.toContain('shared-ip-separate-leases');
+  });
+
+  it('candidacyRequiresDevice (§1.2 note, C14): a node whose policy selects none of its devices does not compete', () => {
+    const pair = [node('n1', {}, ['eth0']), node('n2', {}, ['eth0', 'eth1'])];
+    const onEth1 = (profile: Profile) => decideService(svc(), ['10.0.0.1'], pair, [policy('p', { interfaces: ['eth1'] })], [], profile).candidateNodes;
+    expect(onEth1(withL2('candidacyRequiresDevice', false))).toEqual(['n1', 'n2']);
+    expect(onEth1(withL2('candidacyRequiresDevice', true))).toEqual(['n2']);
   });
 
   it('reacquireAfterLoss (C02, #30340): throttled lease load is fatal when lost leases are never re-acquired', () => {

@@ -221,7 +221,8 @@ export class WorldObserver {
       const node = this.#nodes.get(name);
       return node !== undefined && !etpLocalGate(service, node, backends, this.#gateProfile).gated;
     });
-    // INV-LEASE-SCOPE: some candidate has an IP of a type its policies enable, devices or not.
+    // INV-LEASE-SCOPE: some candidate has an IP of a type its policies enable, devices or not (under
+    // `candidacyRequiresDevice` a node whose policies select none of its devices is no candidate).
     const leaseInScope = decision.perNode.some((d) => d.candidate && d.announce.length > 0);
     const unannouncedIps = decision.announceable ? decision.unannouncedIps.filter((ip) => service.ingressIPs.includes(ip)) : [];
     const extra = { ...(leaseInScope === decision.announceable ? {} : { leaseInScope }), ...(unannouncedIps.length === 0 ? {} : { unannouncedIps: [...unannouncedIps] }) };
@@ -257,7 +258,8 @@ export class WorldObserver {
   /**
    * Records `interfaces-selected` for each of `names` whose set changed: the node's devices that
    * some valid policy selecting the node, and enabling an IP type, matches (INV-IFACE-SCOPE's
-   * "interfaces selected by the policy"; candidacy may still ignore them, as Cilium's does).
+   * "interfaces selected by the policy"; candidacy may still ignore them, as Cilium's does, unless
+   * the profile has `candidacyRequiresDevice`).
    */
   #selectInterfaces(names: readonly string[]): void {
     const prepared = this.#lists_().policies.map(preparePolicy).filter((p) => policyProblems(p).length === 0 && (p.policy.loadBalancerIPs || p.policy.externalIPs));

@@ -175,18 +175,26 @@ describe('world histories: shared IPs', () => {
 });
 
 describe('world histories: policies whose interfaces or IP types leave nothing to answer (reference)', () => {
-  const run = (policy: L2AnnouncementPolicy, service: Service): { expected: HistoryOp[]; verdict: Record<string, boolean | 'unknown'> } => {
-    const w = world({ seed: 0, profile: getProfile('reference'), clients: [], manifests: manifests({ nodes: [simNode('n1')], services: [service], policies: [policy], pools: [lbPool('pool', '198.18.0.128/28')] }) });
+  const run = (policy: L2AnnouncementPolicy, service: Service, profile = 'reference'): { expected: HistoryOp[]; verdict: Record<string, boolean | 'unknown'>; leases: string[] } => {
+    const w = world({ seed: 0, profile: getProfile(profile), clients: [], manifests: manifests({ nodes: [simNode('n1')], services: [service], policies: [policy], pools: [lbPool('pool', '198.18.0.128/28')] }) });
     w.runUntil(15_000);
-    return { expected: w.history.ops().filter((op) => op.f === 'announce-expected'), verdict: verdicts(w) };
+    return { expected: w.history.ops().filter((op) => op.f === 'announce-expected'), verdict: verdicts(w), leases: w.leaseNames() };
   };
 
-  // Why? explore's reference-lease-scope-s42: `interfaces: [^wlan]` matches no device; candidacy
-  // ignores interfaces (Cilium), so n1 holds a Lease that INV-LEASE-SCOPE's definition allows.
-  it('a policy matching no device: the Lease is in scope, nothing is owed on the wire', () => {
-    const { expected, verdict } = run(l2Policy('p1', { interfaces: ['^wlan'], loadBalancerIPs: false, externalIPs: true }), lbService('s1', { type: 'ClusterIP', externalIPs: ['198.18.0.200'] }));
-    expect(expected.at(-1)?.value).toMatchObject({ announceable: false, leaseInScope: true, eligibleNodes: ['n1'] });
-    expect(verdict).toMatchObject({ 'lease-scope': true, 'new-ip-announced': true, reacquire: true });
+  // Why? explore's reference-lease-scope-s42: `interfaces: [^wlan]` matches no device; Cilium's
+  // candidacy ignores interfaces, so n1 holds a Lease that INV-LEASE-SCOPE's definition allows.
+  // Under reference (candidacyRequiresDevice, reference-new-ip-announced-s2) n1 does not compete.
+  it('a policy matching no device: in scope on cilium-1.20.2, nothing owed; on reference nobody competes', () => {
+    const noDevice = l2Policy('p1', { interfaces: ['^wlan'], loadBalancerIPs: false, externalIPs: true });
+    const service = lbService('s1', { type: 'ClusterIP', externalIPs: ['198.18.0.200'] });
+    const cilium = run(noDevice, service, 'cilium-1.20.2');
+    expect(cilium.expected.at(-1)?.value).toMatchObject({ announceable: false, leaseInScope: true, eligibleNodes: ['n1'] });
+    expect(cilium.leases).toEqual(['cilium-l2announce-default-s1']);
+    expect(cilium.verdict).toMatchObject({ 'lease-scope': true, 'new-ip-announced': true, reacquire: true });
+    const reference = run(noDevice, service);
+    expect(reference.expected.at(-1)?.value).toEqual({ service: 'default/s1', lease: 'cilium-l2announce-default-s1', announceable: false, eligibleNodes: [] });
+    expect(reference.leases).toEqual([]);
+    expect(reference.verdict).toMatchObject({ 'lease-scope': true, 'new-ip-announced': true, reacquire: true });
   });
 
   // Why? explore's reference-new-ip-announced-s42: the pool's LB IP is not of the type the policy enables.
