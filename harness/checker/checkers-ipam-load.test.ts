@@ -113,6 +113,16 @@ describe('lease-load (INV-LEASE-LOAD)', () => {
     expect(checkLeaseLoad(other.ops, CONTEXT)).toMatchObject({ valid: false, details: { violations: [{ kind: 'slow' }] } });
   });
 
+  /** Why this test? A netem step on a node's API path (`mgmt`, or the whole node) slows its requests by design. */
+  it('a request in flight during netem on its node\'s API path is not slow load; netem on a data interface does not excuse it', () => {
+    const slow = (h: ReturnType<typeof history>) => checkLeaseLoad(h.leaseRequest(3_000, 'n1', 'get', { latencyMs: 2_500 }).ops, CONTEXT).valid;
+    expect(slow(history().nemesis(100, 'netem', { node: 'n1', iface: 'mgmt', delayMs: 0, jitterMs: 0, lossPercent: 100 }).nemesis(1_000, 'netem-clear', { node: 'n1', iface: 'mgmt' }))).not.toBe(false);
+    expect(slow(history().nemesis(100, 'netem', { node: 'n1', delayMs: 2_000, jitterMs: 0, lossPercent: 0 }))).not.toBe(false);
+    expect(slow(history().nemesis(100, 'netem', { node: 'n1', iface: 'eth0', delayMs: 2_000, jitterMs: 0, lossPercent: 0 }))).toBe(false);
+    expect(slow(history().nemesis(100, 'netem', { node: 'n1', iface: 'mgmt', delayMs: 2_000, jitterMs: 0, lossPercent: 0 }).nemesis(300, 'netem-clear', { node: 'n1', iface: 'mgmt' }))).toBe(false);
+    expect(slow(history().nemesis(100, 'netem', { client: 'c1', delayMs: 2_000, jitterMs: 0, lossPercent: 0 }))).toBe(false);
+  });
+
   it('unknown without a model input, or with a window shorter than 10 × retryPeriod', () => {
     expect(checkLeaseLoad(steady().ops, CONTEXT).valid).toBe('unknown');
     expect(checkLeaseLoad(steady().ops, { ...context, leaseLoad: { ...context.leaseLoad!, toMs: 5_000 } }).valid).toBe('unknown');

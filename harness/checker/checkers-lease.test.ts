@@ -125,6 +125,20 @@ describe('reacquire (INV-REACQUIRE)', () => {
     expect(checkReacquire(h.nemesis(7_000, 'restart-node', { node: 'n1' }).op(200_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 31_400 });
   });
 
+  /**
+   * Why this test? The sim world boots killed nodes again (restart-node) with a fresh agent. An
+   * agent killed before its node died is not down after the boot: the node is healthy again and
+   * owes the lease (the checker had kept the agent down until a restart-agent that never comes).
+   */
+  it('a node booted after its agent and then the node were killed is healthy again', () => {
+    const h = () => history().webExpected(0, ['n1']).became(0, 'n1').nemesis(5_000, 'kill-agent', { node: 'n1' }).nemesis(6_000, 'kill-node', { node: 'n1' }).nemesis(7_000, 'restart-node', { node: 'n1' });
+    expect(checkReacquire(h().op(200_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 31_400 });
+    expect(checkReacquire(h().became(9_000, 'n1').op(200_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    // Without the boot the node stays down and nothing is owed.
+    const dead = history().webExpected(0, ['n1']).became(0, 'n1').nemesis(5_000, 'kill-agent', { node: 'n1' }).nemesis(6_000, 'kill-node', { node: 'n1' });
+    expect(checkReacquire(dead.op(200_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+  });
+
   it('a holder thawed while ineligible must give the lease up within the grace from the thaw', () => {
     const base = () => history().webExpected(0, ['n1', 'n2']).became(10, 'n1').nemesis(5_000, 'freeze', { node: 'n1' }).webExpected(6_000, ['n2']).nemesis(20_000, 'thaw', { node: 'n1' });
     expect(checkHolderEligible(base().lost(22_000, 'n1').ops, CONTEXT).valid).toBe(true);

@@ -4,7 +4,7 @@
  * tolerance (or, on short windows, the count slack of periodic and jittered loops), over a
  * fault-free steady-state window; and no lease request was throttled by the client-side limiter
  * or took longer than retryPeriod (C02: waits of 1–2 s push renewals past renewDeadline) — unless
- * it was in flight during an injected API cut, freeze or outage. Requests are counted from
+ * it was in flight during an injected API cut, freeze, outage or netem on the node's API path. Requests are counted from
  * `lease-request` completions that reached the server (refusals by the client limiter excluded);
  * `create`/`delete` are one-offs and not compared.
  */
@@ -23,10 +23,10 @@ export function checkLeaseLoad(ops: readonly HistoryOp[], context: CheckContext)
   const requests = completed(ops, F.leaseRequest).map(readLeaseRequest);
   const violations: Violation[] = [];
   const faults = buildFaults(ops);
-  // A request that was in flight while its node was cut off, frozen or the API server down is slow
-  // because of the fault the scenario injected, not because of the load.
+  // A request that was in flight while its node was cut off, frozen, its API path shaped or the API
+  // server down is slow because of the fault the scenario injected, not because of the load.
   const faulted = (node: string, fromMs: number, toMs: number): boolean =>
-    [...(faults.apiCut.get(node) ?? []), ...(faults.nodeDown.get(node) ?? []), ...faults.apiOutage].some((i: Interval) => i.fromMs <= toMs && fromMs < i.toMs);
+    [...(faults.apiCut.get(node) ?? []), ...(faults.nodeDown.get(node) ?? []), ...(faults.apiShaped.get(node) ?? []), ...faults.apiOutage].some((i: Interval) => i.fromMs <= toMs && fromMs < i.toMs);
   for (const r of requests) {
     if (r.throttleWaitMs > 0 || r.outcome === THROTTLED) violations.push({ atMs: r.tMs, kind: 'throttled', node: r.node, verb: r.verb, lease: r.name ?? null, throttleWaitMs: r.throttleWaitMs });
     else if (r.latencyMs > context.timing.retryPeriodMs && !faulted(r.node, r.tMs - r.latencyMs, r.tMs)) violations.push({ atMs: r.tMs, kind: 'slow', node: r.node, verb: r.verb, lease: r.name ?? null, latencyMs: r.latencyMs });

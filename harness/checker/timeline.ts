@@ -6,6 +6,7 @@
 import type { HistoryOp } from '../core/history.ts';
 import type { TopologyInterface } from './context.ts';
 import {
+  API_PATH_IFACE,
   completed,
   F,
   isAnswer,
@@ -60,6 +61,8 @@ export interface Faults {
   readonly apiOutage: readonly Interval[];
   /** Freezes ended by a thaw with no kill in between: the processes resume where they stopped. */
   readonly paused: ReadonlyMap<string, readonly Interval[]>;
+  /** netem on the node's API path (`iface` `mgmt`, or no `iface`: every interface): its requests are slowed or lost. */
+  readonly apiShaped: ReadonlyMap<string, readonly Interval[]>;
 }
 
 /** A half-open time interval [fromMs, toMs). */
@@ -78,7 +81,7 @@ const DEATHS: ReadonlySet<string> = new Set([NEMESIS.killNode, NEMESIS.freeze]);
 /** Fault intervals; a fault never healed lasts to Infinity. */
 export function buildFaults(ops: readonly HistoryOp[]): Faults {
   const open = new Map<string, number>();
-  const out = { nodeDown: new Map<string, Interval[]>(), agentDown: new Map<string, Interval[]>(), apiCut: new Map<string, Interval[]>(), apiOutage: [] as Interval[], paused: new Map<string, Interval[]>() };
+  const out = { nodeDown: new Map<string, Interval[]>(), agentDown: new Map<string, Interval[]>(), apiCut: new Map<string, Interval[]>(), apiOutage: [] as Interval[], paused: new Map<string, Interval[]>(), apiShaped: new Map<string, Interval[]>() };
   /** Nodes whose open down interval is a freeze not (yet) overtaken by a kill. */
   const frozen = new Set<string>();
   const start = (kind: string, key: string, tMs: number) => {
@@ -108,6 +111,8 @@ export function buildFaults(ops: readonly HistoryOp[]): Faults {
       if (from !== undefined && op.f === NEMESIS.thaw && frozen.has(node)) listFor(out.paused, node).push({ fromMs: from, toMs: op.tMs });
       frozen.delete(node);
       end('node', node, op.tMs, listFor(out.nodeDown, node));
+      // A booted node runs a fresh agent, even if its old one had been killed before the node.
+      if (op.f === NEMESIS.restartNode) end('agent', node, op.tMs, listFor(out.agentDown, node));
     }
     else if (op.f === NEMESIS.killAgent) start('agent', node, op.tMs);
     else if (op.f === NEMESIS.restartAgent) end('agent', node, op.tMs, listFor(out.agentDown, node));
@@ -115,6 +120,10 @@ export function buildFaults(ops: readonly HistoryOp[]): Faults {
     else if (op.f === NEMESIS.healApi) end('api', node, op.tMs, listFor(out.apiCut, node));
     else if (op.f === NEMESIS.apiOutage) start('outage', '', op.tMs);
     else if (op.f === NEMESIS.apiRestore) end('outage', '', op.tMs, out.apiOutage);
+    else if ((op.f === NEMESIS.netem || op.f === NEMESIS.netemClear) && op.node !== undefined && (op.iface === undefined || op.iface === API_PATH_IFACE)) {
+      if (op.f === NEMESIS.netem) start('shaped', node, op.tMs);
+      else end('shaped', node, op.tMs, listFor(out.apiShaped, node));
+    }
   }
   for (const [key, from] of open) {
     const [kind, node = ''] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
@@ -122,6 +131,7 @@ export function buildFaults(ops: readonly HistoryOp[]): Faults {
     if (kind === 'node') listFor(out.nodeDown, node).push(interval);
     else if (kind === 'agent') listFor(out.agentDown, node).push(interval);
     else if (kind === 'api') listFor(out.apiCut, node).push(interval);
+    else if (kind === 'shaped') listFor(out.apiShaped, node).push(interval);
     else out.apiOutage.push(interval);
   }
   return out;

@@ -40,10 +40,17 @@ export const NEMESIS = {
   apiRestore: 'api-restore',
   linkDown: 'link-down',
   linkUp: 'link-up',
+  netem: 'netem',
+  netemClear: 'netem-clear',
+  partitionNodes: 'partition-nodes',
+  healNodes: 'heal-nodes',
   cancelElector: 'cancel-elector',
   patchLease: 'patch-lease',
   edit: 'edit',
 } as const;
+
+/** The `iface` of a `netem` op that shapes a node's API path (its management link). */
+export const API_PATH_IFACE = 'mgmt';
 
 /** The process name of nemesis ops. */
 export const NEMESIS_PROCESS = 'nemesis';
@@ -306,6 +313,8 @@ export interface NemesisOp {
   readonly f: string;
   readonly node: string | undefined;
   readonly service: string | undefined;
+  /** `link-down`/`link-up`, `netem`/`netem-clear`: the interface (`mgmt` = the API path), if named. */
+  readonly iface: string | undefined;
   /** `edit` ops: services whose IPs this edit may legitimately move (INV-IP-STABILITY). */
   readonly mayMoveIpsOf: readonly string[];
 }
@@ -319,6 +328,7 @@ export function readNemesis(op: HistoryOp): NemesisOp {
     f: op.f,
     node: optStr(op, value, 'node'),
     service: optStr(op, value, 'service'),
+    iface: optStr(op, value, 'iface'),
     mayMoveIpsOf: Array.isArray(may) ? may.filter((item): item is string => typeof item === 'string') : [],
   };
 }

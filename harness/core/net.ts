@@ -1,7 +1,8 @@
 /**
  * The network-fault port (Jepsen's `net` protocol): a partition is a *grudge* — for each node, the
  * peers whose traffic it drops — built by pure helpers and applied by one `Net` adapter per world
- * (sim: the API server's per-identity partitions and, later, L2 segments; lab: nft/tc/link-down).
+ * (sim: the API server's per-identity partitions and shaping, node-to-node grudges on the L2
+ * segments; lab: nft/tc/link-down).
  * Interface and helpers only; adapters come with the worlds.
  */
 

@@ -3,12 +3,15 @@
  * event at its virtual time; node targets are resolved when the event fires (`holder-of` reads the
  * Lease in the store at that instant, `target-of` names the node an earlier occurrence acted on).
  * Each occurrence leaves one {@link StepRecord}: done, or skipped with the reason (no holder at
- * that instant, or an action the sim world does not model yet — never silently).
+ * that instant, a restart of a node that is running, an interface the resolved node lacks, or an
+ * action the sim world does not model — never silently). Every action of the vocabulary is
+ * modelled today; {@link SIM_UNSUPPORTED} stays the place to list one a new world feature lacks.
  */
 import type { NemesisAction, NodeRef } from '../scenario/nemesis-types.ts';
 import type { TimedAction } from '../scenario/timeline.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { ResponderWorld } from '../sim/responder-world.ts';
+import type { LinkShape } from '../core/net.ts';
+import { MGMT_IFACE, type ResponderWorld } from '../sim/responder-world.ts';
 import { ScenarioEditor } from './scenario-edits.ts';
 
 /** What one timed action did. */
@@ -26,14 +29,8 @@ export interface StepRecord {
   readonly inverseOf?: string;
 }
 
-/** Actions the sim world does not model yet, with why. */
-export const SIM_UNSUPPORTED: Readonly<Partial<Record<NemesisAction['action'], string>>> = {
-  'restart-node': 'the sim world has no node restart yet; the node stays down',
-  netem: 'the sim world has no runtime netem yet',
-  'netem-clear': 'the sim world has no runtime netem yet',
-  'partition-nodes': 'node-to-node partitions are not modelled (Cilium L2 elects through the API server only)',
-  'heal-nodes': 'node-to-node partitions are not modelled (Cilium L2 elects through the API server only)',
-};
+/** Actions the sim world does not model, with why (none today). */
+export const SIM_UNSUPPORTED: Readonly<Partial<Record<NemesisAction['action'], string>>> = {};
 
 /**
  * Schedules every action of `timeline` on the world's kernel; returns the (growing) log.
@@ -66,6 +63,34 @@ function perform(world: ResponderWorld, editor: ScenarioEditor, timed: TimedActi
   }
   if (unsupported !== undefined) return { outcome: 'skipped', reason: unsupported, unsupported: true };
   switch (action.action) {
+    case 'netem':
+      if (action.client === undefined) break;
+      world.netem({ client: action.client }, shapeOf(action));
+      return { outcome: 'done' };
+    case 'netem-clear':
+      if (action.client === undefined) break;
+      world.netemClear({ client: action.client });
+      return { outcome: 'done' };
+    case 'partition-nodes': {
+      const groups: string[][] = [];
+      const seen = new Set<string>();
+      for (const group of action.groups) {
+        const names: string[] = [];
+        for (const ref of group) {
+          const node = resolveNode(world, ref, targets);
+          if ('skip' in node) return { outcome: 'skipped', reason: node.skip };
+          if (seen.has(node.name)) return { outcome: 'skipped', reason: `partition-nodes: ${node.name} is in two groups at this instant` };
+          seen.add(node.name);
+          names.push(node.name);
+        }
+        groups.push(names);
+      }
+      world.partitionNodes(groups);
+      return { outcome: 'done' };
+    }
+    case 'heal-nodes':
+      world.healNodes();
+      return { outcome: 'done' };
     case 'api-outage':
       world.apiOutage(true);
       return { outcome: 'done' };
@@ -92,8 +117,9 @@ function perform(world: ResponderWorld, editor: ScenarioEditor, timed: TimedActi
     case 'patch-lease':
       return editor.perform(action);
     default:
-      return { outcome: 'skipped', reason: `${action.action} is not modelled by the sim world`, unsupported: true };
+      break;
   }
+  return { outcome: 'skipped', reason: `${action.action} is not modelled by the sim world`, unsupported: true };
 }
 
 function nodeAction(world: ResponderWorld, action: NemesisAction, node: string): Outcome {
@@ -101,6 +127,18 @@ function nodeAction(world: ResponderWorld, action: NemesisAction, node: string):
     case 'kill-node':
       world.killNode(node);
       break;
+    case 'restart-node':
+      if (!world.restartNode(node)) return { outcome: 'skipped', reason: `restart-node: ${node} is running (only a killed node boots again)` };
+      break;
+    case 'netem':
+    case 'netem-clear': {
+      const iface = action.iface;
+      if (iface !== undefined && iface !== MGMT_IFACE && !world.node(node).ports.has(iface)) return { outcome: 'skipped', reason: `${action.action}: ${node} has no interface ${iface}` };
+      const target = { node, ...(iface === undefined ? {} : { iface }) };
+      if (action.action === 'netem') world.netem(target, shapeOf(action));
+      else world.netemClear(target);
+      break;
+    }
     case 'kill-agent':
       world.killAgent(node);
       break;
@@ -129,6 +167,10 @@ function nodeAction(world: ResponderWorld, action: NemesisAction, node: string):
       return { outcome: 'skipped', reason: `${action.action} on a node is not modelled by the sim world`, unsupported: true };
   }
   return { outcome: 'done' };
+}
+
+function shapeOf(action: Extract<NemesisAction, { action: 'netem' }>): LinkShape {
+  return { ...(action.delayMs === undefined ? {} : { delayMs: action.delayMs }), ...(action.jitterMs === undefined ? {} : { jitterMs: action.jitterMs }), ...(action.lossPercent === undefined ? {} : { lossPercent: action.lossPercent }) };
 }
 
 /** A node name, or why there is none at this instant. */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { TIMING_PRESETS } from '../scenario/types.ts';
 import { scenarioOf, tinyScenarioText } from './fixtures.test-helpers.ts';
-import { runScenarioInSim } from './run-scenario.ts';
+import type { HistoryOp } from '../core/history.ts';
+import { judgeRun } from './judge.ts';
+import { SIM_UNSUPPORTED } from './nemesis-driver.ts';
+import { runScenarioInSim, startScenarioRun } from './run-scenario.ts';
 import { buildWorld, ScenarioWorldError, worldOptionsFor } from './scenario-world.ts';
 
 const KILL_HOLDER = `nemesis:
@@ -119,14 +122,98 @@ expectations:
     expect(out.results.invariants.find((v) => v.name === 'holder-eligible')?.valid).toBe(true);
   });
 
-  it('an action the sim world does not model is skipped and says so', () => {
+  it('a restart of a node that is running is skipped with the reason (the sim models the action)', () => {
     const extra = `nemesis:
   - at: 5s
-    action: kill-node
+    action: restart-node
     node: n2
-    for: 5s
 `;
     const out = runScenarioInSim(scenarioOf(tinyScenarioText({ extra })), { seed: 3 });
-    expect(out.steps[1]).toMatchObject({ action: 'restart-node', node: 'n2', outcome: 'skipped', unsupported: true });
+    expect(out.steps).toEqual([{ atMs: 5_000, occurrence: '#0@1', action: 'restart-node', node: 'n2', outcome: 'skipped', reason: 'restart-node: n2 is running (only a killed node boots again)' }]);
+  });
+});
+
+describe('nemesis actions the sim world models: restart-node, netem, partition-nodes', () => {
+  it('the sim world skips no action as unsupported', () => {
+    expect(SIM_UNSUPPORTED).toEqual({});
+  });
+
+  it('kill-node for 4 s: the holder boots again and, when the other node dies, wins the Lease back', () => {
+    const extra = `nemesis:
+  - at: 6s
+    id: kill
+    action: kill-node
+    node: { holder-of: default/web }
+    for: 4s
+  - at: 14s
+    action: kill-node
+    node: { holder-of: default/web }
+expectations:
+  hold: [one-responder, holder-answers, failover-bound, reacquire]
+`;
+    const out = runScenarioInSim(scenarioOf(tinyScenarioText({ extra })), { seed: 3 });
+    const [kill, restart, second] = out.steps;
+    expect(restart).toMatchObject({ atMs: 10_000, action: 'restart-node', node: kill?.node, outcome: 'done' });
+    expect(second?.node).not.toBe(kill?.node);
+    expect(out.ops.filter((op) => op.f === 'restart-node').map((op) => op.value)).toEqual([{ node: kill?.node }]);
+    const webLeaders = out.ops.filter((op) => op.f === 'became-leader' && JSON.stringify(op.value).includes('default-web')).map((op) => op.process);
+    expect(webLeaders.at(-1)).toBe(kill?.node);
+    expect(out.results.failover.rows.filter((row) => row.service === 'default/web')).toHaveLength(2);
+    expect(out.results.outcome).toBe('pass');
+  });
+
+  it('netem: 100 % loss on the holder\'s API path moves the Lease; a client delay slows its probes; both cleared', () => {
+    const extra = `nemesis:
+  - at: 4s
+    id: slow-client
+    action: netem
+    client: c1
+    delay: 30ms
+    for: 12s
+  - at: 6s
+    id: cut
+    action: netem
+    node: { holder-of: default/web }
+    iface: mgmt
+    loss: 100
+    for: 6s
+expectations:
+  hold: [one-responder, holder-answers, reacquire]
+`;
+    const out = runScenarioInSim(scenarioOf(tinyScenarioText({ extra })), { seed: 3 });
+    expect(out.steps.map((s) => [s.action, s.outcome])).toEqual([['netem', 'done'], ['netem', 'done'], ['netem-clear', 'done'], ['netem-clear', 'done']]);
+    const victim = out.steps[1]?.node;
+    expect(out.ops.filter((op) => op.f === 'netem').map((op) => op.value)).toEqual([
+      { client: 'c1', delayMs: 30, jitterMs: 0, lossPercent: 0 },
+      { node: victim, iface: 'mgmt', delayMs: 0, jitterMs: 0, lossPercent: 100 },
+    ]);
+    const leaders = out.ops.filter((op) => op.f === 'became-leader' && op.tMs > 6_000 && op.tMs < 12_000 && JSON.stringify(op.value).includes('default-web')).map((op) => op.process);
+    expect(leaders.length).toBeGreaterThan(0);
+    expect(leaders).not.toContain(victim);
+    const rtt = (from: number, to: number): number[] => out.ops.filter((op) => op.f === 'probe' && op.type === 'ok' && op.tMs > from && op.tMs < to).map((op) => (op.value as { rttMs: number }).rttMs);
+    expect(Math.min(...rtt(4_100, 5_900))).toBeGreaterThanOrEqual(30);
+    expect(Math.max(...rtt(2_000, 3_900))).toBeLessThan(30);
+    expect(out.results.outcome).toBe('pass');
+  });
+
+  it('partition-nodes: the bridge drops frames between the groups, elections and probes are unaffected, heal-nodes ends it', () => {
+    const extra = `nemesis:
+  - at: 0s
+    action: partition-nodes
+    groups: [[n1], [n2]]
+    for: 10s
+expectations:
+  hold: [one-responder, holder-answers, reacquire]
+`;
+    const scenario = scenarioOf(tinyScenarioText({ extra }));
+    const run = startScenarioRun(scenario, { seed: 3 });
+    run.advanceTo(scenario.durationMs);
+    expect(run.steps.map((s) => [s.atMs, s.action, s.outcome])).toEqual([[0, 'partition-nodes', 'done'], [10_000, 'heal-nodes', 'done']]);
+    expect(run.world.history.ops().filter((op) => op.f === 'partition-nodes').map((op) => op.value)).toEqual([{ groups: [['n1'], ['n2']] }]);
+    expect(run.world.segment('eth0').counters.partitioned).toBeGreaterThan(0);
+    const plain = runScenarioInSim(scenarioOf(tinyScenarioText({ extra: 'expectations:\n  hold: [one-responder]\n' })), { seed: 3 });
+    const leaders = (ops: readonly HistoryOp[]) => ops.filter((op) => op.f === 'became-leader').map((op) => [op.tMs, op.process]);
+    expect(leaders(run.world.history.ops())).toEqual(leaders(plain.ops));
+    expect(judgeRun(run.world.history.ops(), run.judgeInput()).outcome).toBe('pass');
   });
 });

@@ -186,6 +186,139 @@ describe('ResponderWorld: failover', () => {
   });
 });
 
+describe('ResponderWorld: node restart', () => {
+  const twoNodes = () => manifests({ nodes: [simNode('n1'), simNode('n2')], policies: [l2Policy()], pools: [lbPool('pool', '192.168.10.0/24')], services: [lbService('web')] });
+
+  it('a killed node boots with its ports back, an empty map and a fresh agent, and can win the Lease again', () => {
+    const w = world({ manifests: twoNodes() });
+    w.runUntil(20_000);
+    const victim = w.holderOf(WEB) as string;
+    const other = victim === 'n1' ? 'n2' : 'n1';
+    const oldAgent = w.node(victim).agent;
+    const oldClient = w.node(victim).client;
+    w.killNode(victim);
+    w.runUntil(60_000);
+    expect(w.holderOf(WEB)).toBe(other);
+    const bootAtMs = w.kernel.nowMs;
+    expect(w.restartNode(victim)).toBe(true);
+    expect(ops(w, 'restart-node').map((op) => [op.process, value(op)])).toEqual([['nemesis', { node: victim }]]);
+    expect(w.node(victim)).toMatchObject({ alive: true });
+    expect(w.node(victim).agent).not.toBe(oldAgent);
+    expect(w.node(victim).client).not.toBe(oldClient);
+    expect(w.node(victim).map.size).toBe(0);
+    w.runUntil(70_000);
+    // Its port hears again (a request for the VIP reaches it; it does not hold the Lease) …
+    const before = w.node(victim).responder.counters.drops['not-programmed'];
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, other)]);
+    expect(w.node(victim).responder.counters.drops['not-programmed']).toBe(before + 1);
+    expect(w.node(victim).agent.candidateServices).toEqual([WEB]);
+    // … and its new agent takes over when the other node dies, with a GARP from its MAC.
+    w.killNode(other);
+    w.runUntil(120_000);
+    expect(w.holderOf(WEB)).toBe(victim);
+    expect(ops(w, 'garp-sent', bootAtMs).map((op) => op.process)).toEqual([victim]);
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, victim)]);
+  });
+
+  it('a running node is left alone: restartNode returns false and records nothing', () => {
+    const w = world();
+    w.runUntil(5_000);
+    const agent = w.node('n1').agent;
+    expect(w.restartNode('n1')).toBe(false);
+    expect(w.node('n1').agent).toBe(agent);
+    expect(ops(w, 'restart-node')).toEqual([]);
+  });
+
+  it('a node killed while frozen boots running (not stopped)', () => {
+    const w = world({ manifests: twoNodes() });
+    w.runUntil(10_000);
+    w.freezeAgent('n1');
+    w.killNode('n1');
+    w.runUntil(20_000);
+    w.restartNode('n1');
+    expect(w.node('n1').gate.frozen).toBe(false);
+    w.runUntil(30_000);
+    expect(w.node('n1').agent.candidateServices).toEqual([WEB]);
+    expect(ops(w, 'lease-request', 20_000).some((op) => op.process === 'n1')).toBe(true);
+  });
+});
+
+describe('ResponderWorld: netem', () => {
+  it('on the holder\'s data interface: its ARP replies leave late; cleared, they leave at once', () => {
+    const w = world();
+    w.runUntil(10_000);
+    const holder = w.holderOf(WEB) as string;
+    w.netem({ node: holder, iface: 'eth0' }, { delayMs: 50 });
+    expect(ops(w, 'netem').map((op) => value(op))).toEqual([{ node: holder, iface: 'eth0', delayMs: 50, jitterMs: 0, lossPercent: 0 }]);
+    expect(ask(w, '192.168.10.0')).toEqual([]);
+    const sinceMs = w.kernel.nowMs - 10;
+    w.runFor(60);
+    expect(w.frames('eth0', sinceMs, { repliesFor: '192.168.10.0' }).map((c) => c.frame.senderMac)).toEqual([macOf(w, holder)]);
+    w.netemClear({ node: holder, iface: 'eth0' });
+    expect(ops(w, 'netem-clear').map((op) => value(op))).toEqual([{ node: holder, iface: 'eth0' }]);
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, holder)]);
+  });
+
+  it('100 % loss on the holder\'s API path: its renewals never arrive, it gives up and another node takes over', () => {
+    const w = world();
+    w.runUntil(20_000);
+    const victim = w.holderOf(WEB) as string;
+    w.netem({ node: victim, iface: 'mgmt' }, { lossPercent: 100 });
+    w.runUntil(80_000);
+    expect(w.server.losses.requestsShapedLost).toBeGreaterThan(0);
+    const successor = w.holderOf(WEB) as string;
+    expect(successor).not.toBe(victim);
+    expect(w.node(victim).map.size).toBe(0);
+    expect(ask(w, '192.168.10.0')).toEqual([macOf(w, successor)]);
+  });
+
+  it('a delay on the API path below renewDeadline keeps the holder; its requests take longer', () => {
+    const w = world();
+    w.runUntil(20_000);
+    const holder = w.holderOf(WEB) as string;
+    w.netem({ node: holder }, { delayMs: 300, jitterMs: 100 });
+    w.runUntil(60_000);
+    expect(w.holderOf(WEB)).toBe(holder);
+    const latencies = w.history.ops().filter((op) => op.f === 'lease-request' && op.type === 'ok' && op.process === holder && op.tMs > 21_000).map((op) => value(op)['latencyMs'] as number);
+    expect(latencies.length).toBeGreaterThan(5);
+    expect(Math.min(...latencies)).toBeGreaterThanOrEqual(200);
+  });
+
+  it('refuses an interface the node does not have, recording nothing', () => {
+    const w = world();
+    expect(() => w.netem({ node: 'n1', iface: 'eth9' }, { delayMs: 5 })).toThrow('looking up interface n1/eth9: the node has no such interface (have eth0)');
+    expect(ops(w, 'netem')).toEqual([]);
+  });
+});
+
+describe('ResponderWorld: node-to-node partition', () => {
+  it('frames between the sides are dropped by the bridge; elections (through the API) are unchanged; clients hear everyone', () => {
+    const run = (partitioned: boolean): ResponderWorld => {
+      const w = world();
+      if (partitioned) w.partitionNodes([['n1'], ['n2', 'n3']]);
+      w.runUntil(20_000);
+      return w;
+    };
+    const plain = run(false);
+    const split = run(true);
+    const leaders = (w: ResponderWorld) => ops(w, 'became-leader').map((op) => [op.tMs, op.process]);
+    expect(leaders(split)).toEqual(leaders(plain));
+    const holder = split.holderOf(WEB) as string;
+    // The winner's GARP (reply form on 1.16) reached every other node, partitioned only its own side.
+    const heardBy = (w: ResponderWorld): string[] => w.nodeNames.filter((n) => n !== holder && w.node(n).responder.counters.drops['not-a-request'] > 0);
+    expect(heardBy(plain)).toEqual(plain.nodeNames.filter((n) => n !== holder));
+    expect(heardBy(split)).toEqual(holder === 'n1' ? [] : ['n2', 'n3'].filter((n) => n !== holder));
+    expect(split.segment('eth0').counters.partitioned).toBeGreaterThan(0);
+    expect(ask(split, '192.168.10.0')).toEqual([macOf(split, holder)]);
+    expect(ops(split, 'partition-nodes').map((op) => value(op))).toEqual([{ groups: [['n1'], ['n2', 'n3']] }]);
+    split.healNodes();
+    expect(ops(split, 'heal-nodes')).toHaveLength(1);
+    const dropped = split.segment('eth0').counters.partitioned;
+    split.runUntil(40_000);
+    expect(split.segment('eth0').counters.partitioned).toBe(dropped);
+  });
+});
+
 describe('ResponderWorld: profiles', () => {
   // Why this test? C01: 1.14 elects a leader for every policy-selected service, even ClusterIP-only
   // ones with nothing to announce — pure API load; 1.15 (#29446) only for announceable services.

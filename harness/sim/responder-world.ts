@@ -8,15 +8,18 @@
  * Faults act on the parts a real cluster has: kill the agent (the datapath keeps its map and
  * answers until the liveness cutoff), kill the node (agent and datapath gone, ports unplugged),
  * freeze/thaw the agent (SIGSTOP), partition a node from the API server, an API outage, restart
- * the agent or the operator, take a node interface's link down. Segments carry per-frame delay,
- * jitter and loss (per segment, per port). Clients sit on segments with a Linux neighbour cache and
+ * the agent or the operator, take a node interface's link down, boot a killed node again, netem on
+ * a node's or client's interface or a node's API path, and node-to-node partitions (the bridges
+ * drop frames between the sides; Cilium elects through the API server only, so that is all they
+ * change). Segments carry per-frame delay, jitter and loss (per segment, per port). Clients sit on segments with a Linux neighbour cache and
  * a prober sending UDP probes to every VIP; a node's data plane echoes a probe when it serves the
  * VIP (see {@link WorldObserver.serves}). The observer records what the checkers judge against
  * (`announce-expected`, `service-ips`, `pool-state`, `lease-state`). A harness client can also put
  * bare ARP requests on a segment; the segment's capture shows every frame.
  */
-import type { History } from '../core/history.ts';
+import type { History, HistoryValue } from '../core/history.ts';
 import { NoopHistory } from '../core/history.ts';
+import { complete, type LinkShape } from '../core/net.ts';
 import type { KubeObject, MergePatch, StoreRequest, StoreResponse } from '../core/object-store.ts';
 import { SeededRng, type Rng } from '../core/rng.ts';
 import { Agent } from '../agent/agent.ts';
@@ -45,9 +48,11 @@ import { WorldObserver } from './observer.ts';
 import { electionLease } from '../agent/lease-group.ts';
 import type { CheckContext, LeaseLoadExpectation } from '../checker/context.ts';
 import { topologyInterfaces } from '../checker/topology-interfaces.ts';
+import { API_PATH_IFACE } from '../checker/vocabulary.ts';
 import { SimClient } from './sim-client.ts';
 import { DEFAULT_PROBE, Prober, proberTask, type ProbeSettings } from './prober.ts';
 import { neighbourConfig, type NeighbourConfig } from '../net/neighbour-config.ts';
+import { netemShape, type NetemShape } from './netem.ts';
 
 /** Options of {@link ResponderWorld}. */
 export interface ResponderWorldOptions extends SimWorldOptions {
@@ -107,6 +112,15 @@ export interface SimNode {
   alive: boolean;
 }
 
+/** The interface name of a node's API path (the management link) in netem targets and ops. */
+export const MGMT_IFACE = API_PATH_IFACE;
+
+/**
+ * What a netem step shapes: a node's data interface, its API path ({@link MGMT_IFACE}), or — no
+ * `iface` — every data interface and the API path; or a client's interface.
+ */
+export type NetemTarget = { readonly node: string; readonly iface?: string } | { readonly client: string };
+
 /** The harness client's MAC and IP on every segment. */
 export const CLIENT_MAC = '02:00:00:ff:00:01';
 export const CLIENT_IP = '198.18.255.1';
@@ -130,6 +144,7 @@ export class ResponderWorld {
   readonly #observer: WorldObserver;
   #operator: Operator;
   #agentRestarts = 0;
+  #nodeBoots = 0;
   #operatorRestarts = 0;
 
   /** Seeds the store from the manifests and starts the operator and every node at virtual 0. */
@@ -292,6 +307,86 @@ export class ResponderWorld {
     node.alive = false;
   }
 
+  /**
+   * Boots a killed node again: its ports are plugged back in (link state and netem as they were: the
+   * cable and the harness's shaping outlive the node), its responder map stays empty (the node lost
+   * it), a stopped (frozen) process does not come back stopped, and a fresh agent starts with a new
+   * API client and its own rng fork. A running node is left alone: returns false, records nothing.
+   */
+  restartNode(name: string): boolean {
+    const node = this.node(name);
+    if (node.alive) return false;
+    this.#nemesis('restart-node', { node: name });
+    for (const port of node.ports.values()) port.reattach();
+    // The killed agent's tasks are gone; the gate only has to let the new ones run.
+    node.gate.thaw();
+    this.#nodeBoots += 1;
+    const { agent, client } = this.#newAgent(node, this.#rng.fork(`node/${name}/boot/${this.#nodeBoots}`));
+    node.agent = agent;
+    node.client = client;
+    node.alive = true;
+    agent.start();
+    return true;
+  }
+
+  /**
+   * netem on `target` from now on (replacing any earlier shaping of it): a data interface's egress
+   * frames, or the API path's requests (see `netem.ts`), are delayed (± jitter) and lost.
+   * @throws Error for an unknown node, client or interface; RangeError for a bad shape.
+   */
+  netem(target: NetemTarget, shape: LinkShape): void {
+    const netem = netemShape(describeTarget(target), shape);
+    const apply = this.#shaper(target);
+    this.#nemesis('netem', { ...targetValue(target), delayMs: netem.delayMs, jitterMs: netem.jitterMs, lossPercent: netem.lossRate * 100 });
+    apply(netem);
+  }
+
+  /** Removes the netem of `target` (the same target a {@link netem} step named). */
+  netemClear(target: NetemTarget): void {
+    const apply = this.#shaper(target);
+    this.#nemesis('netem-clear', targetValue(target));
+    apply(undefined);
+  }
+
+  /** What sets (or clears) the shaping of `target`. @throws Error for an unknown node, client or interface. */
+  #shaper(target: NetemTarget): (shape: NetemShape | undefined) => void {
+    if ('client' in target) {
+      const port = this.client(target.client).client.port;
+      return (shape) => port.setEgressShape(shape);
+    }
+    const node = target.node;
+    const ports = target.iface === undefined ? [...this.node(node).ports.values()] : target.iface === MGMT_IFACE ? [] : [this.#port(node, target.iface)];
+    const api = target.iface === undefined || target.iface === MGMT_IFACE;
+    return (shape) => {
+      if (api) this.server.shape(node, shape);
+      for (const port of ports) port.setEgressShape(shape);
+    };
+  }
+
+  /**
+   * Node-to-node partition (replacing any earlier one): nodes in different `groups` no longer
+   * receive each other's frames on any segment; nodes in no group and clients keep hearing everyone.
+   * The API path is not touched (that is `partitionApi`).
+   * @throws Error for an unknown node.
+   */
+  partitionNodes(groups: readonly (readonly string[])[]): void {
+    for (const group of groups) for (const name of group) this.node(name);
+    this.#nemesis('partition-nodes', { groups: groups.map((group) => [...group]) });
+    const grudge = new Map<string, Set<string>>();
+    groups.forEach((group, g) => {
+      const others = groups.filter((_, h) => h !== g).flat();
+      for (const name of group) grudge.set(name, new Set([...(grudge.get(name) ?? []), ...others]));
+    });
+    const symmetric = complete(grudge);
+    for (const segment of this.#segments.values()) segment.setPartition(symmetric);
+  }
+
+  /** Ends the node-to-node partition. */
+  healNodes(): void {
+    this.#nemesis('heal-nodes', {});
+    for (const segment of this.#segments.values()) segment.setPartition(undefined);
+  }
+
   /** SIGSTOP of a node's agent (the datapath keeps running). */
   freezeAgent(name: string): void {
     this.#nemesis('freeze', { node: name });
@@ -350,7 +445,7 @@ export class ResponderWorld {
 
   #port(name: string, iface: string): SegmentPort {
     const port = this.node(name).ports.get(iface);
-    if (port === undefined) throw new Error(`link of ${name}/${iface}: the node has no such interface`);
+    if (port === undefined) throw new Error(`looking up interface ${name}/${iface}: the node has no such interface (have ${[...this.node(name).ports.keys()].join(', ')})`);
     return port;
   }
 
@@ -362,7 +457,7 @@ export class ResponderWorld {
     this.#operator = this.#startOperator();
   }
 
-  #nemesis(f: string, value: { readonly [key: string]: string }): void {
+  #nemesis(f: string, value: { readonly [key: string]: HistoryValue }): void {
     // Names and fields as docs/history.md (harness/checker/vocabulary.ts) defines them.
     this.history.record({ process: 'nemesis', type: 'info', f, value });
   }
@@ -465,6 +560,16 @@ export class ResponderWorld {
     }
     return port;
   }
+}
+
+function describeTarget(target: NetemTarget): string {
+  if ('client' in target) return `client ${target.client}`;
+  return target.iface === undefined ? `node ${target.node}` : `${target.node}/${target.iface}`;
+}
+
+function targetValue(target: NetemTarget): { readonly [key: string]: string } {
+  if ('client' in target) return { client: target.client };
+  return target.iface === undefined ? { node: target.node } : { node: target.node, iface: target.iface };
 }
 
 /** Deterministic locally administered MAC of interface `ifaceIndex` of node `nodeIndex`. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject, StoreResponse, WatchEvent } from '../core/object-store.ts';
 import { SeededRng } from '../core/rng.ts';
 import { SimKernel } from './kernel.ts';
+import { netemShape } from './netem.ts';
 import { SimApiServer } from './sim-api-server.ts';
 
 const lease = (name: string, holder: string, resourceVersion?: string): KubeObject => ({
@@ -122,5 +123,52 @@ describe('SimApiServer', () => {
     kernel.run({ untilMs: 200, maxEvents: 100 });
     expect(seen).toHaveLength(3);
     expect(server.accounting.total({ verb: 'watch' })).toBe(2);
+  });
+});
+
+describe('SimApiServer: netem on an identity\'s API path', () => {
+  it('delays the shaped identity\'s requests on the way in; others keep their round trip; clear restores', () => {
+    const { server, responses, send, run, kernel } = setup(10);
+    server.shape('n1', netemShape('n1/mgmt', { delayMs: 30 }));
+    send({ verb: 'create', resource: 'leases', object: lease('a', 'n1') }, 'n1');
+    send({ verb: 'get', ref: { ...ref, name: 'b' } }, 'n2');
+    kernel.run({ untilMs: 34, maxEvents: 100 });
+    expect(server.peek(ref)).toBeUndefined();
+    run(100);
+    expect(responses.map((r) => [r.atMs, r.response.ok])).toEqual([[10, false], [40, true]]);
+    expect(server.accounting.rows().find((r) => r.identity === 'n1')?.latencyMsSum).toBe(40);
+    server.shape('n1', undefined);
+    const clearedAtMs = kernel.nowMs;
+    send({ verb: 'get', ref }, 'n1');
+    run(200);
+    expect((responses[2]?.atMs ?? 0) - clearedAtMs).toBe(10);
+  });
+
+  it('100 % loss: every TCP transmission lost, the request never arrives and is counted apart', () => {
+    const { server, responses, send, run } = setup(10);
+    server.shape('n1', netemShape('n1/mgmt', { lossPercent: 100 }));
+    send({ verb: 'create', resource: 'leases', object: lease('a', 'n1') }, 'n1');
+    run(10_000_000);
+    expect(responses).toEqual([]);
+    expect(server.peek(ref)).toBeUndefined();
+    expect(server.losses.requestsShapedLost).toBe(1);
+    expect(server.accounting.total()).toBe(0);
+  });
+
+  it('shaping draws from its own stream: the other identities\' latency draws are unchanged', () => {
+    const latencies = (shaped: boolean): number[] => {
+      const kernel = new SimKernel();
+      const server = new SimApiServer(kernel, { rng: new SeededRng(5), latency: { kind: 'uniform', minMs: 1, maxMs: 3 } });
+      if (shaped) server.shape('n1', netemShape('n1/mgmt', { delayMs: 5, jitterMs: 4, lossPercent: 50 }));
+      const out: number[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        server.submit({ verb: 'get', ref }, 'n1', () => undefined);
+        const sentAtMs = kernel.nowMs;
+        server.submit({ verb: 'get', ref }, 'n2', () => out.push(kernel.nowMs - sentAtMs));
+        kernel.run({ untilMs: kernel.nowMs + 50_000, maxEvents: 1_000 });
+      }
+      return out;
+    };
+    expect(latencies(true)).toEqual(latencies(false));
   });
 });

@@ -8,6 +8,11 @@
  * applied and counted) and its response reaches the client at t + L. So, as with a real server, a
  * partition that starts mid-flight can lose a response to a write that was applied — the client
  * then times out with an unknown outcome.
+ *
+ * netem on an identity's API path ({@link SimApiServer.shape}) shapes its requests on the way in
+ * (the node's egress): extra delay and TCP retransmissions for lost transmissions
+ * ({@link drawTcpDelayMs}), drawn from the server's own `netem` fork so the latency draws of
+ * everyone else stay as they were.
  */
 import type { ObjectRef, KubeObject, StoreRequest, StoreResponse, WatchEvent, WatchHandle } from '../core/object-store.ts';
 import { requestResource } from '../core/object-store.ts';
@@ -15,6 +20,7 @@ import type { Rng } from '../core/rng.ts';
 import { UnavailableError } from '../core/store-errors.ts';
 import type { SimKernel } from './kernel.ts';
 import { DEFAULT_LATENCY, drawLatencyMs, validateLatencyModel, type LatencyModel } from './latency.ts';
+import { drawTcpDelayMs, type NetemShape } from './netem.ts';
 import { ObjectTable } from './object-table.ts';
 import { RequestAccounting } from './request-accounting.ts';
 
@@ -39,6 +45,8 @@ export interface LossCounters {
   requestsRefused: number;
   /** Watch events not delivered because the watcher was partitioned. */
   watchEventsDropped: number;
+  /** Requests netem lost on every TCP transmission (never reached the server). */
+  requestsShapedLost: number;
 }
 
 interface Watcher {
@@ -54,12 +62,14 @@ interface Watcher {
 export class SimApiServer {
   /** Requests that reached the server, per identity × verb × resource. */
   readonly accounting = new RequestAccounting();
-  readonly losses: LossCounters = { requestsDropped: 0, responsesDropped: 0, requestsRefused: 0, watchEventsDropped: 0 };
+  readonly losses: LossCounters = { requestsDropped: 0, responsesDropped: 0, requestsRefused: 0, watchEventsDropped: 0, requestsShapedLost: 0 };
   readonly #kernel: SimKernel;
   readonly #rng: Rng;
   readonly #latency: LatencyModel;
   readonly #table = new ObjectTable();
   readonly #partitions = new Map<string, PartitionMode>();
+  readonly #shapes = new Map<string, NetemShape>();
+  #netemRng: Rng | undefined = undefined;
   /** Watchers by resource, each list in the order the watches opened (a commit visits only its resource's). */
   readonly #watchers = new Map<string, Watcher[]>();
   readonly #commitListeners: ((resource: string, event: WatchEvent) => void)[] = [];
@@ -83,7 +93,17 @@ export class SimApiServer {
   submit(request: StoreRequest, identity: string, onResponse: (response: StoreResponse) => void): void {
     const sentAtMs = this.#kernel.nowMs;
     const halfMs = drawLatencyMs(this.#latency, this.#rng) / 2;
-    this.#kernel.after(halfMs, () => this.#arrive(request, identity, sentAtMs, halfMs, onResponse), 'api-arrive');
+    let inMs = halfMs;
+    if (this.#shapes.size > 0) {
+      const shape = this.#shapes.get(identity);
+      const extraMs = shape === undefined ? 0 : drawTcpDelayMs(shape, (this.#netemRng ??= this.#rng.fork('netem')));
+      if (extraMs === undefined) {
+        this.losses.requestsShapedLost += 1;
+        return;
+      }
+      inMs += extraMs;
+    }
+    this.#kernel.after(inMs, () => this.#arrive(request, identity, sentAtMs, halfMs, onResponse), 'api-arrive');
   }
 
   /**
@@ -140,6 +160,15 @@ export class SimApiServer {
   /** Cuts `identity` off from the server until {@link heal}. */
   partition(identity: string, mode: PartitionMode = 'drop'): void {
     this.#partitions.set(identity, mode);
+  }
+
+  /**
+   * netem on `identity`'s API path from now on (undefined clears it): its requests reach the server
+   * late, or — every TCP transmission lost — never. Requests already on their way keep their draw.
+   */
+  shape(identity: string, shape: NetemShape | undefined): void {
+    if (shape === undefined) this.#shapes.delete(identity);
+    else this.#shapes.set(identity, shape);
   }
 
   /** Heals one identity, or every partition when called without one. */

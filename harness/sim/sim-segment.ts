@@ -14,13 +14,21 @@
  * Two kinds of frame share the wire: ARP frames (decoded {@link ArpFrame}s, answered by datapaths
  * and client neighbour caches) and data frames ({@link DataFrame}: the prober's UDP probes and
  * their echoes), which are not captured.
+ *
+ * Runtime faults: a port's egress can be shaped ({@link SegmentPort.setEgressShape}, netem on that
+ * interface: its frames reach the bridge late or never, and are captured when they reach it), a
+ * killed node's port unplugged and plugged back ({@link SegmentPort.reattach}), and a node-to-node
+ * partition ({@link SimSegment.setPartition}) makes the bridge drop frames between ports whose
+ * owners hold a grudge — they are still captured, as tcpdump on a filtering bridge sees them.
  */
 import type { ArpFrame } from '../datapath/frame-port.ts';
 import { BROADCAST_MAC } from '../datapath/frame-port.ts';
 import type { History } from '../core/history.ts';
+import { drops, type Grudge } from '../core/net.ts';
 import type { Rng } from '../core/rng.ts';
 import { classifyArp } from '../packet/arp.ts';
 import type { SimKernel } from './kernel.ts';
+import { drawFrameDelayMs, netemDraws, type NetemShape } from './netem.ts';
 
 /** One captured frame: when it was sent, by whom, on which interface. */
 export interface CapturedFrame {
@@ -76,8 +84,17 @@ export interface SegmentPort {
   sendData(frame: DataFrame): void;
   /** Link down (`false`) or up (`true`); idempotent. */
   setLinkUp(up: boolean): void;
-  /** Unplugs the port for good: nothing is sent or delivered any more. Idempotent. */
+  /** Unplugs the port: nothing is sent or delivered until {@link reattach}. Idempotent. */
   detach(): void;
+  /** Plugs a detached port back in, where it was (a rebooted node); link state is kept. Idempotent. */
+  reattach(): void;
+  /**
+   * netem on this interface's egress from now on (undefined clears it): every frame it sends is
+   * lost or delayed per {@link drawFrameDelayMs} before it reaches the bridge; frames already
+   * queued keep their draw.
+   * @throws RangeError when the shape needs draws and the segment has no rng.
+   */
+  setEgressShape(shape: NetemShape | undefined): void;
 }
 
 /** What a port's owner hands to {@link SimSegment.attach}. */
@@ -99,6 +116,8 @@ interface Attachment {
   lossRate: number;
   attached: boolean;
   up: boolean;
+  /** Egress netem, with the port's own draw stream. */
+  egress: { readonly shape: NetemShape; readonly rng: Rng | undefined } | undefined;
 }
 
 /** Options of {@link SimSegment}. */
@@ -115,18 +134,23 @@ export interface SegmentCounters {
   lost: number;
   /** Frames not sent or not delivered because a link was down. */
   linkDown: number;
+  /** Frames a port's egress netem dropped before they reached the bridge. */
+  shapedLost: number;
+  /** Deliveries the bridge dropped because of a node-to-node partition. */
+  partitioned: number;
 }
 
 /** A broadcast domain on virtual time. */
 export class SimSegment {
   readonly name: string;
   readonly captured: CapturedFrame[] = [];
-  readonly counters: SegmentCounters = { delivered: 0, lost: 0, linkDown: 0 };
+  readonly counters: SegmentCounters = { delivered: 0, lost: 0, linkDown: 0, shapedLost: 0, partitioned: 0 };
   readonly #kernel: SimKernel;
   readonly #history: History;
   readonly #rng: Rng | undefined;
   readonly #attachments: Attachment[] = [];
   #link: LinkSettings;
+  #grudge: Grudge | undefined = undefined;
 
   /**
    * `history` receives one `arp-observed` op (process `wire`) per ARP frame put on the bridge.
@@ -157,13 +181,21 @@ export class SimSegment {
     this.#link = next;
   }
 
+  /**
+   * From now on the bridge drops every delivery between two ports whose owners `grudge` separates
+   * ({@link drops}); undefined heals. Frames already in flight are delivered.
+   */
+  setPartition(grudge: Grudge | undefined): void {
+    this.#grudge = grudge === undefined || grudge.size === 0 ? undefined : grudge;
+  }
+
   /** Plugs an interface in. */
   attach(owner: string, interfaceName: string, mac: string, handlers: PortHandlers): SegmentPort {
     const extraDelayMs = handlers.link?.delayMs ?? 0;
     const lossRate = handlers.link?.lossRate ?? 0;
     validateLink(`port ${owner}/${interfaceName} on ${this.name}`, { delayMs: extraDelayMs, jitterMs: 0, lossRate });
     if (lossRate > 0 && this.#rng === undefined) throw new RangeError(`port ${owner}/${interfaceName} on ${this.name}: loss needs an rng`);
-    const a: Attachment = { owner, interface: interfaceName, mac, handlers, extraDelayMs, lossRate, attached: true, up: true };
+    const a: Attachment = { owner, interface: interfaceName, mac, handlers, extraDelayMs, lossRate, attached: true, up: true, egress: undefined };
     this.#attachments.push(a);
     return {
       owner,
@@ -172,15 +204,38 @@ export class SimSegment {
       get linkUp() {
         return a.attached && a.up;
       },
-      send: (frame) => this.#sendArp(a, frame),
-      sendData: (frame) => this.#transmit(a, frame.ethDst, (to) => to.handlers.receiveData?.(frame)),
+      send: (frame) => (a.egress === undefined ? this.#sendArp(a, frame) : this.#shaped(a, () => this.#sendArp(a, frame))),
+      sendData: (frame) => (a.egress === undefined ? this.#sendData(a, frame) : this.#shaped(a, () => this.#sendData(a, frame))),
       setLinkUp: (up) => {
         a.up = up;
       },
       detach: () => {
         a.attached = false;
       },
+      reattach: () => {
+        a.attached = true;
+      },
+      setEgressShape: (shape) => {
+        if (shape !== undefined && netemDraws(shape) && this.#rng === undefined) throw new RangeError(`netem on ${owner}/${interfaceName} (segment ${this.name}): loss or jitter needs an rng`);
+        a.egress = shape === undefined ? undefined : { shape, rng: a.egress?.rng ?? this.#rng?.fork(`netem/${owner}/${interfaceName}`) };
+      },
     };
+  }
+
+  /** Runs `onBridge` when a frame leaving `from`'s shaped egress reaches the bridge, unless netem drops it. */
+  #shaped(from: Attachment, onBridge: () => void): void {
+    const egress = from.egress;
+    if (egress === undefined || !from.attached || !from.up) return onBridge();
+    const delayMs = egress.rng === undefined ? egress.shape.delayMs : drawFrameDelayMs(egress.shape, egress.rng);
+    if (delayMs === undefined) {
+      this.counters.shapedLost += 1;
+      return;
+    }
+    this.#kernel.after(delayMs, onBridge, `netem ${from.owner}/${from.interface}`);
+  }
+
+  #sendData(from: Attachment, frame: DataFrame): void {
+    this.#transmit(from, frame.ethDst, (to) => to.handlers.receiveData?.(frame));
   }
 
   #sendArp(from: Attachment, frame: ArpFrame): void {
@@ -205,9 +260,14 @@ export class SimSegment {
       return;
     }
     const link = this.#link;
+    const grudge = this.#grudge;
     let groups: Map<number, Attachment[]> | undefined;
     for (const to of this.#attachments) {
       if (to === from || !to.attached || (ethDst !== BROADCAST_MAC && ethDst !== to.mac)) continue;
+      if (grudge !== undefined && drops(grudge, from.owner, to.owner)) {
+        this.counters.partitioned += 1;
+        continue;
+      }
       const lossRate = to.lossRate === 0 && from.lossRate === 0 ? link.lossRate : 1 - (1 - link.lossRate) * (1 - from.lossRate) * (1 - to.lossRate);
       if (lossRate > 0 && (this.#rng?.float() ?? 1) < lossRate) {
         this.counters.lost += 1;
