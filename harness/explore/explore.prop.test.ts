@@ -4,7 +4,7 @@
  * rediscovered and shrunk; the regression file replays to the same violation. Every search has a
  * literal seed (in the titles), so a failure here replays with that seed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -79,6 +79,18 @@ describe('explore on cilium-1.14 rediscovers the catalog bugs', () => {
     expect(loaded.scenario.profile).toBe('cilium-1.14');
     const replayed = firstViolation(runner(loaded.scenario, { seed: loaded.scenario.seed ?? -1 }), loaded.scenario);
     expect(replayed?.invariant).toBe('lease-scope');
+
+    // Why? A search must not clobber a shipped regression of the same name with a different
+    // finding: the same text is reused, a different one goes to the first free numbered name.
+    const original = readFileSync(file, 'utf8');
+    expect(await writeRegression(dir, 'cilium-1.14', failure)).toBe(file);
+    const other = await writeRegression(dir, 'cilium-1.14', failure, '--rate-limit tight');
+    expect(other).toBe(join(dir, 'cilium-1-14-lease-scope-s42-2.yaml'));
+    expect(readFileSync(file, 'utf8')).toBe(original);
+    expect(await writeRegression(dir, 'cilium-1.14', failure, '--rate-limit tight')).toBe(other);
+    const numbered = await loadScenario(other);
+    expect(numbered.issues.map(formatIssue)).toEqual([]);
+    expect(numbered.scenario?.name).toBe('cilium-1-14-lease-scope-s42-2');
   });
 
   it('C01 (seed 42): the printed {seed, path} replays the shrunk counterexample without searching', () => {

@@ -4,7 +4,7 @@
  * saying which invariant it violates on which profile, the fast-check `{seed, path}`, the shrunk
  * summary and the exact replay commands.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderScenarioYaml } from '../scenario/render-scenario.ts';
 import { describeSpec } from './describe-spec.ts';
@@ -43,11 +43,11 @@ export function reshrinkCommand(profile: string, failure: Pick<ExploreFailure, '
   return `l2lab explore --profile ${profile}${searchFlags === '' ? '' : ` ${searchFlags}`} --seed ${failure.seed} --path ${failure.path}`;
 }
 
-/** The regression file's text. */
-export function regressionText(profile: string, failure: ExploreFailure, file: string, searchFlags = ''): string {
-  const scenario = { ...failure.scenario, name: regressionScenarioName(profile, failure), description: `Found by l2lab explore: ${failure.invariant} (${failure.kind}) violated on ${profile}.` };
+/** The regression file's text; `name` is its scenario name and file base name (default the plain one). */
+export function regressionText(profile: string, failure: ExploreFailure, file: string, searchFlags = '', name = regressionScenarioName(profile, failure)): string {
+  const scenario = { ...failure.scenario, name, description: `Found by l2lab explore: ${failure.invariant} (${failure.kind}) violated on ${profile}.` };
   const header = [
-    `${regressionFileName(profile, failure)} — found by \`l2lab explore --profile ${profile}${searchFlags === '' ? '' : ` ${searchFlags}`}\` and shrunk by fast-check.`,
+    `${name}.yaml — found by \`l2lab explore --profile ${profile}${searchFlags === '' ? '' : ` ${searchFlags}`}\` and shrunk by fast-check.`,
     '',
     `Violates: ${failure.invariant} (${failure.kind}) on profile ${profile}.`,
     `fast-check: ${fastCheckReplay(failure)} (${failure.numShrinks} shrinks)`,
@@ -59,10 +59,38 @@ export function regressionText(profile: string, failure: ExploreFailure, file: s
   return renderScenarioYaml(scenario, { header });
 }
 
-/** Writes the regression into `dir` (created if needed); returns its path. */
+/** How many numbered names (`-2`, `-3`, …) {@link writeRegression} tries before giving up. */
+export const MAX_REGRESSION_SUFFIX = 99;
+
+/** The `n`th candidate name: the plain name, then `<name>-2`, … kept within 63 characters. */
+function numberedName(base: string, n: number): string {
+  if (n === 1) return base;
+  const suffix = `-${n}`;
+  return `${base.slice(0, 63 - suffix.length).replace(/-+$/, '')}${suffix}`;
+}
+
+/**
+ * Writes the regression into `dir` (created if needed); returns its path. An existing file is never
+ * overwritten: the same text is reused as is, a different one (another finding of the same
+ * profile, invariant and seed — e.g. a shipped regression of a search with other flags) moves the
+ * new one to the first free `<name>-2.yaml`, `-3`, … (exclusive create, so concurrent searches
+ * cannot clobber each other either).
+ * @throws Error when all {@link MAX_REGRESSION_SUFFIX} names are taken by other files.
+ */
 export async function writeRegression(dir: string, profile: string, failure: ExploreFailure, searchFlags = ''): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const file = join(dir, regressionFileName(profile, failure));
-  await writeFile(file, regressionText(profile, failure, file, searchFlags), 'utf8');
-  return file;
+  const base = regressionScenarioName(profile, failure);
+  for (let n = 1; n <= MAX_REGRESSION_SUFFIX; n += 1) {
+    const name = numberedName(base, n);
+    const file = join(dir, `${name}.yaml`);
+    const text = regressionText(profile, failure, file, searchFlags, name);
+    try {
+      await writeFile(file, text, { encoding: 'utf8', flag: 'wx' });
+      return file;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if ((await readFile(file, 'utf8')) === text) return file;
+    }
+  }
+  throw new Error(`writing the regression ${base}.yaml into ${dir}: ${base}.yaml and ${base}-2 … -${MAX_REGRESSION_SUFFIX}.yaml all exist with other contents`);
 }
