@@ -19,11 +19,40 @@ export function registerRunCommand(program: Command, io: CliIo, result: { exitCo
       const { runScenarioCommand } = await import('../run/run-cli.ts');
       const controller = new AbortController();
       const onSigint = (): void => controller.abort();
-      process.once('SIGINT', onSigint);
+      // `on`: a second SIGINT during the lab's teardown must not kill the process half-way.
+      process.on('SIGINT', onSigint);
+      process.on('SIGTERM', onSigint);
       try {
-        result.exitCode = await runScenarioCommand(file, options, { stdout: io.stdout, argv: argvOf(command, file), signal: controller.signal });
+        result.exitCode = await runScenarioCommand(file, options, { stdout: io.stdout, stderr: io.stderr, argv: argvOf(command, file), signal: controller.signal });
       } finally {
         process.off('SIGINT', onSigint);
+        process.off('SIGTERM', onSigint);
+      }
+    });
+  program
+    .command('lab-run', { hidden: true })
+    .description('(internal) the lab orchestrator inside the lab namespace; started by `run --world lab`')
+    .argument('<scenario>')
+    .requiredOption('--run-id <id>')
+    .requiredOption('--manifest <path>')
+    .requiredOption('--plan <path>')
+    .requiredOption('--out <dir>')
+    .requiredOption('--seed <n>', 'seed', parseSeed)
+    .option('--profile <name>')
+    .addOption(new Option('--format <format>').choices(['text', 'json']).default('text'))
+    .option('--argv <json>', 'argv of the outer run, for run.json', '[]')
+    .action(async (file: string, options: import('../lab/world/lab-child.ts').LabChildOptions) => {
+      const { runLabChild } = await import('../lab/world/lab-child.ts');
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort();
+      // `on`, not `once`: a terminal's SIGINT reaches the child twice (process group + the host's forward).
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        result.exitCode = await runLabChild(file, options, io, controller.signal);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     });
 }

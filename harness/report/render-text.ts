@@ -14,7 +14,7 @@ import { verdictText } from './render-summary.ts';
 export function renderRunText(info: RunInfo, results: RunResults, reportDir: string): string {
   const lines: string[] = [];
   const t = info.timing.effective;
-  lines.push(`l2lab run ${info.scenario.name} · ${info.world} · profile ${info.profile} · seed ${info.seed} · ${formatShortSeconds(info.sim.virtualMs)} virtual in ${(info.invocation.wallMs / 1000).toFixed(2)} s`);
+  lines.push(`l2lab run ${info.scenario.name} · ${info.world} · profile ${info.profile} · seed ${info.seed} · ${formatShortSeconds(info.sim.virtualMs)} ${info.world === 'sim' ? 'virtual' : 'real'} in ${(info.invocation.wallMs / 1000).toFixed(2)} s`);
   lines.push(`  lease ${formatShortSeconds(t.leaseDurationMs)} / renew ${formatShortSeconds(t.renewDeadlineMs)} / retry ${formatShortSeconds(t.retryPeriodMs)} · ${info.topology.nodes.length} nodes · ${info.topology.clients.length} client${info.topology.clients.length === 1 ? '' : 's'}`);
   lines.push(`  faults: ${info.steps.length === 0 ? 'none' : info.steps.map((s) => `${formatShortSeconds(s.atMs)} ${s.action}${s.node === undefined ? '' : ` ${s.node}`}${s.outcome === 'skipped' ? ' (skipped)' : ''}`).join(', ')}`);
   lines.push('');

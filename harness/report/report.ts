@@ -25,6 +25,9 @@ export interface RunFacts {
   readonly virtualMs: number;
   readonly events: number;
   readonly ops: number;
+  /** Default 'sim'. */
+  readonly world?: 'sim' | 'lab' | 'cluster';
+  readonly lab?: RunInfo['lab'];
 }
 
 /** How the run was invoked (from the CLI layer). */
@@ -43,7 +46,7 @@ export function buildRunInfo(scenario: Scenario, facts: RunFacts, invocation: In
   return {
     version: RUN_INFO_VERSION,
     scenario: { name: scenario.name, file: scenario.source.file, description: scenario.description, ...(bug === undefined ? {} : { bug }) },
-    world: 'sim',
+    world: facts.world ?? 'sim',
     profile: facts.plan.profile,
     seed: facts.plan.options.seed,
     durationMs: scenario.durationMs,
@@ -60,6 +63,7 @@ export function buildRunInfo(scenario: Scenario, facts: RunFacts, invocation: In
     notes: [...facts.plan.notes, ...skipped],
     end: facts.end,
     sim: { virtualMs: facts.virtualMs, events: facts.events, ops: facts.ops },
+    ...(facts.lab === undefined ? {} : { lab: facts.lab }),
     invocation: { argv: invocation.argv, out: invocation.out, startedAt: invocation.startedAt, wallMs: invocation.wallMs },
     git: invocation.git,
   };

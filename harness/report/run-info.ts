@@ -31,7 +31,7 @@ export interface RunInfo {
     readonly description: string;
     readonly bug?: BugInfo;
   };
-  readonly world: 'sim';
+  readonly world: 'sim' | 'lab' | 'cluster';
   readonly profile: string;
   readonly seed: number;
   readonly durationMs: number;
@@ -51,7 +51,10 @@ export interface RunInfo {
   /** Approximations of the mapping and skipped steps, for the reader. */
   readonly notes: readonly string[];
   readonly end: RunEnd;
+  /** Run time reached (virtual in sim, real in lab), kernel events (sim only) and ops recorded. */
   readonly sim: { readonly virtualMs: number; readonly events: number; readonly ops: number };
+  /** Lab runs: the run id (namespaces, links and processes carry it) and wall ms per phase. */
+  readonly lab?: { readonly runId: string; readonly phasesMs: Readonly<Record<string, number>> };
   readonly invocation: {
     readonly argv: readonly string[];
     readonly out: string;

@@ -29,6 +29,8 @@ export interface RunCommandOptions {
 /** What the command needs from outside: output, argv for run.json, and a stop signal. */
 export interface RunCommandPorts {
   readonly stdout: (text: string) => void;
+  /** Progress of long work (the lab's bring-up and teardown). */
+  readonly stderr?: (text: string) => void;
   readonly argv: readonly string[];
   /** Aborted on SIGINT: the run stops after the current slice and exits 5. */
   readonly signal?: AbortSignal;
@@ -51,12 +53,18 @@ export const EXIT_OF: Readonly<Record<RunOutcome, number>> = {
 
 /** Runs the command; returns the exit code. @throws UserError for bad input (exit 2). */
 export async function runScenarioCommand(file: string, options: RunCommandOptions, ports: RunCommandPorts): Promise<number> {
-  if (options.world !== 'sim') throw new UserError(`--world ${options.world} is not available yet (the lab world arrives with issue 5, the cluster world with issue 8); use --world sim`);
+  if (options.world === 'cluster') throw new UserError(`--world cluster is not available yet (issue 8); use --world sim or --world lab`);
   const scenario = await loadValidScenario(file, options.profile);
-  if (!scenario.worlds.includes('sim')) throw new UserError(`${file}: scenario ${scenario.name} lists worlds [${scenario.worlds.join(', ')}], not sim`);
+  if (!scenario.worlds.includes(options.world as 'sim' | 'lab')) throw new UserError(`${file}: scenario ${scenario.name} lists worlds [${scenario.worlds.join(', ')}], not ${options.world}`);
   const seed = options.seed ?? scenario.seed ?? 1;
   const now = ports.now ?? (() => new Date());
   const startedAt = now();
+  if (options.world === 'lab') {
+    // Loaded on use: the lab needs root and real tools, the sim neither.
+    const { runLabCommand } = await import('../lab/world/lab-command.ts');
+    const out = options.out ?? (await freshDir(reportDirFor(ports.reportsRoot ?? 'reports', scenario.name, startedAt, seed)));
+    return runLabCommand(scenario, { seed, ...(options.profile === undefined ? {} : { profile: options.profile }), out, format: options.format, scenarioFile: file }, { stdout: ports.stdout, stderr: ports.stderr ?? ((): void => {}), argv: ports.argv, ...(ports.signal === undefined ? {} : { signal: ports.signal }) });
+  }
   const t0 = performance.now();
   let run;
   try {

@@ -1,0 +1,200 @@
+/**
+ * One scenario run in the `lab` world, from inside the lab namespace (the CLI re-executes itself
+ * there, see `host-entry.ts`): build the topology, start the real control plane in its namespace,
+ * open the observer's watches, create the scenario's objects, start captures and every process,
+ * run the nemesis timeline in real time until the duration, stop everything, turn pcaps, neighbour
+ * changes and process histories into one history, and judge it with the sim's checkers —
+ * unchanged. Teardown is the caller's (LIFO over the run manifest), so an exception anywhere still
+ * leaves nothing behind.
+ *
+ * Time zero of the history is the run epoch, taken just before captures and processes start; the
+ * scenario's `at:` times count from there, as virtual time counts from world start in sim.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HistoryOp } from '../../core/history.ts';
+import type { ObjectStore } from '../../core/object-store.ts';
+import type { Clock } from '../../core/clock.ts';
+import { MemoryHistory } from '../../history/memory-history.ts';
+import type { LeaseLoadInput } from '../../l2/lease-load.ts';
+import { topologyInterfaces } from '../../checker/topology-interfaces.ts';
+import { getProfile } from '../../profiles/profiles.ts';
+import { judgeRun, type JudgeInput, type RunResults } from '../../run/judge.ts';
+import type { StepRecord } from '../../run/nemesis-driver.ts';
+import { worldOptionsFor, type WorldPlan } from '../../run/scenario-world.ts';
+import { expectedVerdicts, nemesisTimeline } from '../../scenario/timeline.ts';
+import type { Scenario } from '../../scenario/types.ts';
+import { HARNESS_IDENTITY } from './lab-edits.ts';
+import { runLabNemesis } from './lab-nemesis.ts';
+import { LabWorld, type LabControlPlane, type LabFabric, type LabPlacement } from './lab-world.ts';
+import { planRealObjects } from './real-objects.ts';
+import type { RoleProcess } from './role-process.ts';
+
+/** Cilium's announce Leases live in the agent's namespace. */
+export const LAB_LEASE_NAMESPACE = 'kube-system';
+
+/** A capture or monitor the run started; `stop()` ends it and yields its history entries. */
+export interface RunningObservation {
+  stop(): Promise<{ readonly ops: readonly { readonly tMs: number; readonly process: string; readonly type: HistoryOp['type']; readonly f: string; readonly value: HistoryOp['value'] }[]; readonly problems: readonly string[] }>;
+}
+
+/** The parts of the lab other modules build (topology, control plane, captures, stores, clock). */
+export interface LabParts {
+  /** Creates namespaces, bridges, links; returns where everything lives and the fault adapter. */
+  buildTopology(scenario: Scenario, onProgress: (line: string) => void): Promise<{ readonly placement: LabPlacement; readonly fabric: LabFabric; readonly bridges: readonly { readonly segment: string; readonly bridge: string }[]; readonly labNetns: string }>;
+  /** Starts etcd + kube-apiserver in the control-plane namespace. */
+  startControlPlane(nodeNames: readonly string[], onProgress: (line: string) => void): Promise<LabControlPlane>;
+  /** A store of real objects as `identityId`. */
+  realStore(controlPlane: LabControlPlane, identityId: string): ObjectStore;
+  /** The model view over a real store. */
+  modelStore(real: ObjectStore, onProblem: (message: string) => void): ObjectStore;
+  /** The shared run epoch and a clock counting from it. */
+  epoch(): { readonly epochMonoNs: string; readonly epochWallUs: number; readonly clock: Clock };
+  /** tcpdump on a bridge of the lab netns; ops are `arp-observed` with `segment` as given. */
+  startCapture(labNetns: string, bridge: string, segment: string, pcapPath: string, epochWallUs: number): Promise<RunningObservation>;
+  /** `ip monitor neigh` of a client. */
+  startNeighMonitor(client: string, netns: string, iface: string, clock: Clock): Promise<RunningObservation>;
+  /** Reads one process's history file (complete lines; a torn last line is a problem). */
+  readProcessHistory(path: string): Promise<{ readonly ops: readonly HistoryOp[]; readonly problems: readonly string[] }>;
+  /** Records a started process in the run manifest. */
+  recordProcess(process: Omit<RoleProcess, 'exited'>): Promise<void>;
+}
+
+/** Options of {@link runScenarioInLab}. */
+export interface LabRunOptions {
+  readonly seed: number;
+  readonly profile?: string;
+  /** Where pcaps, process files and logs go (the report directory's `lab/`). */
+  readonly runDir: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (line: string) => void;
+}
+
+/** What a lab run produced. */
+export interface LabRunOutput {
+  readonly ops: readonly HistoryOp[];
+  readonly steps: readonly StepRecord[];
+  readonly plan: WorldPlan;
+  readonly judge: JudgeInput;
+  readonly results: RunResults;
+  readonly end: 'completed' | 'interrupted';
+  /** Wall ms of each phase (bring-up, run, collection). */
+  readonly phasesMs: Readonly<Record<string, number>>;
+  readonly notes: readonly string[];
+  /** Run-relative ms at which the run reached its duration (or stopped). */
+  readonly runMs: number;
+}
+
+/**
+ * Runs `scenario` in the lab and judges it.
+ * @throws Error from any bring-up step (the caller tears down).
+ */
+export async function runScenarioInLab(scenario: Scenario, parts: LabParts, options: LabRunOptions): Promise<LabRunOutput> {
+  const progress = options.onProgress ?? ((): void => {});
+  const plan = worldOptionsFor(scenario, { seed: options.seed, ...(options.profile === undefined ? {} : { profile: options.profile }) });
+  const profile = getProfile(plan.profile);
+  const phases: Record<string, number> = {};
+  const wall = (): number => performance.now();
+  let t = wall();
+  const notes: string[] = [];
+
+  const topology = await parts.buildTopology(scenario, progress);
+  phases.topologyMs = Math.round(wall() - t);
+  t = wall();
+  const controlPlane = await parts.startControlPlane(topology.placement.nodes.map((n) => n.name), progress);
+  phases.controlPlaneMs = Math.round(wall() - t);
+  t = wall();
+
+  const epoch = parts.epoch();
+  const history = new MemoryHistory(epoch.clock);
+  const admin = parts.realStore(controlPlane, 'admin');
+  const problems: string[] = [];
+  const model = parts.modelStore(admin, (m) => problems.push(m));
+  const world = new LabWorld({
+    scenario, profile, seed: options.seed, runDir: options.runDir, epochMonoNs: epoch.epochMonoNs, clock: epoch.clock, history,
+    adminStore: admin, modelStore: model, controlPlane, fabric: topology.fabric, placement: topology.placement,
+    leaseNamespace: LAB_LEASE_NAMESPACE, probes: plan.probes, onSpawn: (p) => parts.recordProcess(p), onProgress: progress,
+  });
+  await world.watch();
+  const objects = planRealObjects(scenario, LAB_LEASE_NAMESPACE);
+  notes.push(...objects.skipped);
+  for (const { resource, object } of objects.objects) {
+    await admin.create(resource, object as never, { identity: HARNESS_IDENTITY }).catch((error: unknown) => {
+      throw new Error(`creating ${String(object.kind)} ${JSON.stringify((object.metadata as { name?: string }).name)} in the lab API server: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+  const observations: RunningObservation[] = [];
+  await mkdir(join(options.runDir, 'pcap'), { recursive: true });
+  for (const { segment, bridge } of topology.bridges) {
+    const sim = plan.segmentInterface[segment] ?? segment;
+    observations.push(await parts.startCapture(topology.labNetns, bridge, sim, join(options.runDir, 'pcap', `${segment}.pcap`), epoch.epochWallUs));
+  }
+  for (const client of topology.placement.clients) observations.push(await parts.startNeighMonitor(client.name, client.netns, 'eth0', epoch.clock));
+  await world.start();
+  phases.processesMs = Math.round(wall() - t);
+  progress(`lab up: topology ${phases.topologyMs} ms, control plane ${phases.controlPlaneMs} ms, objects + captures + processes ${phases.processesMs} ms`);
+  t = wall();
+
+  // The lease-load model's input: the candidates at the end of the measurement window.
+  const timeline = nemesisTimeline(scenario);
+  const windowEndMs = Math.min(scenario.expectations.leaseLoad?.toMs ?? timeline[0]?.atMs ?? scenario.durationMs, scenario.durationMs);
+  let candidates: LeaseLoadInput['services'] | undefined;
+  const snapshot = epoch.clock.setTimer(Math.max(0, windowEndMs - epoch.clock.monotonicMs()), () => void (candidates = world.observer.leaseCandidates()));
+  const steps: StepRecord[] = [];
+  await runLabNemesis(scenario, timeline, { world, clock: epoch.clock, history, adminStore: admin, leaseNamespace: LAB_LEASE_NAMESPACE, ...(options.signal === undefined ? {} : { signal: options.signal }) }, steps);
+  const remainingMs = scenario.durationMs - epoch.clock.monotonicMs();
+  if (remainingMs > 0 && options.signal?.aborted !== true) {
+    progress(`running to ${scenario.durationMs / 1000} s`);
+    await epoch.clock.sleep(remainingMs, options.signal);
+  }
+  const runMs = epoch.clock.monotonicMs();
+  const end = options.signal?.aborted === true ? 'interrupted' : 'completed';
+  snapshot.cancel();
+  candidates ??= world.observer.leaseCandidates();
+  phases.runMs = Math.round(wall() - t);
+  t = wall();
+
+  await world.stopAll();
+  const sources: HistoryOp[][] = [[...history.ops()]];
+  for (const observation of observations) {
+    const { ops, problems: p } = await observation.stop();
+    sources.push(ops.map((op, index) => ({ index, ...op })));
+    problems.push(...p);
+  }
+  for (const path of world.historyFiles()) {
+    const { ops, problems: p } = await parts.readProcessHistory(path);
+    sources.push([...ops]);
+    problems.push(...p);
+  }
+  problems.push(...world.problems);
+  const ops = mergeByTime(sources).filter((op) => op.tMs <= runMs);
+  phases.collectMs = Math.round(wall() - t);
+
+  const interfaces = topologyInterfaces(scenario.manifests, scenario.topology.nodes.flatMap((n) => n.interfaces.map((i) => ({ node: n.name, iface: i.name, mac: i.mac, segment: plan.segmentInterface[i.segment] ?? i.segment }))));
+  const { leaseLoad, boundsMs, failoverMaxMs } = scenario.expectations;
+  const timing = scenario.timing.effective;
+  const context = {
+    timing,
+    interfaces,
+    ...(Object.keys(boundsMs).length === 0 ? {} : { bounds: { ...boundsMs } }),
+    leaseLoad: {
+      ...(leaseLoad?.tolerance === undefined ? {} : { tolerance: leaseLoad.tolerance }),
+      ...(leaseLoad?.fromMs === undefined ? {} : { fromMs: leaseLoad.fromMs }),
+      ...(leaseLoad?.toMs === undefined ? {} : { toMs: leaseLoad.toMs }),
+      input: { services: candidates, nodeCount: scenario.topology.nodes.length, retryPeriodMs: timing.retryPeriodMs, renewDeadlineMs: timing.renewDeadlineMs, optimisticRenew: profile.l2.optimisticRenew },
+    },
+  };
+  const judge: JudgeInput = { context, expected: expectedVerdicts(scenario, plan.profile), failoverMaxMs: { ...failoverMaxMs } };
+  notes.push(...plan.notes, ...problems.slice(0, 50), ...(problems.length > 50 ? [`… and ${problems.length - 50} more problems (see the process logs)`] : []));
+  return { ops, steps, plan, judge, results: judgeRun(ops, judge), end, phasesMs: phases, notes, runMs };
+}
+
+/**
+ * One history from several time-ordered sources: stable by `tMs`, ties in source order, then
+ * re-indexed. Each source must already be in its own time order (a process's appends are).
+ */
+export function mergeByTime(sources: readonly (readonly HistoryOp[])[]): HistoryOp[] {
+  const tagged = sources.flatMap((ops, source) => ops.map((op, order) => ({ op, source, order })));
+  tagged.sort((a, b) => a.op.tMs - b.op.tMs || a.source - b.source || a.order - b.order);
+  return tagged.map(({ op }, index) => ({ ...op, index }));
+}

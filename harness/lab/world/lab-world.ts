@@ -1,0 +1,389 @@
+/**
+ * The running `lab` world: the processes of every node, client and the operator, the admin's view
+ * of the real API server, the observer, and the faults. It is the lab's twin of the sim's
+ * `ResponderWorld` — the same nemesis vocabulary, recorded the same way — over real things:
+ *
+ * - kill agent = SIGKILL of the agent process (the datapath keeps the pinned map file and answers
+ *   until its liveness cutoff); restart agent = a fresh agent process on the same map;
+ * - kill node = SIGKILL of every process of the node, its links down and its map file deleted (a
+ *   node loses its BPF maps); restart node = links up and fresh processes;
+ * - freeze / thaw = SIGSTOP / SIGCONT of the agent (the datapath runs on, as in sim);
+ * - API partition = nftables drop between the node and the control plane (requests time out);
+ * - API outage = kube-apiserver stopped and started again with the same flags;
+ * - link, netem and node-to-node partitions through the {@link LabFabric}.
+ *
+ * The observer is the sim's `WorldObserver`, fed by watches through the model store instead of the
+ * sim server's commit hook; it also keeps `vips.json` current for the probers.
+ */
+import { mkdir, rm, writeFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ENDPOINTS, IP_POOLS, L2_POLICIES, NODES, serviceFromObject, SERVICES } from '../../agent/model-objects.ts';
+import { electionLease } from '../../agent/lease-group.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Grudge, LinkShape } from '../../core/net.ts';
+import type { ObjectStore, WatchHandle } from '../../core/object-store.ts';
+import type { History } from '../../core/history.ts';
+import { isLeaseObject, LEASES } from '../../election/lease-record.ts';
+import { leaseName } from '../../l2/lease.ts';
+import type { Profile } from '../../profiles/profile.ts';
+import type { Scenario } from '../../scenario/types.ts';
+import { WorldObserver } from '../../sim/observer.ts';
+import { HARNESS_IDENTITY } from './lab-edits.ts';
+import { killRoleProcess, signalIfOurs, startRoleProcess, type RoleProcess } from './role-process.ts';
+
+/** The kernel-side faults of the lab (links, nftables, tc), implemented by the topology adapter. */
+export interface LabFabric {
+  linkDown(node: string, iface: string): Promise<void>;
+  linkUp(node: string, iface: string): Promise<void>;
+  partitionApi(node: string): Promise<void>;
+  healApi(node: string): Promise<void>;
+  netem(netns: string, iface: string, shape: LinkShape): Promise<void>;
+  clearNetem(netns: string, iface: string): Promise<void>;
+  partitionNodes(grudge: Grudge): Promise<void>;
+  healNodes(): Promise<void>;
+  killNodeLinks(node: string): Promise<void>;
+  restoreNodeLinks(node: string): Promise<void>;
+}
+
+/** How the control plane is reached and restarted. */
+export interface LabControlPlane {
+  readonly serverUrl: string;
+  readonly caPath: string;
+  /** Token of an identity id (`admin`, `operator`, `node-<name>`). */
+  tokenOf(identityId: string): string;
+  /** Stops kube-apiserver (outage). */
+  stopApiserver(): Promise<void>;
+  /** Starts it again and waits for /readyz. */
+  startApiserver(): Promise<void>;
+}
+
+/** Where each node and client lives (from the topology plan). */
+export interface LabPlacement {
+  readonly cpNetns: string;
+  readonly nodes: readonly { readonly name: string; readonly netns: string; readonly interfaces: readonly { readonly name: string; readonly mac: string }[] }[];
+  readonly clients: readonly { readonly name: string; readonly netns: string }[];
+}
+
+/** Options of {@link LabWorld}. */
+export interface LabWorldOptions {
+  readonly scenario: Scenario;
+  readonly profile: Profile;
+  readonly seed: number;
+  readonly runDir: string;
+  readonly epochMonoNs: string;
+  readonly clock: Clock;
+  readonly history: History;
+  /** The admin's store of real objects and the model view over it. */
+  readonly adminStore: ObjectStore;
+  readonly modelStore: ObjectStore;
+  readonly controlPlane: LabControlPlane;
+  readonly fabric: LabFabric;
+  readonly placement: LabPlacement;
+  readonly leaseNamespace: string;
+  /** Probe plans per client (from the sim mapping: services, interval, timeout). */
+  readonly probes: Readonly<Record<string, { readonly services: readonly string[]; readonly intervalMs: number; readonly timeoutMs: number }>>;
+  /** Records each started process in the run manifest. */
+  readonly onSpawn: (process: Omit<RoleProcess, 'exited'>) => Promise<void>;
+  readonly readyTimeoutMs?: number;
+  readonly onProgress?: (line: string) => void;
+}
+
+/** The lab's processes and faults. */
+export class LabWorld {
+  readonly observer: WorldObserver;
+  readonly #o: LabWorldOptions;
+  readonly #processes = new Map<string, RoleProcess>();
+  readonly #watches: WatchHandle[] = [];
+  readonly #vips = new Map<string, readonly string[]>();
+  readonly #restarts = new Map<string, number>();
+  #vipWrite: Promise<void> = Promise.resolve();
+  readonly #problems: string[] = [];
+
+  constructor(options: LabWorldOptions) {
+    this.#o = options;
+    this.observer = new WorldObserver({ profile: options.profile, history: options.history, leaseNamespace: options.leaseNamespace, defaultDevices: ['eth0'], leaseOf: (service, all) => electionLease(service, all.values(), options.profile) });
+  }
+
+  /** Problems seen while running (model read failures, process exits), for the report notes. */
+  get problems(): readonly string[] {
+    return this.#problems;
+  }
+
+  /** Directory of process configs, logs and histories. */
+  get procDir(): string {
+    return join(this.#o.runDir, 'proc');
+  }
+
+  /** The file the probers read VIPs from. */
+  get vipsPath(): string {
+    return join(this.#o.runDir, 'vips.json');
+  }
+
+  /** Every process history file written so far. */
+  historyFiles(): string[] {
+    return [...this.#historyFiles];
+  }
+
+  readonly #historyFiles = new Set<string>();
+
+  /** Opens the observer's watches (before any object exists, so every object arrives as ADDED). */
+  async watch(): Promise<void> {
+    await mkdir(this.procDir, { recursive: true });
+    await this.#writeVips();
+    for (const resource of [NODES, L2_POLICIES, IP_POOLS, ENDPOINTS, SERVICES, LEASES]) {
+      this.#watches.push(
+        this.#o.modelStore.watch(
+          resource,
+          '',
+          (event) => {
+            this.observer.onCommit(resource, event);
+            if (resource === SERVICES) this.#onService(event.type === 'DELETED' ? undefined : event.object, `${event.object.metadata.namespace}/${event.object.metadata.name}`);
+          },
+          { identity: HARNESS_IDENTITY },
+        ),
+      );
+    }
+  }
+
+  /** Starts the operator, then every node's echo, datapath and agent, then the probers. */
+  async start(): Promise<void> {
+    await this.#startOperator();
+    for (const node of this.#o.placement.nodes) await this.#startNode(node.name);
+    for (const client of this.#o.placement.clients) await this.#startProber(client.name);
+  }
+
+  /** The holder in a service's Lease now ('' released, undefined absent). */
+  async holderOf(service: string): Promise<string | undefined> {
+    const [namespace = '', name = ''] = service.split('/');
+    try {
+      const lease = await this.#o.adminStore.get({ resource: LEASES, namespace: this.#o.leaseNamespace, name: leaseName(namespace, name) }, { identity: HARNESS_IDENTITY });
+      return isLeaseObject(lease) ? (lease.spec.holderIdentity ?? '') : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Node names in topology order. */
+  get nodeNames(): string[] {
+    return this.#o.placement.nodes.map((n) => n.name);
+  }
+
+  async killAgent(node: string): Promise<void> {
+    this.#nemesis('kill-agent', { node });
+    await this.#kill(`${node}-agent`);
+  }
+
+  async restartAgent(node: string): Promise<void> {
+    this.#nemesis('restart-agent', { node });
+    if (this.#processes.get(`${node}-datapath`) === undefined) return; // a killed node runs nothing
+    await this.#kill(`${node}-agent`);
+    await this.#startAgent(node);
+  }
+
+  async killNode(node: string): Promise<void> {
+    this.#nemesis('kill-node', { node });
+    for (const role of ['agent', 'datapath', 'echo']) await this.#kill(`${node}-${role}`);
+    await this.#o.fabric.killNodeLinks(node);
+    await rm(this.#mapPath(node), { force: true });
+  }
+
+  async restartNode(node: string): Promise<void> {
+    this.#nemesis('restart-node', { node });
+    await this.#o.fabric.restoreNodeLinks(node);
+    await this.#startNode(node);
+  }
+
+  freeze(node: string): void {
+    this.#nemesis('freeze', { node });
+    const agent = this.#processes.get(`${node}-agent`);
+    if (agent !== undefined) signalIfOurs(agent, 'SIGSTOP');
+  }
+
+  thaw(node: string): void {
+    this.#nemesis('thaw', { node });
+    const agent = this.#processes.get(`${node}-agent`);
+    if (agent !== undefined) signalIfOurs(agent, 'SIGCONT');
+  }
+
+  async partitionApi(node: string): Promise<void> {
+    this.#nemesis('partition-api', { node, mode: 'drop' });
+    await this.#o.fabric.partitionApi(node);
+  }
+
+  async healApi(node: string): Promise<void> {
+    this.#nemesis('heal-api', { node });
+    await this.#o.fabric.healApi(node);
+  }
+
+  async apiOutage(down: boolean): Promise<void> {
+    this.#nemesis(down ? 'api-outage' : 'api-restore', {});
+    if (down) await this.#o.controlPlane.stopApiserver();
+    else await this.#o.controlPlane.startApiserver();
+  }
+
+  async linkDown(node: string, iface: string): Promise<void> {
+    this.#nemesis('link-down', { node, iface });
+    await this.#o.fabric.linkDown(node, iface);
+  }
+
+  async linkUp(node: string, iface: string): Promise<void> {
+    this.#nemesis('link-up', { node, iface });
+    await this.#o.fabric.linkUp(node, iface);
+  }
+
+  async restartOperator(): Promise<void> {
+    this.#nemesis('restart-operator', {});
+    await this.#kill('operator');
+    await this.#startOperator();
+  }
+
+  /** netem on a node or client interface (`mgmt` = the node's API link). */
+  async netem(target: { readonly node?: string; readonly client?: string }, iface: string, shape: LinkShape | undefined): Promise<void> {
+    const netns = this.#netnsOf(target);
+    const name = iface === 'mgmt' ? 'eth-m' : iface;
+    this.#nemesis(shape === undefined ? 'netem-clear' : 'netem', { ...target, iface: name, ...(shape === undefined ? {} : { delayMs: shape.delayMs ?? 0, jitterMs: shape.jitterMs ?? 0, lossPercent: shape.lossPercent ?? 0 }) } as Record<string, string | number>);
+    if (shape === undefined) await this.#o.fabric.clearNetem(netns, name);
+    else await this.#o.fabric.netem(netns, name, shape);
+  }
+
+  async partitionNodes(grudge: Grudge): Promise<void> {
+    this.#nemesis('partition-nodes', { groups: [...grudge.keys()].join(',') });
+    await this.#o.fabric.partitionNodes(grudge);
+  }
+
+  async healNodes(): Promise<void> {
+    this.#nemesis('heal-nodes', {});
+    await this.#o.fabric.healNodes();
+  }
+
+  /** Stops watches and SIGKILLs every process (the end of a run, like the end of virtual time). */
+  async stopAll(): Promise<void> {
+    for (const watch of this.#watches.splice(0)) watch.stop();
+    for (const name of [...this.#processes.keys()].reverse()) await this.#kill(name);
+    await this.#vipWrite;
+  }
+
+  #netnsOf(target: { readonly node?: string; readonly client?: string }): string {
+    const place = target.node !== undefined ? this.#o.placement.nodes.find((n) => n.name === target.node) : this.#o.placement.clients.find((c) => c.name === target.client);
+    if (place === undefined) throw new Error(`netem: no node or client ${target.node ?? target.client ?? '(none)'} in the lab`);
+    return place.netns;
+  }
+
+  #nemesis(f: string, value: Record<string, string | number>): void {
+    this.#o.history.record({ process: 'nemesis', type: 'info', f, value });
+  }
+
+  #mapPath(node: string): string {
+    return join(this.#o.runDir, 'node', node, 'responder-map.json');
+  }
+
+  #historyPath(name: string): string {
+    const n = (this.#restarts.get(name) ?? 0) + 1;
+    this.#restarts.set(name, n);
+    const path = join(this.procDir, n === 1 ? `${name}.history.jsonl` : `${name}.${n}.history.jsonl`);
+    this.#historyFiles.add(path);
+    return path;
+  }
+
+  #common(name: string): { epochMonoNs: string; historyPath: string } {
+    return { epochMonoNs: this.#o.epochMonoNs, historyPath: this.#historyPath(name) };
+  }
+
+  #api(identityId: string): { serverUrl: string; caPath: string; token: string } {
+    return { serverUrl: this.#o.controlPlane.serverUrl, caPath: this.#o.controlPlane.caPath, token: this.#o.controlPlane.tokenOf(identityId) };
+  }
+
+  async #start(name: string, role: string, netns: string, config: unknown): Promise<void> {
+    const process_ = await startRoleProcess({ name, role, netns, config, dir: this.procDir, readyTimeoutMs: this.#o.readyTimeoutMs ?? 20_000, onSpawn: this.#o.onSpawn });
+    this.#processes.set(name, process_);
+    void process_.exited.then((code) => {
+      if (this.#processes.get(name) === process_) this.#problems.push(`${role} ${name} exited (${code}) without being killed; see ${process_.logPath}`);
+    });
+  }
+
+  async #kill(name: string): Promise<void> {
+    const process_ = this.#processes.get(name);
+    if (process_ === undefined) return;
+    this.#processes.delete(name);
+    signalIfOurs(process_, 'SIGCONT'); // a frozen process must be able to die
+    await killRoleProcess(process_);
+  }
+
+  async #startOperator(): Promise<void> {
+    const s = this.#o.scenario;
+    await this.#start('operator', 'operator', this.#o.placement.cpNetns, { profile: this.#o.profile.name, seed: this.#o.seed, api: this.#api('operator'), ...this.#common('operator'), ...(s.clientRateLimit === undefined ? {} : { rateLimit: s.clientRateLimit }) });
+  }
+
+  async #startNode(node: string): Promise<void> {
+    const place = this.#o.placement.nodes.find((n) => n.name === node);
+    if (place === undefined) throw new Error(`starting node ${node}: not in the lab topology`);
+    await mkdir(join(this.#o.runDir, 'node', node), { recursive: true });
+    await this.#start(`${node}-echo`, 'echo', place.netns, { node, ports: this.#servicePorts(), ...this.#common(`${node}-echo`) });
+    await this.#start(`${node}-datapath`, 'datapath', place.netns, { node, interfaces: place.interfaces, mapPath: this.#mapPath(node), leaseDurationMs: this.#o.scenario.timing.effective.leaseDurationMs, ...this.#common(`${node}-datapath`) });
+    await this.#startAgent(node);
+  }
+
+  async #startAgent(node: string): Promise<void> {
+    const place = this.#o.placement.nodes.find((n) => n.name === node);
+    if (place === undefined) throw new Error(`starting the agent of ${node}: not in the lab topology`);
+    const s = this.#o.scenario;
+    const restarts = this.#restarts.get(`${node}-agent`) ?? 0;
+    await this.#start(`${node}-agent`, 'agent', place.netns, {
+      node,
+      profile: this.#o.profile.name,
+      timing: s.timing.effective,
+      leaseNamespace: this.#o.leaseNamespace,
+      devices: place.interfaces.map((i) => i.name),
+      interfaceMacs: Object.fromEntries(place.interfaces.map((i) => [i.name, i.mac])),
+      ...(s.clientRateLimit === undefined ? {} : { rateLimit: s.clientRateLimit }),
+      api: this.#api(`node-${node.replace(/^node-/, '')}`),
+      mapPath: this.#mapPath(node),
+      seed: this.#o.seed * 1000 + this.#o.placement.nodes.indexOf(place) * 10 + restarts,
+      ...this.#common(`${node}-agent`),
+    });
+  }
+
+  async #startProber(client: string): Promise<void> {
+    const place = this.#o.placement.clients.find((c) => c.name === client);
+    const plan = this.#o.probes[client];
+    if (place === undefined || plan === undefined) return;
+    const ports = this.#servicePortOf();
+    await this.#start(`${client}-prober`, 'prober', place.netns, {
+      client,
+      services: plan.services.map((service) => ({ service, port: ports.get(service) ?? 7 })),
+      ratePerSecond: 1000 / plan.intervalMs,
+      timeoutMs: plan.timeoutMs,
+      vipsPath: this.vipsPath,
+      ...this.#common(`${client}-prober`),
+    });
+  }
+
+  /** Every service port in the scenario (the echo backend listens on all of them). */
+  #servicePorts(): number[] {
+    return [...new Set([...this.#servicePortOf().values(), 7])].sort((a, b) => a - b);
+  }
+
+  #servicePortOf(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const service of this.#o.scenario.manifests.services) {
+      const port = service.ports?.[0]?.port;
+      if (port !== undefined) out.set(`${service.namespace}/${service.name}`, port);
+    }
+    return out;
+  }
+
+  #onService(object: Parameters<typeof serviceFromObject>[0] | undefined, key: string): void {
+    const ips = object === undefined ? [] : (serviceFromObject(object)?.ingressIPs ?? []);
+    const before = this.#vips.get(key) ?? [];
+    if (before.join(',') === ips.join(',')) return;
+    if (ips.length === 0) this.#vips.delete(key);
+    else this.#vips.set(key, ips);
+    this.#vipWrite = this.#vipWrite.then(() => this.#writeVips()).catch((error: unknown) => void this.#problems.push(`writing ${this.vipsPath}: ${String(error)}`));
+  }
+
+  async #writeVips(): Promise<void> {
+    const tmp = `${this.vipsPath}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(Object.fromEntries([...this.#vips].sort(([a], [b]) => (a < b ? -1 : 1))))}\n`);
+    await rename(tmp, this.vipsPath);
+  }
+}
