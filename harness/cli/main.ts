@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheckCommand } from './check-command.ts';
 import { registerControlPlaneCommands } from './control-plane.ts';
 import { registerExploreCommand } from './explore-command.ts';
+import { registerReapCommand } from './reap-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { EXIT, UserError } from './user-error.ts';
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   registerReportCommand(program, io, result);
   registerControlPlaneCommands(program, io, result);
   registerExploreCommand(program, io, result);
+  registerReapCommand(program, io, result);
   return program;
 }
 
