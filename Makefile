@@ -62,3 +62,9 @@ bench-control-plane: $(SETUP_STAMP) control-plane ## control-plane numbers: buil
 
 bench-sim: $(SETUP_STAMP) ## sim numbers: small trials/s, 1000×1000 cluster wall + peak RSS, lease-load grid vs model (QUICK=1 trims)
 	@node --import tsx bench/sim-bench.ts $(if $(QUICK),--quick,)
+
+# --- lab world (issue 5): leftovers of dead runs --------------------------------------------------
+.PHONY: reap
+
+reap: $(SETUP_STAMP) ## remove what dead lab runs left: namespaces l2l-<run>-*, processes, files (root; ARGS=--dry-run to list only)
+	@$(L2LAB) reap $(ARGS)

@@ -102,6 +102,8 @@ describe('LabNet.netem', () => {
     expect(calls.map((c) => c.file)).toEqual(['tc', 'ip', 'ip']);
     expect(calls[2]?.input).toBe(lossScript('eth0', 30));
     expect(lossScript('eth0', 30)).toContain('numgen random mod 10000 < 3000 drop');
+    expect(lossScript('eth0', 0.05)).toContain('numgen random mod 10000 < 5 drop');
+    expect(lossScript('eth0', 100)).toContain('add rule netdev l2lab_shape egress_eth0 drop');
   });
 
   it('refuses a delay without sch_netem, saying why', async () => {

@@ -59,16 +59,21 @@ export function shapeChainName(iface: string): string {
   return `egress_${iface.replace(/[^A-Za-z0-9]/g, '_')}`;
 }
 
-/** Drops `lossPercent` % of the frames `iface` sends (whole percent steps of 1/100). Pure. */
+/** Loss is drawn in steps of 0.01 %: `numgen random mod 10000` below the threshold drops. */
+const LOSS_STEPS = 10_000;
+
+/** Drops `lossPercent` % (0–100, in steps of 0.01) of the frames `iface` sends. Pure. */
 export function lossScript(iface: string, lossPercent: number): string {
   const chain = shapeChainName(iface);
   const { family, name } = SHAPE_TABLE;
-  const threshold = Math.round(lossPercent * 100);
+  const threshold = Math.round((lossPercent * LOSS_STEPS) / 100);
+  // numgen's modulus bounds the compared value to 0–9999, so 100 % is a plain drop.
+  const rule = threshold >= LOSS_STEPS ? 'drop' : threshold <= 0 ? undefined : `numgen random mod ${LOSS_STEPS} < ${threshold} drop`;
   return [
     `table ${family} ${name}`,
     `chain ${family} ${name} ${chain} { type filter hook egress device ${quote(iface)} priority 0; policy accept; }`,
     `flush chain ${family} ${name} ${chain}`,
-    `add rule ${family} ${name} ${chain} numgen random mod 10000 < ${threshold} drop`,
+    ...(rule === undefined ? [] : [`add rule ${family} ${name} ${chain} ${rule}`]),
     '',
   ].join('\n');
 }
