@@ -32,6 +32,12 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   registerControlPlaneCommands(program, io, result);
   registerExploreCommand(program, io, result);
   registerReapCommand(program, io, result);
+  // Lab role processes (started by the lab orchestrator only): hidden, loaded on use.
+  program.command('lab-proc <role>', { hidden: true }).requiredOption('--config <file>').action(async (role: string, options: { config: string }) => {
+    const { runLabProc } = await import('../lab/proc/run-role.ts');
+    result.exitCode = await runLabProc(role, options.config);
+    process.exit(result.exitCode); // a role owns its process: lingering sockets must not keep it alive
+  });
   return program;
 }
 

@@ -7,20 +7,20 @@
  *   old one), so a reader never sees half a file and a SIGKILL of the agent leaves the last
  *   complete state. On start it loads the file: entries pinned by a previous agent stay
  *   programmed, and the reconciler re-claims them without a GARP (`reconcile.ts` relies on it).
- * - The reader ({@link PinnedMapReader}, in the datapath) watches the file's directory with
- *   `fs.watch` (rename events) and polls every 100 ms as a fallback (inotify can miss a rename
- *   racing a re-arm); it serves the read API the `ArpResponder` uses from the last good snapshot
+ * - The reader ({@link PinnedMapReader}, in the datapath) watches the file (`watched-file.ts`:
+ *   directory `fs.watch` plus a 100 ms poll); it serves the read API the `ArpResponder` uses from the last good snapshot
  *   and keeps the `responses_sent` counters itself (the eBPF program's bump). A file that
  *   disappears (the node was killed) empties the map.
  *
  * Both extend `ResponderMap` (a class with private state, so only a subclass fits where the agent
  * and the responder want one) and override every method they serve.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { Clock, TimerHandle } from '../core/clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { responderKey, ResponderMap, type ResponderKey } from '../datapath/responder-map.ts';
+import { WatchedFile } from './watched-file.ts';
 
 /** Poll period of the reader's fallback (also bounds how stale a missed change can be). */
 export const PINNED_MAP_POLL_MS = 100;
@@ -142,80 +142,36 @@ export interface PinnedMapReaderOptions {
 export class PinnedMapReader extends ResponderMap {
   readonly path: string;
   readonly #options: PinnedMapReaderOptions;
+  readonly #file: WatchedFile;
   #byKey = new Map<string, ResponderKey>();
   #stampMs: number | undefined = undefined;
   readonly #responses = new Map<string, number>();
-  /** (mtime, inode, size) of the snapshot last read, to skip re-reading an unchanged file. */
-  #seen = '';
-  #watcher: FSWatcher | undefined = undefined;
-  #poll: TimerHandle | undefined = undefined;
-  #started = false;
 
   constructor(path: string, options: PinnedMapReaderOptions) {
     super();
     this.path = path;
     this.#options = options;
+    this.#file = new WatchedFile(path, {
+      clock: options.clock,
+      pollMs: options.pollMs ?? PINNED_MAP_POLL_MS,
+      onContent: (text) => this.#apply(text === undefined ? { livenessStampMs: undefined, entries: [] } : decodePinnedMap(text, path)),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    });
   }
 
   /** Reads the file now and starts watching it; idempotent. */
   start(): void {
-    if (this.#started) return;
-    this.#started = true;
-    this.refresh();
-    const dir = dirname(this.path);
-    const name = basename(this.path);
-    try {
-      this.#watcher = watch(dir, { persistent: false }, (_event, file) => {
-        if (file === null || file === name) this.refresh();
-      });
-      this.#watcher.on('error', () => this.#stopWatcher());
-    } catch {
-      // The directory may not exist yet (agent not started): the poll covers it.
-      this.#watcher = undefined;
-    }
-    this.#schedulePoll();
-  }
-
-  #schedulePoll(): void {
-    this.#poll = this.#options.clock.setTimer(this.#options.pollMs ?? PINNED_MAP_POLL_MS, () => {
-      if (!this.#started) return;
-      this.refresh();
-      this.#schedulePoll();
-    });
+    this.#file.start();
   }
 
   /** Stops watching; the last snapshot stays readable. */
   close(): void {
-    this.#started = false;
-    this.#stopWatcher();
-    this.#poll?.cancel();
-    this.#poll = undefined;
+    this.#file.close();
   }
 
   /** Re-reads the file when it changed; a missing file empties the map. */
   refresh(): void {
-    let signature: string;
-    try {
-      const stat = statSync(this.path, { bigint: true });
-      signature = `${stat.mtimeNs}:${stat.ino}:${stat.size}`;
-    } catch {
-      signature = 'absent';
-    }
-    if (signature === this.#seen) return;
-    if (signature === 'absent') {
-      this.#seen = signature;
-      this.#apply({ livenessStampMs: undefined, entries: [] });
-      return;
-    }
-    try {
-      const state = decodePinnedMap(readFileSync(this.path, 'utf8'), this.path);
-      this.#seen = signature;
-      this.#apply(state);
-    } catch (error) {
-      // A file replaced between stat and read is re-read at the next event or poll.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      this.#options.onError?.(error instanceof Error ? error : new Error(String(error)));
-    }
+    this.#file.refresh();
   }
 
   #apply(state: PinnedMapState): void {
@@ -223,11 +179,6 @@ export class PinnedMapReader extends ResponderMap {
     this.#stampMs = state.livenessStampMs;
     for (const text of [...this.#responses.keys()]) if (!this.#byKey.has(text)) this.#responses.delete(text);
     this.#options.onChange?.(state);
-  }
-
-  #stopWatcher(): void {
-    this.#watcher?.close();
-    this.#watcher = undefined;
   }
 
   override get size(): number {
