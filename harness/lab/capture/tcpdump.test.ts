@@ -82,6 +82,18 @@ describe('startCapture', () => {
     expect(() => process.kill(pid, 0)).toThrow();
   });
 
+  it('kills tcpdump when the caller cannot record it (a process nobody knows about would never be stopped)', async () => {
+    const script = await fakeTcpdump('unrecorded-tcpdump', 'echo "tcpdump: listening on $2" >&2; exec sleep 30');
+    let pid = 0;
+    const onSpawn = (p: SpawnedProcess): void => {
+      pid = p.pid;
+      throw new Error('manifest is read-only');
+    };
+    await expect(startCapture({ netns: undefined, iface: 'br-0', pcapPath: join(scratch, 'v.pcap'), tcpdumpPath: script, onSpawn })).rejects.toThrow('manifest is read-only');
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+
   it('fails to stop with the reason when tcpdump prints no counters', async () => {
     const script = await fakeTcpdump('mute-tcpdump', `trap 'exit 3' INT\necho "tcpdump: listening on $2" >&2\nwhile :; do sleep 0.05; done`);
     const capture = await startCapture({ netns: undefined, iface: 'br-0', pcapPath: join(scratch, 'w.pcap'), tcpdumpPath: script });

@@ -39,7 +39,8 @@ export interface TrackedChild {
 
 /**
  * Spawns `argv` with stdout/stderr piped as asked, waits for the `spawn` event and reports it.
- * @throws Error naming the process when the binary cannot be started.
+ * @throws Error naming the process when the binary cannot be started; what `onSpawn` threw (the
+ * process is killed first).
  */
 export async function spawnTracked(name: string, argv: readonly string[], stdout: 'pipe' | 'ignore', onSpawn: OnSpawn | undefined): Promise<TrackedChild> {
   const [file, ...args] = argv;
@@ -58,7 +59,14 @@ export async function spawnTracked(name: string, argv: readonly string[], stdout
   });
   const pid = child.pid ?? -1;
   const record: SpawnedProcess = { name, pid, startTimeTicks: startTimeTicksOf(pid), argv: [...argv] };
-  await onSpawn?.(record);
+  try {
+    await onSpawn?.(record);
+  } catch (error) {
+    // Not recorded anywhere, so nothing would ever stop it: kill it now.
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
   return { child, record, exited, exitStatus: () => status };
 }
 
