@@ -54,6 +54,20 @@ describe('RunManifest', () => {
     expect((await readdir(join(scratch.path, 'runs'))).filter((n) => n.includes('.tmp'))).toEqual([]);
   });
 
+  it('keeps the records of every holder of the same manifest (creator and a loaded copy), and teardown sees them all', async () => {
+    const creator = await freshManifest();
+    const other = await RunManifest.load(creator.path);
+    await creator.record({ kind: 'file', path: join(scratch.path, 'holders', 'a') });
+    await other.record({ kind: 'file', path: join(scratch.path, 'holders', 'b') });
+    await creator.record({ kind: 'file', path: join(scratch.path, 'holders', 'c') });
+    expect((await RunManifest.load(creator.path)).resources).toHaveLength(3);
+    const report = await teardownLab(creator);
+    expect(report.paths).toEqual(['c', 'b', 'a'].map((n) => join(scratch.path, 'holders', n)));
+    // The other copy finds the file gone: the run is torn down, nothing left to do.
+    expect((await teardownLab(other)).paths).toEqual([]);
+    expect(other.removed).toBe(true);
+  });
+
   it('refuses a resource that does not fit the schema, naming the field', async () => {
     const manifest = await freshManifest();
     await expect(manifest.record({ kind: 'dir', path: '/' })).rejects.toThrow(/recording .* path: an absolute path at least two levels deep/);

@@ -4,6 +4,12 @@
  * teardown tolerates), and shrunk as teardown removes things. Every write replaces the file
  * atomically (temp file + rename), and writes are serialised, so a reader never sees half a file or
  * an older list after a newer one.
+ *
+ * Several processes may hold the same manifest (the CLI creates it, the orchestrator inside the lab
+ * netns loads it and records its processes, the CLI tears down): each write re-reads the file and
+ * applies its change to what is on disk, so no process drops another's records. Two writes from
+ * different processes within the same instant can still race (there is no lock); the run's
+ * processes record one at a time, so this is not expected.
  */
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -200,12 +206,43 @@ export class RunManifest {
     await rm(this.path, { force: true });
   }
 
+  /**
+   * Re-reads the file, taking in what other processes recorded. A missing file means the run was
+   * torn down elsewhere: the manifest then counts as removed.
+   * @throws ManifestError when the file is not a valid manifest of this run.
+   */
+  async reload(): Promise<void> {
+    const reading = this.#writes.then(async () => {
+      const onDisk = await this.#readDisk();
+      if (onDisk === undefined) this.#removed = true;
+      else this.#data = onDisk;
+    });
+    this.#writes = reading.catch(() => undefined);
+    await reading;
+  }
+
+  async #readDisk(): Promise<RunManifestData | undefined> {
+    const text = await readFile(this.path, 'utf8').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new ManifestError(`reading run manifest ${this.path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
+    if (text === undefined) return undefined;
+    const data = parseManifest(text, this.path);
+    if (data.runId !== this.#data.runId) throw new ManifestError(`${this.path}: holds run ${data.runId}, expected ${this.#data.runId}`);
+    return data;
+  }
+
   #update(change: (current: readonly LabResource[]) => readonly LabResource[]): Promise<void> {
     const write = this.#writes.then(async () => {
       if (this.#removed) throw new ManifestError(`writing run manifest ${this.path}: the manifest was removed (the run is torn down)`);
-      const resources = change(this.#data.resources);
-      if (resources === this.#data.resources) return;
-      const next = { ...this.#data, resources: [...resources] };
+      // Apply the change to the file's list: another process may have recorded since our last look.
+      const current = (await this.#readDisk()) ?? this.#data;
+      const resources = change(current.resources);
+      if (resources === current.resources) {
+        this.#data = current;
+        return;
+      }
+      const next = { ...current, resources: [...resources] };
       try {
         await writeAtomically(this.path, next);
       } catch (error) {

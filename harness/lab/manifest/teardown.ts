@@ -10,6 +10,7 @@
  *    longer exists is fine.
  * 3. The manifest file itself, once nothing is left.
  *
+ * The manifest is re-read first (the orchestrator records its processes in its own copy).
  * Idempotent: a torn-down manifest has no resources and no file, and a second call does nothing.
  */
 import { rm, stat } from 'node:fs/promises';
@@ -72,6 +73,8 @@ export async function teardownLab(manifest: RunManifest, options: TeardownOption
   const killMs = options.killTimeoutMs ?? 2_000;
   const failures: string[] = [];
   const report = { runId: manifest.runId, processes: [] as TeardownReport['processes'][number][], strays: [] as TeardownReport['strays'][number][], namespaces: [] as string[], paths: [] as string[] };
+  // Another process (the orchestrator) may have recorded resources this copy has not seen.
+  if (!manifest.removed) await manifest.reload();
   if (manifest.removed) return report;
 
   const recorded = manifest.resources.filter((r): r is ProcessResource => r.kind === 'process').reverse();
