@@ -17,7 +17,7 @@ import type { History } from '../../core/history.ts';
 import { systemExec, type Exec } from '../../control-plane/exec.ts';
 import { planNeighChange, seedKnownNeighs, type KnownNeigh } from './neigh-change.ts';
 import { parseNeighLine, type NeighEntryLine } from './neigh-line.ts';
-import { spawnTracked, stopTracked, type OnSpawn, type SpawnedProcess, type TrackedChild } from './tracked-child.ts';
+import { collectStderr, spawnTracked, stopTracked, type OnSpawn, type SpawnedProcess, type StderrBuffer, type TrackedChild } from './tracked-child.ts';
 
 /** Default wait for the monitor's netlink subscription. */
 export const DEFAULT_NEIGH_READY_TIMEOUT_MS = 5_000;
@@ -62,6 +62,7 @@ export class NeighMonitor {
   readonly process: SpawnedProcess;
   readonly #options: NeighMonitorOptions;
   readonly #tracked: TrackedChild;
+  readonly #stderr: StderrBuffer;
   readonly #known = new Map<string, KnownNeigh>();
   readonly #problems: string[] = [];
   /** Lines read before the seed is in place, replayed on top of it. */
@@ -75,10 +76,11 @@ export class NeighMonitor {
     this.#options = options;
     this.#tracked = tracked;
     this.process = tracked.record;
+    this.#stderr = collectStderr(tracked);
     const stdout = tracked.child.stdout;
     if (stdout !== null) createInterface({ input: stdout, crlfDelay: Infinity }).on('line', (line) => this.#onLine(line, options.clock.monotonicMs()));
     void tracked.exited.then((exit) => {
-      if (!this.#stopped) this.#problems.push(`ip monitor neigh in ${options.netns} exited on its own (${exit.signal ?? `code ${exit.code}`}); later changes are not recorded`);
+      if (!this.#stopped) this.#problems.push(`ip monitor neigh in ${options.netns} exited on its own (${exit.signal ?? `code ${exit.code}`}; stderr: ${this.#stderr.text().trim() || '(empty)'}); later changes are not recorded`);
     });
   }
 
@@ -99,7 +101,9 @@ export class NeighMonitor {
       monitor.#seed(shown.stdout);
     } catch (error) {
       await monitor.stop().catch(() => undefined);
-      throw error;
+      const stderr = monitor.#stderr.text().trim();
+      if (stderr === '' || !(error instanceof Error)) throw error;
+      throw new Error(`${error.message}; stderr: ${stderr}`, { cause: error });
     }
     return monitor;
   }

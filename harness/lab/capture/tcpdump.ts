@@ -9,7 +9,7 @@
  */
 import type { Clock } from '../../core/clock.ts';
 import { SystemClock } from '../../core/system-clock.ts';
-import { spawnTracked, stopTracked, type ChildExit, type OnSpawn, type SpawnedProcess, type TrackedChild } from './tracked-child.ts';
+import { collectStderr, spawnTracked, stopTracked, type ChildExit, type OnSpawn, type SpawnedProcess, type StderrBuffer, type TrackedChild } from './tracked-child.ts';
 
 /** Default snapshot length: tcpdump's own (whole frames; the lab's frames are small). */
 export const DEFAULT_SNAPLEN_BYTES = 262_144;
@@ -17,7 +17,6 @@ export const DEFAULT_SNAPLEN_BYTES = 262_144;
 export const DEFAULT_CAPTURE_START_TIMEOUT_MS = 5_000;
 /** Default wait for tcpdump to exit after SIGINT (and again after SIGKILL). */
 export const DEFAULT_CAPTURE_STOP_TIMEOUT_MS = 5_000;
-const STDERR_KEEP_CHARS = 16_384;
 
 /** Where and how to capture. */
 export interface CaptureOptions {
@@ -137,33 +136,6 @@ export async function startCapture(options: CaptureOptions): Promise<CaptureHand
 
 function describeExit(exit: ChildExit): string {
   return exit.signal === null ? `code ${exit.code}` : `signal ${exit.signal}`;
-}
-
-interface StderrBuffer {
-  text(): string;
-  /** Resolves when the text first matches `pattern`. */
-  until(pattern: RegExp): Promise<void>;
-}
-
-/** Keeps the last {@link STDERR_KEEP_CHARS} of stderr (the start line and the closing counters). */
-function collectStderr(tracked: TrackedChild): StderrBuffer {
-  let text = '';
-  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-  tracked.child.stderr?.setEncoding('utf8');
-  tracked.child.stderr?.on('data', (chunk: string) => {
-    text = (text + chunk).slice(-STDERR_KEEP_CHARS);
-    for (let i = waiters.length - 1; i >= 0; i -= 1) {
-      const waiter = waiters[i];
-      if (waiter !== undefined && waiter.pattern.test(text)) {
-        waiters.splice(i, 1);
-        waiter.resolve();
-      }
-    }
-  });
-  return {
-    text: () => text,
-    until: (pattern) => (pattern.test(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ pattern, resolve }))),
-  };
 }
 
 async function waitListening(tracked: TrackedChild, stderr: StderrBuffer, timeoutMs: number, clock: Pick<Clock, 'sleep'>): Promise<'listening' | 'timeout' | ChildExit> {

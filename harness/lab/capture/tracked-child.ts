@@ -107,3 +107,33 @@ export async function stopTracked(tracked: TrackedChild, signal: NodeJS.Signals,
   if (killed === undefined) throw new Error(`stopping ${tracked.record.name} (pid ${tracked.record.pid}): still running ${graceMs} ms after SIGKILL`);
   return { exit: killed, killed: true };
 }
+
+const STDERR_KEEP_CHARS = 16_384;
+
+/** The tail of a child's stderr, for error messages and tcpdump's counters. */
+export interface StderrBuffer {
+  text(): string;
+  /** Resolves when the text first matches `pattern`. */
+  until(pattern: RegExp): Promise<void>;
+}
+
+/** Keeps the last {@link STDERR_KEEP_CHARS} characters of the child's stderr. */
+export function collectStderr(tracked: TrackedChild): StderrBuffer {
+  let text = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  tracked.child.stderr?.setEncoding('utf8');
+  tracked.child.stderr?.on('data', (chunk: string) => {
+    text = (text + chunk).slice(-STDERR_KEEP_CHARS);
+    for (let i = waiters.length - 1; i >= 0; i -= 1) {
+      const waiter = waiters[i];
+      if (waiter !== undefined && waiter.pattern.test(text)) {
+        waiters.splice(i, 1);
+        waiter.resolve();
+      }
+    }
+  });
+  return {
+    text: () => text,
+    until: (pattern) => (pattern.test(text) ? Promise.resolve() : new Promise((resolve) => waiters.push({ pattern, resolve }))),
+  };
+}
