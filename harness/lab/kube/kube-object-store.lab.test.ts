@@ -59,7 +59,7 @@ describe.skipIf(setup.binaries === undefined || !canNetns)('KubeObjectStore agai
     expect(seen['badDelete']?.outcome).toBe('store-conflict/resource-version');
     expect(seen['stalePatch']?.outcome).toBe('store-conflict/resource-version');
     expect(seen['gone']?.outcome).toBe('store-not-found');
-    const status = seen['patchedStatus'] as { loadBalancer: unknown; conditions: { lastTransitionTime?: string; reason: string }[] };
+    const status = seen['patchedStatus'] as unknown as { loadBalancer: unknown; conditions: { lastTransitionTime?: string; reason: string }[] };
     expect(status.loadBalancer).toEqual({ ingress: [{ ip: '198.18.0.240', ipMode: 'VIP' }] });
     expect(status.conditions[0]?.reason).toBe('satisfied');
     expect(status.conditions[0]?.lastTransitionTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
