@@ -53,6 +53,10 @@ export function registerRunCommand(program: Command, io: CliIo, result: { exitCo
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        // The report is written (or the error is on its way to stderr) and the processes are
+        // stopped: a keep-alive socket or a pipe left open must not keep the orchestrator — and the
+        // host waiting on it — alive. 2 s lets stdout/stderr drain; exit() keeps process.exitCode.
+        setTimeout(() => process.exit(), 2_000);
       }
     });
 }

@@ -21,9 +21,11 @@ export interface LabEpoch {
 
 /** Reads the monotonic and wall clocks back to back: the epoch of a new run. */
 export function labEpochNow(): LabEpoch {
+  // Date.now() has ms resolution; timeOrigin + now() is the wall clock at µs resolution, so pcap
+  // times (wall µs) land on the processes' monotonic scale without a ±1 ms offset.
   const monoNs = process.hrtime.bigint();
-  const wallMs = Date.now();
-  return { epochMonoNs: monoNs.toString(), epochWallUs: wallMs * 1000 };
+  const wallUs = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  return { epochMonoNs: monoNs.toString(), epochWallUs: wallUs };
 }
 
 /**

@@ -32,8 +32,8 @@ export function renderSummaryMarkdown(info: RunInfo, results: RunResults): strin
 }
 
 /** PASS / FAIL / UNKNOWN / INTERRUPTED with the reason. */
-export function outcomeLine(info: Pick<RunInfo, 'end' | 'sim'>, results: RunResults): string {
-  if (info.end === 'interrupted') return `**INTERRUPTED** at ${formatSeconds(info.sim.virtualMs)} virtual: the verdicts below judge a partial history.`;
+export function outcomeLine(info: Pick<RunInfo, 'end' | 'sim' | 'world'>, results: RunResults): string {
+  if (info.end === 'interrupted') return `**INTERRUPTED** at ${formatSeconds(info.sim.virtualMs)} ${info.world === 'sim' ? 'virtual' : 'of run time'}: the verdicts below judge a partial history.`;
   switch (results.outcome) {
     case 'pass':
       return '**PASS** — every expectation met.';
@@ -52,7 +52,7 @@ function runTable(info: RunInfo): string[] {
   const rows: [string, string][] = [
     ['scenario', `\`${info.scenario.file}\``],
     ['world / profile / seed', `${info.world} / ${info.profile} / ${info.seed}`],
-    ['duration', `${formatShortSeconds(info.durationMs)} virtual, ${info.sim.events} events, ${info.sim.ops} history ops`],
+    ['duration', info.world === 'sim' ? `${formatShortSeconds(info.durationMs)} virtual, ${info.sim.events} events, ${info.sim.ops} history ops` : `${formatShortSeconds(info.durationMs)} real time (run id ${info.lab?.runId ?? '?'}), ${info.sim.ops} history ops`],
     ['lease timings', `leaseDuration ${formatShortSeconds(t.leaseDurationMs)}, renewDeadline ${formatShortSeconds(t.renewDeadlineMs)}, retryPeriod ${formatShortSeconds(t.retryPeriodMs)}${info.timing.preset === undefined ? '' : ` (${info.timing.preset})`}`],
     ['topology', `${info.topology.nodes.length} node${info.topology.nodes.length === 1 ? '' : 's'}, ${info.topology.clients.length} client${info.topology.clients.length === 1 ? '' : 's'}`],
     ['client rate limit', info.clientRateLimit === undefined ? 'none' : `qps ${info.clientRateLimit.qps}, burst ${info.clientRateLimit.burst}`],

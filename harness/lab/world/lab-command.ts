@@ -106,7 +106,9 @@ export async function runLabCommand(scenario: Scenario, options: LabCommandOptio
     code = await runChild(args, ports.signal);
   } finally {
     await stopLabControlPlane(labDir).catch(() => undefined);
-    const report = await teardownLab(manifest);
+    // The child recorded processes (captures, roles, the control plane) in the file: re-read it.
+    const current = await RunManifest.load(manifest.path).catch(() => manifest);
+    const report = await teardownLab(current);
     progress(`teardown: ${describeTeardown(report)}`);
   }
   return code;

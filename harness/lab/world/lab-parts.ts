@@ -13,9 +13,8 @@ import { readRunRecord } from '../../control-plane/run-record.ts';
 import { upControlPlane } from '../../control-plane/up.ts';
 import { waitFor } from '../../control-plane/wait.ts';
 import { apiGet } from '../../control-plane/api-http.ts';
-import type { HistoryOp } from '../../core/history.ts';
-import { parseHistoryJsonl } from '../../history/jsonl.ts';
 import { readArpObservations } from '../capture/arp-observations.ts';
+import { readHistoryJsonl } from '../capture/history-file.ts';
 import { NeighMonitor } from '../capture/neigh-monitor.ts';
 import { startCapture } from '../capture/tcpdump.ts';
 import { KubeObjectStore } from '../kube/kube-object-store.ts';
@@ -69,12 +68,12 @@ export function realLabParts(plan: LabPlan, manifest: RunManifest, runDir: strin
     async startCapture(labNetns, bridge, segment, pcapPath, epochWallUs) {
       const handle = await startCapture({ netns: labNetns, iface: bridge, pcapPath, snaplenBytes: 256, onSpawn: (p) => manifest.recordProcess({ name: p.name, pid: p.pid, ...(p.startTimeTicks === undefined ? {} : { startTimeTicks: p.startTimeTicks }) }, labNetns) });
       const observation: RunningObservation = {
-        async stop() {
+        stop: once(async () => {
           const problems: string[] = [];
           await handle.stop().catch((error: unknown) => void problems.push(error instanceof Error ? error.message : String(error)));
           const read = await readArpObservations(pcapPath, { segment, epochWallUs });
-          return { ops: read.ops.map((op) => ({ ...op, tMs: op.tMs })), problems: [...problems, ...read.problems] };
-        },
+          return { ops: read.ops, problems: [...problems, ...read.problems] };
+        }),
       };
       return observation;
     },
@@ -83,25 +82,16 @@ export function realLabParts(plan: LabPlan, manifest: RunManifest, runDir: strin
       const history = new MemoryHistory(clock);
       const monitor = await NeighMonitor.start({ netns, client, iface, clock, history, onSpawn: (p) => manifest.recordProcess({ name: p.name, pid: p.pid, ...(p.startTimeTicks === undefined ? {} : { startTimeTicks: p.startTimeTicks }) }, netns) });
       return {
-        async stop() {
+        stop: once(async () => {
           const summary = await monitor.stop();
           return { ops: history.ops(), problems: summary.problems };
-        },
+        }),
       };
     },
 
     async readProcessHistory(path) {
-      const text = await readFile(path, 'utf8').catch(() => '');
-      const lines = text.split('\n');
-      const complete = text.endsWith('\n') ? text : lines.slice(0, -1).join('\n') + (lines.length > 1 ? '\n' : '');
-      const problems = complete.length === text.length ? [] : [`${path}: the last line was cut off (the process was killed mid-write); ${lines.length - 1} complete ops kept`];
-      let ops: HistoryOp[] = [];
-      try {
-        ops = parseHistoryJsonl(complete);
-      } catch (error) {
-        problems.push(`${path}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      return { ops, problems };
+      const { ops, problems } = await readHistoryJsonl(path);
+      return { ops, problems: problems.map((p) => `${p.path}:${p.line}: ${p.reason}`) };
     },
 
     async recordProcess(process_) {
@@ -111,6 +101,12 @@ export function realLabParts(plan: LabPlan, manifest: RunManifest, runDir: strin
 }
 
 const cachedCa = new Map<string, string>();
+
+/** `fn` run at most once; later calls get the first call's promise. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= fn());
+}
 
 async function controlPlaneOf(cpDir: string, plan: LabPlan, manifest: RunManifest, onProgress: (line: string) => void): Promise<LabControlPlane> {
   const layout = layoutFor(cpDir);

@@ -16,6 +16,7 @@ import type { HistoryOp } from '../../core/history.ts';
 import type { ObjectStore } from '../../core/object-store.ts';
 import type { Clock } from '../../core/clock.ts';
 import { MemoryHistory } from '../../history/memory-history.ts';
+import { mergeHistories } from '../capture/merge-histories.ts';
 import type { LeaseLoadInput } from '../../l2/lease-load.ts';
 import { topologyInterfaces } from '../../checker/topology-interfaces.ts';
 import { getProfile } from '../../profiles/profiles.ts';
@@ -105,96 +106,103 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
   phases.controlPlaneMs = Math.round(wall() - t);
   t = wall();
 
-  const epoch = parts.epoch();
-  const history = new MemoryHistory(epoch.clock);
-  const admin = parts.realStore(controlPlane, 'admin');
-  const problems: string[] = [];
-  const model = parts.modelStore(admin, (m) => problems.push(m));
-  const world = new LabWorld({
-    scenario, profile, seed: options.seed, runDir: options.runDir, epochMonoNs: epoch.epochMonoNs, clock: epoch.clock, history,
-    adminStore: admin, modelStore: model, controlPlane, fabric: topology.fabric, placement: topology.placement,
-    leaseNamespace: LAB_LEASE_NAMESPACE, probes: plan.probes, onSpawn: (p) => parts.recordProcess(p), onProgress: progress,
-  });
-  await world.watch();
-  const objects = planRealObjects(scenario, LAB_LEASE_NAMESPACE);
-  notes.push(...objects.skipped);
-  for (const { resource, object } of objects.objects) {
-    await admin.create(resource, object as never, { identity: HARNESS_IDENTITY }).catch((error: unknown) => {
-      throw new Error(`creating ${String(object.kind)} ${JSON.stringify((object.metadata as { name?: string }).name)} in the lab API server: ${error instanceof Error ? error.message : String(error)}`);
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    return await runBroughtUp();
+  } finally {
+    // On success these are already stopped (idempotent); on an error they must not keep the process alive.
+    for (const stop of cleanup.reverse()) await stop().catch(() => undefined);
+  }
+
+  async function runBroughtUp(): Promise<LabRunOutput> {
+    const epoch = parts.epoch();
+    const history = new MemoryHistory(epoch.clock);
+    const admin = parts.realStore(controlPlane, 'admin');
+    const problems: string[] = [];
+    const model = parts.modelStore(admin, (m) => problems.push(m));
+    const world = new LabWorld({
+      scenario, profile, seed: options.seed, runDir: options.runDir, epochMonoNs: epoch.epochMonoNs, clock: epoch.clock, history,
+      adminStore: admin, modelStore: model, controlPlane, fabric: topology.fabric, placement: topology.placement,
+      leaseNamespace: LAB_LEASE_NAMESPACE, probes: plan.probes, onSpawn: (p) => parts.recordProcess(p), onProgress: progress,
     });
-  }
-  const observations: RunningObservation[] = [];
-  await mkdir(join(options.runDir, 'pcap'), { recursive: true });
-  for (const { segment, bridge } of topology.bridges) {
-    const sim = plan.segmentInterface[segment] ?? segment;
-    observations.push(await parts.startCapture(topology.labNetns, bridge, sim, join(options.runDir, 'pcap', `${segment}.pcap`), epoch.epochWallUs));
-  }
-  for (const client of topology.placement.clients) observations.push(await parts.startNeighMonitor(client.name, client.netns, 'eth0', epoch.clock));
-  await world.start();
-  phases.processesMs = Math.round(wall() - t);
-  progress(`lab up: topology ${phases.topologyMs} ms, control plane ${phases.controlPlaneMs} ms, objects + captures + processes ${phases.processesMs} ms`);
-  t = wall();
+    cleanup.push(() => world.stopAll());
+    await world.watch();
+    const objects = planRealObjects(scenario, LAB_LEASE_NAMESPACE);
+    notes.push(...objects.skipped);
+    for (const { resource, object } of objects.objects) {
+      await admin.create(resource, object as never, { identity: HARNESS_IDENTITY }).catch((error: unknown) => {
+        throw new Error(`creating ${String(object.kind)} ${JSON.stringify((object.metadata as { name?: string }).name)} in the lab API server: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
+    const observations: RunningObservation[] = [];
+    await mkdir(join(options.runDir, 'pcap'), { recursive: true });
+    for (const { segment, bridge } of topology.bridges) {
+      const sim = plan.segmentInterface[segment] ?? segment;
+      const capture = await parts.startCapture(topology.labNetns, bridge, sim, join(options.runDir, 'pcap', `${segment}.pcap`), epoch.epochWallUs);
+      observations.push(capture);
+      cleanup.push(() => capture.stop());
+    }
+    for (const client of topology.placement.clients) {
+      const monitor = await parts.startNeighMonitor(client.name, client.netns, 'eth0', epoch.clock);
+      observations.push(monitor);
+      cleanup.push(() => monitor.stop());
+    }
+    await world.start();
+    phases.processesMs = Math.round(wall() - t);
+    progress(`lab up: topology ${phases.topologyMs} ms, control plane ${phases.controlPlaneMs} ms, objects + captures + processes ${phases.processesMs} ms`);
+    t = wall();
 
-  // The lease-load model's input: the candidates at the end of the measurement window.
-  const timeline = nemesisTimeline(scenario);
-  const windowEndMs = Math.min(scenario.expectations.leaseLoad?.toMs ?? timeline[0]?.atMs ?? scenario.durationMs, scenario.durationMs);
-  let candidates: LeaseLoadInput['services'] | undefined;
-  const snapshot = epoch.clock.setTimer(Math.max(0, windowEndMs - epoch.clock.monotonicMs()), () => void (candidates = world.observer.leaseCandidates()));
-  const steps: StepRecord[] = [];
-  await runLabNemesis(scenario, timeline, { world, clock: epoch.clock, history, adminStore: admin, leaseNamespace: LAB_LEASE_NAMESPACE, ...(options.signal === undefined ? {} : { signal: options.signal }) }, steps);
-  const remainingMs = scenario.durationMs - epoch.clock.monotonicMs();
-  if (remainingMs > 0 && options.signal?.aborted !== true) {
-    progress(`running to ${scenario.durationMs / 1000} s`);
-    await epoch.clock.sleep(remainingMs, options.signal);
-  }
-  const runMs = epoch.clock.monotonicMs();
-  const end = options.signal?.aborted === true ? 'interrupted' : 'completed';
-  snapshot.cancel();
-  candidates ??= world.observer.leaseCandidates();
-  phases.runMs = Math.round(wall() - t);
-  t = wall();
+    // The lease-load model's input: the candidates at the end of the measurement window.
+    const timeline = nemesisTimeline(scenario);
+    const windowEndMs = Math.min(scenario.expectations.leaseLoad?.toMs ?? timeline[0]?.atMs ?? scenario.durationMs, scenario.durationMs);
+    let candidates: LeaseLoadInput['services'] | undefined;
+    const snapshot = epoch.clock.setTimer(Math.max(0, windowEndMs - epoch.clock.monotonicMs()), () => void (candidates = world.observer.leaseCandidates()));
+    const steps: StepRecord[] = [];
+    await runLabNemesis(scenario, timeline, { world, clock: epoch.clock, history, adminStore: admin, leaseNamespace: LAB_LEASE_NAMESPACE, ...(options.signal === undefined ? {} : { signal: options.signal }) }, steps);
+    const remainingMs = scenario.durationMs - epoch.clock.monotonicMs();
+    if (remainingMs > 0 && options.signal?.aborted !== true) {
+      progress(`running to ${scenario.durationMs / 1000} s`);
+      await epoch.clock.sleep(remainingMs, options.signal);
+    }
+    const runMs = epoch.clock.monotonicMs();
+    const end = options.signal?.aborted === true ? 'interrupted' : 'completed';
+    snapshot.cancel();
+    candidates ??= world.observer.leaseCandidates();
+    phases.runMs = Math.round(wall() - t);
+    t = wall();
 
-  await world.stopAll();
-  const sources: HistoryOp[][] = [[...history.ops()]];
-  for (const observation of observations) {
-    const { ops, problems: p } = await observation.stop();
-    sources.push(ops.map((op, index) => ({ index, ...op })));
-    problems.push(...p);
-  }
-  for (const path of world.historyFiles()) {
-    const { ops, problems: p } = await parts.readProcessHistory(path);
-    sources.push([...ops]);
-    problems.push(...p);
-  }
-  problems.push(...world.problems);
-  const ops = mergeByTime(sources).filter((op) => op.tMs <= runMs);
-  phases.collectMs = Math.round(wall() - t);
+    await world.stopAll();
+    const sources: HistoryOp[][] = [[...history.ops()]];
+    for (const observation of observations) {
+      const { ops, problems: p } = await observation.stop();
+      sources.push(ops.map((op, index) => ({ index, ...op })));
+      problems.push(...p);
+    }
+    for (const path of world.historyFiles()) {
+      const { ops, problems: p } = await parts.readProcessHistory(path);
+      sources.push([...ops]);
+      problems.push(...p);
+    }
+    problems.push(...world.problems);
+    const ops = mergeHistories(sources).filter((op) => op.tMs <= runMs);
+    phases.collectMs = Math.round(wall() - t);
 
-  const interfaces = topologyInterfaces(scenario.manifests, scenario.topology.nodes.flatMap((n) => n.interfaces.map((i) => ({ node: n.name, iface: i.name, mac: i.mac, segment: plan.segmentInterface[i.segment] ?? i.segment }))));
-  const { leaseLoad, boundsMs, failoverMaxMs } = scenario.expectations;
-  const timing = scenario.timing.effective;
-  const context = {
-    timing,
-    interfaces,
-    ...(Object.keys(boundsMs).length === 0 ? {} : { bounds: { ...boundsMs } }),
-    leaseLoad: {
-      ...(leaseLoad?.tolerance === undefined ? {} : { tolerance: leaseLoad.tolerance }),
-      ...(leaseLoad?.fromMs === undefined ? {} : { fromMs: leaseLoad.fromMs }),
-      ...(leaseLoad?.toMs === undefined ? {} : { toMs: leaseLoad.toMs }),
-      input: { services: candidates, nodeCount: scenario.topology.nodes.length, retryPeriodMs: timing.retryPeriodMs, renewDeadlineMs: timing.renewDeadlineMs, optimisticRenew: profile.l2.optimisticRenew },
-    },
-  };
-  const judge: JudgeInput = { context, expected: expectedVerdicts(scenario, plan.profile), failoverMaxMs: { ...failoverMaxMs } };
-  notes.push(...plan.notes, ...problems.slice(0, 50), ...(problems.length > 50 ? [`… and ${problems.length - 50} more problems (see the process logs)`] : []));
-  return { ops, steps, plan, judge, results: judgeRun(ops, judge), end, phasesMs: phases, notes, runMs };
-}
-
-/**
- * One history from several time-ordered sources: stable by `tMs`, ties in source order, then
- * re-indexed. Each source must already be in its own time order (a process's appends are).
- */
-export function mergeByTime(sources: readonly (readonly HistoryOp[])[]): HistoryOp[] {
-  const tagged = sources.flatMap((ops, source) => ops.map((op, order) => ({ op, source, order })));
-  tagged.sort((a, b) => a.op.tMs - b.op.tMs || a.source - b.source || a.order - b.order);
-  return tagged.map(({ op }, index) => ({ ...op, index }));
+    const interfaces = topologyInterfaces(scenario.manifests, scenario.topology.nodes.flatMap((n) => n.interfaces.map((i) => ({ node: n.name, iface: i.name, mac: i.mac, segment: plan.segmentInterface[i.segment] ?? i.segment }))));
+    const { leaseLoad, boundsMs, failoverMaxMs } = scenario.expectations;
+    const timing = scenario.timing.effective;
+    const context = {
+      timing,
+      interfaces,
+      ...(Object.keys(boundsMs).length === 0 ? {} : { bounds: { ...boundsMs } }),
+      leaseLoad: {
+        ...(leaseLoad?.tolerance === undefined ? {} : { tolerance: leaseLoad.tolerance }),
+        ...(leaseLoad?.fromMs === undefined ? {} : { fromMs: leaseLoad.fromMs }),
+        ...(leaseLoad?.toMs === undefined ? {} : { toMs: leaseLoad.toMs }),
+        input: { services: candidates, nodeCount: scenario.topology.nodes.length, retryPeriodMs: timing.retryPeriodMs, renewDeadlineMs: timing.renewDeadlineMs, optimisticRenew: profile.l2.optimisticRenew },
+      },
+    };
+    const judge: JudgeInput = { context, expected: expectedVerdicts(scenario, plan.profile), failoverMaxMs: { ...failoverMaxMs } };
+    notes.push(...plan.notes, ...problems.slice(0, 50), ...(problems.length > 50 ? [`… and ${problems.length - 50} more problems (see the process logs)`] : []));
+    return { ops, steps, plan, judge, results: judgeRun(ops, judge), end, phasesMs: phases, notes, runMs };
+  }
 }
