@@ -148,10 +148,12 @@ export class RunManifest {
     return this.#data;
   }
 
+  /** The run id the manifest belongs to. */
   get runId(): string {
     return this.#data.runId;
   }
 
+  /** The process that owns the run; the run is dead once it is gone. */
   get owner(): RunOwner {
     return { pid: this.#data.ownerPid, startTimeTicks: this.#data.ownerStartTicks };
   }

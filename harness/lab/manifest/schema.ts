@@ -20,6 +20,7 @@ const pathResource = z.strictObject({ kind: z.enum(['file', 'dir']), path: remov
 
 /** One created object, as the manifest records it. */
 export const labResourceSchema = z.discriminatedUnion('kind', [netnsResource, processResource, pathResource]);
+/** A namespace, process (PID + start time) or file/directory a run created. */
 export type LabResource = z.infer<typeof labResourceSchema>;
 
 /** The manifest file, version 1. */
@@ -34,6 +35,7 @@ export const runManifestSchema = z.strictObject({
   runDir: z.string().min(1),
   resources: z.array(labResourceSchema),
 });
+/** The parsed manifest file. */
 export type RunManifestData = z.infer<typeof runManifestSchema>;
 
 /** Same resource? (kind + name/path/pid). Pure. */
