@@ -63,8 +63,17 @@ bench-control-plane: $(SETUP_STAMP) control-plane ## control-plane numbers: buil
 bench-sim: $(SETUP_STAMP) ## sim numbers: small trials/s, 1000×1000 cluster wall + peak RSS, lease-load grid vs model (QUICK=1 trims)
 	@node --import tsx bench/sim-bench.ts $(if $(QUICK),--quick,)
 
+bench-arp: $(SETUP_STAMP) ## lab ARP reply latency (root): the libpcap responder vs the kernel, p50/p99 from client-side pcap timestamps
+	@node bench/arp-latency-bench.ts
+
 # --- lab world (issue 5): leftovers of dead runs --------------------------------------------------
 .PHONY: reap
 
 reap: $(SETUP_STAMP) ## remove what dead lab runs left: namespaces l2l-<run>-*, processes, files (root; ARGS=--dry-run to list only)
 	@$(L2LAB) reap $(ARGS)
+
+# --- lab world (issue 5): namespaces + veth bridges + real API server + libpcap ARP -------------
+.PHONY: e2e
+
+e2e: $(SETUP_STAMP) control-plane ## L2 lab suite (root): every scenario on a real wire + real kube-apiserver, sim-vs-lab, leak check (< 20 min)
+	@bash scripts/e2e.sh

@@ -70,7 +70,23 @@ describe('lease-load (INV-LEASE-LOAD)', () => {
   it('valid: measured per-verb rates within 5 % of the model, nothing throttled', () => {
     const result = checkLeaseLoad(steady().ops, context);
     expect(result.valid).toBe(true);
-    expect(result.details['comparison']).toMatchObject({ update: { measuredPerS: 0.5, modelPerS: 0.5 }, get: { modelPerS: 0.625 } });
+    // The requests took 5 ms: the sliding loops' periods are 2.005 s and 3.205 s.
+    expect(result.details).toMatchObject({ requestLatencyMs: 5, comparison: { update: { measuredPerS: 0.5, modelPerS: 1 / 2.005 }, get: { modelPerS: 2 / 3.205 } } });
+  });
+
+  /**
+   * Why this test? Against a real API server each request takes milliseconds and client-go's
+   * acquire/renew loops are sliding (the next period starts when the call returns): at R = 200 ms a
+   * 20 ms PUT makes the leader renew every 220 ms, 9 % below the zero-latency model.
+   */
+  it('the model includes the measured request latency (sliding loops)', () => {
+    const fast: CheckContext = { ...context, leaseLoad: { ...context.leaseLoad!, input: { ...context.leaseLoad!.input, retryPeriodMs: 200 }, tolerance: 0.05 } };
+    const h = history();
+    for (let t = 0; t < 60_000; t += 220) h.leaseRequest(t, 'n1', 'update', { latencyMs: 20 });
+    for (let t = 0; t < 60_000; t += 170) h.leaseRequest(t, t % 340 === 0 ? 'n2' : 'n3', 'get', { latencyMs: 20 });
+    const result = checkLeaseLoad(h.ops, { ...fast, leaseLoad: { ...fast.leaseLoad!, toMs: 60_000 } });
+    expect(result.details).toMatchObject({ requestLatencyMs: 20, comparison: { update: { modelPerS: 1 / 0.22 } } });
+    expect(result.valid).toBe(true);
   });
 
   /**

@@ -48,7 +48,10 @@ export function checkLeaseLoad(ops: readonly HistoryOp[], context: CheckContext)
     if (r.tMs < fromMs || r.tMs >= toMs || r.outcome === THROTTLED) continue;
     if (r.verb === 'get' || r.verb === 'update' || r.verb === 'list') counts[r.verb] += 1;
   }
-  const model = estimateLeaseLoad(expectation.input);
+  // The loops are sliding: their periods include the requests' latency, measured here (docs/history.md).
+  const timed = requests.filter((r) => r.tMs >= fromMs && r.tMs < toMs && r.outcome === 'ok' && r.verb !== 'list');
+  const requestLatencyMs = expectation.input.requestLatencyMs ?? (timed.length === 0 ? 0 : timed.reduce((sum, r) => sum + r.latencyMs, 0) / timed.length);
+  const model = estimateLeaseLoad({ ...expectation.input, requestLatencyMs });
   const loops = periodicLoops(expectation.input);
   const tolerance = expectation.tolerance ?? 0.1;
   const comparison: { [verb: string]: { measuredPerS: number; modelPerS: number; relativeError: number | null } } = {};
@@ -62,7 +65,7 @@ export function checkLeaseLoad(ops: readonly HistoryOp[], context: CheckContext)
       violations.push({ atMs: toMs, kind: 'off-model', verb, measuredPerS, modelPerS, tolerance });
     }
   }
-  return verdict(violations, [], { windowMs: [fromMs, toMs], comparison });
+  return verdict(violations, [], { windowMs: [fromMs, toMs], requestLatencyMs, comparison });
 }
 
 /**

@@ -23,6 +23,13 @@ export interface LeaseLoadInput {
   readonly renewDeadlineMs: number;
   /** Profile `l2.optimisticRenew`: leader renews with one PUT (≥ 1.16) or GET+PUT (1.14/1.15). */
   readonly optimisticRenew: boolean;
+  /**
+   * Mean latency of one lease request (default 0). client-go's acquire and renew loops are
+   * *sliding* (`JitterUntil(…, sliding=true)`, `PollUntilContextTimeout`): the next period starts
+   * when the call returns, so every loop's period grows by its requests' latency — negligible in
+   * sim, ~5–10 % against a real API server at a 200 ms retryPeriod.
+   */
+  readonly requestLatencyMs?: number;
 }
 
 /** Result of {@link estimateLeaseLoad}; every rate is requests per second. */
@@ -56,10 +63,12 @@ export const LEASE_GC_PERIOD_S = 60;
  */
 export function estimateLeaseLoad(input: LeaseLoadInput): LeaseLoadEstimate {
   const retryS = input.retryPeriodMs / 1000;
+  const latencyS = (input.requestLatencyMs ?? 0) / 1000;
   const rate = (periodS: number): number => (Number.isFinite(periodS) && periodS > 0 ? 1 / periodS : 0);
-  const leaderPut = rate(retryS);
-  const leaderGet = input.optimisticRenew ? 0 : rate(retryS);
-  const candidateGet = rate(CANDIDATE_POLL_FACTOR * retryS);
+  const leaderPeriodS = retryS + (input.optimisticRenew ? 1 : 2) * latencyS;
+  const leaderPut = rate(leaderPeriodS);
+  const leaderGet = input.optimisticRenew ? 0 : rate(leaderPeriodS);
+  const candidateGet = rate(CANDIDATE_POLL_FACTOR * retryS + latencyS);
   const listPerAgent = rate(LEASE_GC_PERIOD_S);
 
   let get = 0;

@@ -91,7 +91,7 @@ function leaseLoadSection(results: RunResults): string[] {
   const load = results.leaseLoad;
   if (load === undefined) return ['## Lease load vs model', '', 'No measurement window (the run is too short before its first fault).', ''];
   const lines = ['## Lease load vs model', ''];
-  lines.push(`Window ${formatSeconds(load.windowMs[0])} – ${formatSeconds(load.windowMs[1])} (steady state before the first fault); ${load.leases} lease${load.leases === 1 ? '' : 's'}, ${load.nodes} nodes; tolerance ${(load.tolerance * 100).toFixed(0)} %.`, '');
+  lines.push(`Window ${formatSeconds(load.windowMs[0])} – ${formatSeconds(load.windowMs[1])} (steady state before the first fault); ${load.leases} lease${load.leases === 1 ? '' : 's'}, ${load.nodes} nodes; mean request latency ${(load.requestLatencyMs ?? 0).toFixed(1)} ms (the model's loop periods include it); tolerance ${(load.tolerance * 100).toFixed(0)} %.`, '');
   lines.push('| verb | measured req/s | model req/s | error |', '|---|---|---|---|');
   const shortWindow = load.windowMs[1] - load.windowMs[0] < 60_000;
   for (const r of load.rows) lines.push(`| ${r.verb} | ${formatRate(r.measuredPerS)} | ${formatRate(r.modelPerS)} | ${r.verb === 'list' && shortWindow ? 'n/a (window < 60 s)' : formatRelative(r.relativeError)} |`);

@@ -47,7 +47,7 @@ function leaseLoadLines(results: RunResults): string[] {
   const totalError = load.modelTotalPerS > 0 ? (load.measuredTotalPerS - load.modelTotalPerS) / load.modelTotalPerS : null;
   t.push(['total', formatRate(load.measuredTotalPerS), formatRate(load.modelTotalPerS), formatRelative(totalError)]);
   const docs = load.underestimateFactor === null ? '' : `\n  Cilium docs' rule (services / renewDeadline): ${formatRate(load.docsFormulaPerS)} req/s for the busiest node; the model's worst case is ${load.underestimateFactor.toFixed(1)}× that`;
-  return [`LEASE LOAD  requests/s vs the model · window ${formatSeconds(load.windowMs[0])}–${formatSeconds(load.windowMs[1])} (before the first fault) · ${load.leases} lease${load.leases === 1 ? '' : 's'}, ${load.nodes} nodes`, tableText(t), ...(docs === '' ? [] : [docs.slice(1)]), ''];
+  return [`LEASE LOAD  requests/s vs the model · window ${formatSeconds(load.windowMs[0])}–${formatSeconds(load.windowMs[1])} (before the first fault) · ${load.leases} lease${load.leases === 1 ? '' : 's'}, ${load.nodes} nodes · request latency ${(load.requestLatencyMs ?? 0).toFixed(1)} ms`, tableText(t), ...(docs === '' ? [] : [docs.slice(1)]), ''];
 }
 
 function verdictLines(results: RunResults): string[] {

