@@ -66,9 +66,6 @@ bench-sim: $(SETUP_STAMP) ## sim numbers: small trials/s, 1000×1000 cluster wal
 bench-arp: $(SETUP_STAMP) ## lab ARP reply latency (root): the libpcap responder vs the kernel, p50/p99 from client-side pcap timestamps
 	@node bench/arp-latency-bench.ts
 
-bench-arp: $(SETUP_STAMP) ## lab ARP reply latency (root): the libpcap responder vs the kernel, p50/p99 from client-side pcap timestamps
-	@node bench/arp-latency-bench.ts
-
 # --- lab world (issue 5): leftovers of dead runs --------------------------------------------------
 .PHONY: reap
 
