@@ -105,10 +105,15 @@ export type Role = keyof typeof ROLE_SCHEMAS;
 /** The validated config of a role. */
 export type RoleConfig<R extends Role> = z.infer<(typeof ROLE_SCHEMAS)[R]>;
 
+/** Validated `agent` config. */
 export type AgentRoleConfig = RoleConfig<'agent'>;
+/** Validated `datapath` config. */
 export type DatapathRoleConfig = RoleConfig<'datapath'>;
+/** Validated `operator` config. */
 export type OperatorRoleConfig = RoleConfig<'operator'>;
+/** Validated `echo` config. */
 export type EchoRoleConfig = RoleConfig<'echo'>;
+/** Validated `prober` config. */
 export type ProberRoleConfig = RoleConfig<'prober'>;
 
 /** A config file that cannot be used; `details` has one line per problem. */
