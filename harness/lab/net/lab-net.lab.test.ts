@@ -5,7 +5,7 @@
  * control plane *time out* (a real partition), not fail at once. Needs root; skips otherwise.
  * Traffic stays inside the lab namespaces.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isolate } from '../../core/net.ts';
 import { inNetns, LAB_READY, pingFails, pingOk, startTestLab, type TestLab } from '../topology/lab-run.test-helpers.ts';
@@ -56,6 +56,9 @@ describe.skipIf(!LAB_READY)('LabNet on the kernel', () => {
     expect(await pingOk(c1, ip.n1)).toBe(true);
     await net.linkDown('n1', 'eth0');
     await net.linkDown('n1', 'eth0');
+    // A pulled cable: the node's interface stays administratively UP and loses carrier.
+    const shown = execFileSync('ip', ['-n', n1, 'link', 'show', 'eth0'], { encoding: 'utf8' });
+    expect(shown).toMatch(/NO-CARRIER.*UP|UP.*NO-CARRIER/);
     expect(await pingFails(c1, ip.n1)).toBe(true);
     expect(await pingOk(c1, ip.n2)).toBe(true);
     await net.linkUp('n1', 'eth0');

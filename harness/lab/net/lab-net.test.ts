@@ -9,14 +9,15 @@ import { apiPartitionScript, bridgePartitionScript, lossScript } from './nft-rul
 const plan = planLab(parseLabScenario(), 'abc123');
 
 describe('LabNet (commands)', () => {
-  it('sets one node interface down and up in the node netns; mgmt means eth-m', async () => {
+  it('pulls and plugs a node interface’s cable: its bridge-side end in the lab netns; mgmt means eth-m', async () => {
     const { exec, calls } = fakeExec();
     const net = new LabNet(plan, { exec });
+    const n2 = plan.nodes.find((n) => n.name === 'n2');
     await net.linkDown('n2', 'eth1');
     await net.linkUp('n2', 'mgmt');
     expect(calls.map((c) => [c.args.join(' '), c.input])).toEqual([
-      ['-n l2l-abc123-n2 -batch -', 'link set eth1 down\n'],
-      ['-n l2l-abc123-n2 -batch -', 'link set eth-m up\n'],
+      ['-n l2l-abc123-lab -batch -', `link set ${n2?.data.find((d) => d.iface === 'eth1')?.peer} down\n`],
+      ['-n l2l-abc123-lab -batch -', `link set ${n2?.mgmt.peer} up\n`],
     ]);
   });
 
@@ -31,7 +32,9 @@ describe('LabNet (commands)', () => {
     const net = new LabNet(plan, { exec });
     await net.killNodeLinks('n2');
     await net.restoreNodeLinks('n2');
-    expect(calls.map((c) => c.input)).toEqual(['link set eth-m down\nlink set eth0 down\nlink set eth1 down\n', 'link set eth-m up\nlink set eth0 up\nlink set eth1 up\n']);
+    const n2 = plan.nodes.find((n) => n.name === 'n2');
+    const peers = [n2?.mgmt.peer, ...(n2?.data ?? []).map((d) => d.peer)];
+    expect(calls.map((c) => c.input)).toEqual([peers.map((p) => `link set ${p} down\n`).join(''), peers.map((p) => `link set ${p} up\n`).join('')]);
   });
 
   it('takes a segment down by its ports in the lab netns', async () => {

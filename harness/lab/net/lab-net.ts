@@ -100,32 +100,41 @@ export class LabNet {
     });
   }
 
-  /** Sets one node interface down (`mgmt` = the API link). */
+  /**
+   * Pulls the cable of one node interface (`mgmt` = the API link): the veth end on the bridge goes
+   * down, so the node's interface loses carrier (NO-CARRIER) but stays administratively up — what
+   * a failed NIC, cable or switch port looks like to the node. Setting the node's own interface
+   * down instead would also make every packet socket on it fail with ENETDOWN, which the `cap`
+   * binding answers with an abort (a real datapath keeps running through a carrier loss).
+   */
   async linkDown(node: string, iface: string): Promise<void> {
-    const action = `link down ${node}/${iface}`;
-    const plan = this.node(node, action);
-    const name = this.#nodeIface(plan, iface, action);
-    await this.#batch(plan.netns, [`link set ${name} down`], `${action} (${name})`);
+    await this.#cable(node, iface, 'down');
   }
 
-  /** Sets one node interface up again (addresses and the connected route come back with it). */
+  /** Plugs the cable back in: the bridge-side end up, carrier back on the node's interface. */
   async linkUp(node: string, iface: string): Promise<void> {
-    const action = `link up ${node}/${iface}`;
-    const plan = this.node(node, action);
-    const name = this.#nodeIface(plan, iface, action);
-    await this.#batch(plan.netns, [`link set ${name} up`], `${action} (${name})`);
+    await this.#cable(node, iface, 'up');
   }
 
-  /** Every link of the node down (a node that lost power, as seen from the wire). */
+  async #cable(node: string, iface: string, state: 'up' | 'down'): Promise<void> {
+    const action = `link ${state} ${node}/${iface}`;
+    const plan = this.node(node, action);
+    const name = this.#nodeIface(plan, iface, action);
+    const peer = name === MGMT_IFACE ? plan.mgmt.peer : plan.data.find((d) => d.iface === name)?.peer;
+    if (peer === undefined) throw new LabNetError(`${action}: no bridge-side end recorded for ${name}`);
+    await this.#batch(this.plan.labNetns, [`link set ${peer} ${state}`], `${action} (${peer} in ${this.plan.labNetns})`);
+  }
+
+  /** Every cable of the node pulled (a node that lost power, as seen from the wire). */
   async killNodeLinks(node: string): Promise<void> {
     const plan = this.node(node, `killing the links of ${node}`);
-    await this.#batch(plan.netns, [MGMT_IFACE, ...plan.data.map((d) => d.iface)].map((i) => `link set ${i} down`), `killing the links of ${node}`);
+    await this.#batch(this.plan.labNetns, [plan.mgmt.peer, ...plan.data.map((d) => d.peer)].map((p) => `link set ${p} down`), `killing the links of ${node}`);
   }
 
-  /** Every link of the node up again. */
+  /** Every cable of the node plugged back in. */
   async restoreNodeLinks(node: string): Promise<void> {
     const plan = this.node(node, `restoring the links of ${node}`);
-    await this.#batch(plan.netns, [MGMT_IFACE, ...plan.data.map((d) => d.iface)].map((i) => `link set ${i} up`), `restoring the links of ${node}`);
+    await this.#batch(this.plan.labNetns, [plan.mgmt.peer, ...plan.data.map((d) => d.peer)].map((p) => `link set ${p} up`), `restoring the links of ${node}`);
   }
 
   /** Every port of a segment's bridge down: the nodes and clients on it lose carrier (a switch power-cycle). */

@@ -145,11 +145,16 @@ export class LabWorld {
     }
   }
 
-  /** Starts the operator, then every node's echo, datapath and agent, then the probers. */
+  /**
+   * Starts the operator, every node's echo and datapath, then every agent at once — as the sim
+   * starts them all at time 0, so the first leases spread over the nodes instead of all going to
+   * whichever agent a sequential start brought up first — then the probers.
+   */
   async start(): Promise<void> {
     await this.#startOperator();
-    for (const node of this.#o.placement.nodes) await this.#startNode(node.name);
-    for (const client of this.#o.placement.clients) await this.#startProber(client.name);
+    await Promise.all(this.#o.placement.nodes.map((node) => this.#startDatapath(node.name)));
+    await Promise.all(this.#o.placement.nodes.map((node) => this.#startAgent(node.name)));
+    await Promise.all(this.#o.placement.clients.map((client) => this.#startProber(client.name)));
   }
 
   /** The holder in a service's Lease now ('' released, undefined absent). */
@@ -315,12 +320,19 @@ export class LabWorld {
   }
 
   async #startNode(node: string): Promise<void> {
+    await this.#startDatapath(node);
+    await this.#startAgent(node);
+  }
+
+  /** The node's UDP echo backend and its ARP datapath (what outlives the agent). */
+  async #startDatapath(node: string): Promise<void> {
     const place = this.#o.placement.nodes.find((n) => n.name === node);
     if (place === undefined) throw new Error(`starting node ${node}: not in the lab topology`);
     await mkdir(join(this.#o.runDir, 'node', node), { recursive: true });
-    await this.#start(`${node}-echo`, 'echo', place.netns, { node, ports: this.#servicePorts(), ...this.#common(`${node}-echo`) });
-    await this.#start(`${node}-datapath`, 'datapath', place.netns, { node, interfaces: place.interfaces, mapPath: this.#mapPath(node), leaseDurationMs: this.#o.scenario.timing.effective.leaseDurationMs, ...this.#common(`${node}-datapath`) });
-    await this.#startAgent(node);
+    await Promise.all([
+      this.#start(`${node}-echo`, 'echo', place.netns, { node, ports: this.#servicePorts(), ...this.#common(`${node}-echo`) }),
+      this.#start(`${node}-datapath`, 'datapath', place.netns, { node, interfaces: place.interfaces, mapPath: this.#mapPath(node), leaseDurationMs: this.#o.scenario.timing.effective.leaseDurationMs, ...this.#common(`${node}-datapath`) }),
+    ]);
   }
 
   async #startAgent(node: string): Promise<void> {
