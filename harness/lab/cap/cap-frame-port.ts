@@ -9,6 +9,10 @@
  * Sessions are opened for what the caller needs: the datapath receives (`onFrame`), the agent
  * only sends GARPs (its sessions filter everything out). Opening checks that the interface exists
  * in this network namespace and turns libpcap's permission error into a clear message.
+ *
+ * Known limit of `cap` 0.2: when the interface is set administratively down the packet socket
+ * reports ENETDOWN (POLLERR) and the binding fails an assertion — the process aborts. Carrier
+ * loss (the peer end down) is survived.
  */
 import { createRequire } from 'node:module';
 import type { ArpFrame, FramePort } from '../../datapath/frame-port.ts';
