@@ -72,7 +72,7 @@ export class KubeObjectStore implements ObjectStore {
 
   async create(resource: string, object: KubeObject, options: CallOptions): Promise<KubeObject> {
     const call: CallDescription = { verb: 'create', resource, namespace: object.metadata.namespace, name: object.metadata.name, identity: options.identity };
-    const kube = this.#resource(resource, call);
+    const kube = servedAs(this.#resource(resource, call), object.apiVersion);
     this.#requireNamespace(kube, object.metadata.namespace, call);
     const { status, ...rest } = object;
     const withStatus = status !== undefined && kube.statusSubresource;
@@ -85,7 +85,7 @@ export class KubeObjectStore implements ObjectStore {
 
   async replace(resource: string, object: KubeObject, options: CallOptions): Promise<KubeObject> {
     const call: CallDescription = { verb: 'update', resource, namespace: object.metadata.namespace, name: object.metadata.name, identity: options.identity };
-    const kube = this.#resource(resource, call);
+    const kube = servedAs(this.#resource(resource, call), object.apiVersion);
     this.#requireNamespace(kube, object.metadata.namespace, call);
     return this.#object(call, kube, { method: 'PUT', path: resourcePath(kube, object.metadata.namespace, object.metadata.name), body: JSON.stringify(this.#outgoing(kube, object)) }, options);
   }
@@ -207,6 +207,19 @@ export class KubeObjectStore implements ObjectStore {
     const { namespace, ...metadata } = object.metadata;
     return { ...object, apiVersion: object.apiVersion || apiVersionOf(kube), kind: object.kind || kube.kind, metadata: kube.namespaced ? { ...metadata, namespace } : metadata };
   }
+}
+
+/**
+ * The resource at the version an object is written in (`cilium.io/v2` pools next to the default
+ * `v2alpha1`): the API server refuses a body whose apiVersion differs from the URL's, and converts
+ * between served versions itself. Another group, or no apiVersion, keeps the default.
+ */
+export function servedAs(kube: KubeResource, apiVersion: string | undefined): KubeResource {
+  if (apiVersion === undefined || apiVersion === '') return kube;
+  const slash = apiVersion.lastIndexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  return group === kube.group && version !== kube.version ? { ...kube, version } : kube;
 }
 
 /** A server object as the port returns it: kind, apiVersion and a namespace ('' when cluster-scoped). */
