@@ -8,7 +8,8 @@
  * to that VIP is answered with the MAC of the node whose agent holds the Lease; after SIGKILL of
  * that agent (its datapath keeps running) the other node takes the Lease over and its GARP is on
  * the wire (tcpdump in the client's namespace), and once the killed agent's liveness stamp is
- * older than the lease duration only the new holder answers. Needs root, iproute2, arping,
+ * older than the lease duration only the new holder answers; SIGTERM of the new holder's agent
+ * releases its Lease and exits 0. Needs root, iproute2, arping,
  * tcpdump and the control-plane binaries; skips with a reason otherwise.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -212,5 +213,12 @@ describe.skipIf(setup.binaries === undefined || !canLab)('lab roles: ARP answere
     const quietAtMs = killedAtMs + TIMING.leaseDurationMs + 500;
     if (clock.monotonicMs() < quietAtMs) await clock.sleep(quietAtMs - clock.monotonicMs());
     expect(arpingMacs(vip)).toEqual([other.mac, other.mac]);
+
+    // SIGTERM is a graceful stop: the new holder releases its Lease (as Cilium's agent does) and exits 0.
+    const survivor = started.get(`${other.name}-agent`);
+    const exitCode = new Promise<number | null>((resolve) => survivor?.child.once('exit', (code) => resolve(code)));
+    survivor?.child.kill('SIGTERM');
+    expect(await exitCode).toBe(0);
+    expect(ops(`${other.name}-agent`).filter((op) => op.f === 'released-lease' || op.f === 'lost-leader').map((op) => op.f)).toEqual(['released-lease', 'lost-leader']);
   }, TEST_TIMEOUT_MS);
 });
