@@ -37,6 +37,19 @@ describe('SimKernel', () => {
     expect(result).toEqual({ stoppedBy: 'idle', events: 5, nowMs: 5 });
   });
 
+  it('an event scheduled with a reserved sequence runs where it would have run if scheduled at reservation', () => {
+    const kernel = new SimKernel();
+    const seen: string[] = [];
+    kernel.at(5, () => seen.push('a'));
+    const seq = kernel.reserveSeq();
+    kernel.at(5, () => seen.push('c'));
+    kernel.at(1, () => kernel.atReserved(5, seq, () => seen.push('b (reserved before c, scheduled at 1)')));
+    kernel.run({ untilMs: 100, maxEvents: 100 });
+    expect(seen).toEqual(['a', 'b (reserved before c, scheduled at 1)', 'c']);
+    expect(() => kernel.atReserved(200, kernel.reserveSeq() + 1, () => undefined)).toThrow('was not reserved');
+    expect(() => kernel.atReserved(1, seq, () => undefined)).toThrow('must be finite and ≥ now');
+  });
+
   it('skips cancelled events without counting them, and cancel after firing is a no-op', () => {
     const kernel = new SimKernel();
     const seen: number[] = [];

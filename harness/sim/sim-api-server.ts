@@ -49,6 +49,17 @@ export interface LossCounters {
   requestsShapedLost: number;
 }
 
+/**
+ * Who waits for a response (the task runner's process): told the response, or that none will ever
+ * come. `token` is the waiter's own tag of the request, handed back as is.
+ */
+export interface ResponseWaiter {
+  /** The response to request `token` reached the client. */
+  onResponse(token: number, response: StoreResponse): void;
+  /** Request `token` or its response was dropped by a partition: no response will come. */
+  onLost(token: number): void;
+}
+
 interface Watcher {
   readonly resource: string;
   readonly namespace: string;
@@ -91,6 +102,16 @@ export class SimApiServer {
    * a partition drops the request or its response.
    */
   submit(request: StoreRequest, identity: string, onResponse: (response: StoreResponse) => void): void {
+    this.send(request, identity, { onResponse: (_token, response) => onResponse(response), onLost: () => undefined }, 0);
+  }
+
+  /**
+   * {@link submit} for a {@link ResponseWaiter}. Returns the virtual instant the response will
+   * reach the client unless a partition drops the request or the response on the way — then
+   * `waiter.onLost(token)` is called at the drop, before that instant — or undefined when netem
+   * lost the request at once (nothing follows).
+   */
+  send(request: StoreRequest, identity: string, waiter: ResponseWaiter, token: number): number | undefined {
     const sentAtMs = this.#kernel.nowMs;
     const halfMs = drawLatencyMs(this.#latency, this.#rng) / 2;
     let inMs = halfMs;
@@ -99,11 +120,13 @@ export class SimApiServer {
       const extraMs = shape === undefined ? 0 : drawTcpDelayMs(shape, (this.#netemRng ??= this.#rng.fork('netem')));
       if (extraMs === undefined) {
         this.losses.requestsShapedLost += 1;
-        return;
+        return undefined;
       }
       inMs += extraMs;
     }
-    this.#kernel.after(inMs, () => this.#arrive(request, identity, sentAtMs, halfMs, onResponse), 'api-arrive');
+    this.#kernel.after(inMs, () => this.#arrive(request, identity, sentAtMs, halfMs, waiter, token), 'api-arrive');
+    // The same sums the kernel makes for the two events (float addition is not associative).
+    return sentAtMs + inMs + halfMs;
   }
 
   /**
@@ -177,10 +200,11 @@ export class SimApiServer {
     else this.#partitions.delete(identity);
   }
 
-  #arrive(request: StoreRequest, identity: string, sentAtMs: number, halfMs: number, onResponse: (response: StoreResponse) => void): void {
+  #arrive(request: StoreRequest, identity: string, sentAtMs: number, halfMs: number, waiter: ResponseWaiter, token: number): void {
     const partition = this.#partitions.get(identity);
     if (partition === 'drop') {
       this.losses.requestsDropped += 1;
+      waiter.onLost(token);
       return;
     }
     let response: StoreResponse;
@@ -195,16 +219,17 @@ export class SimApiServer {
       if (applied.change !== undefined) this.#notify(applied.change.resource, applied.change);
     }
     const counted = partition === undefined && this.#available;
-    this.#kernel.after(halfMs, () => this.#deliver(request, identity, sentAtMs, counted, response, onResponse), 'api-respond');
+    this.#kernel.after(halfMs, () => this.#deliver(request, identity, sentAtMs, counted, response, waiter, token), 'api-respond');
   }
 
-  #deliver(request: StoreRequest, identity: string, sentAtMs: number, counted: boolean, response: StoreResponse, onResponse: (response: StoreResponse) => void): void {
+  #deliver(request: StoreRequest, identity: string, sentAtMs: number, counted: boolean, response: StoreResponse, waiter: ResponseWaiter, token: number): void {
     if (this.#partitions.get(identity) === 'drop') {
       this.losses.responsesDropped += 1;
+      waiter.onLost(token);
       return;
     }
     if (counted) this.accounting.countResponse(identity, request.verb, requestResource(request), this.#kernel.nowMs - sentAtMs);
-    onResponse(response);
+    waiter.onResponse(token, response);
   }
 
   #notify(resource: string, event: WatchEvent): void {

@@ -49,6 +49,28 @@ describe('SimTaskRunner', () => {
     expect(result?.ok === false && [result.error.code, result.error.outcomeKnown]).toEqual(['store-timeout', false]);
   });
 
+  it('a response dropped mid-flight (request applied) still times out at the deadline; a response that beats it never does', () => {
+    const { kernel, server, runner } = world(10);
+    const results: string[] = [];
+    const send = (timeoutMs: number) => runner.spawn(`t${timeoutMs}`, (function* () {
+      const response = yield* sendRequest({ verb: 'create', resource: 'leases', object: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: `l${timeoutMs}`, namespace: 'ns' }, spec: {} } }, { identity: 'n1', timeoutMs });
+      results.push(`${timeoutMs}:${outcome(response)}@${kernel.nowMs}`);
+    })());
+    send(50);
+    send(8); // shorter than the round trip: times out first, as before
+    kernel.run({ untilMs: 7, maxEvents: 100 }); // both creates applied at 5
+    server.partition('n1');
+    kernel.run({ untilMs: 1_000, maxEvents: 100 });
+    expect(results).toEqual(['8:store-timeout@8', '50:store-timeout@50']);
+    expect(server.peek({ resource: 'leases', namespace: 'ns', name: 'l50' })).toBeDefined();
+    server.heal();
+    send(60);
+    kernel.run({ untilMs: 2_000, maxEvents: 100 });
+    expect(results[2]).toBe('60:ok@60');
+    // No cancelled timeout left behind: the one of the answered request was never scheduled.
+    expect(kernel.pendingEvents).toBe(0);
+  });
+
   it('an abort ends a sleep early, at the abort instant', () => {
     const { kernel, runner } = world();
     const controller = new AbortController();

@@ -12,7 +12,7 @@ import type { StoreResponse } from '../core/object-store.ts';
 import { TimeoutError } from '../core/store-errors.ts';
 import { type EffectResult, type RequestEffect, type SleepEffect, type Task, WakeSignal, type WakeWatcher } from '../core/task.ts';
 import type { EventHandle, SimKernel } from './kernel.ts';
-import type { SimApiServer } from './sim-api-server.ts';
+import type { ResponseWaiter, SimApiServer } from './sim-api-server.ts';
 
 /** Lifecycle of a spawned task. */
 export type SimTaskState = 'running' | 'done' | 'killed';
@@ -48,7 +48,7 @@ export class SimTaskRunner {
   }
 }
 
-class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher {
+class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   readonly name: string;
   state: SimTaskState = 'running';
   result: T | undefined = undefined;
@@ -58,6 +58,13 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher {
   /** Incremented per effect; a completion carrying an older token is stale and ignored. */
   #token = 0;
   #pending: EventHandle | undefined = undefined;
+  /**
+   * The request in flight whose timeout is not scheduled yet (its response is due first): the
+   * timeout's instant and reserved kernel sequence, scheduled only if the response is lost.
+   */
+  #lazyTimeout: RequestEffect | undefined = undefined;
+  #lazyTimeoutAtMs = 0;
+  #lazyTimeoutSeq = 0;
   /** The signal of the effect in flight (if any) and, for a request, the effect (abort result). */
   #abortSignal: AbortSignal | WakeSignal | undefined = undefined;
   #abortRequest: RequestEffect | undefined = undefined;
@@ -122,10 +129,33 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher {
 
   #request(effect: RequestEffect): void {
     const token = ++this.#token;
-    this.#server.submit(effect.request, effect.identity, (response) => this.#complete(token, response));
-    // An anonymous arrow: a named local function costs a `name` definition per request under tsx.
-    this.#pending = this.#kernel.after(effect.timeoutMs, () => this.#complete(token, failure(new TimeoutError(`${effect.request.verb} as ${effect.identity}: no response within ${effect.timeoutMs}ms`, 'deadline'))), this.#timeoutLabel);
+    const responseAtMs = this.#server.send(effect.request, effect.identity, this, token);
+    const timeoutAtMs = this.#kernel.nowMs + effect.timeoutMs;
+    if (responseAtMs !== undefined && responseAtMs < timeoutAtMs) {
+      // The response beats the timeout unless a partition drops it: the timeout is scheduled then
+      // (onLost), in the kernel slot it would have had now — so the run is event for event the same.
+      this.#lazyTimeout = effect;
+      this.#lazyTimeoutAtMs = timeoutAtMs;
+      this.#lazyTimeoutSeq = this.#kernel.reserveSeq();
+    } else {
+      this.#pending = this.#kernel.after(effect.timeoutMs, () => this.#timedOut(token, effect), this.#timeoutLabel);
+    }
     this.#watchAbort(effect.signal, effect);
+  }
+
+  onResponse(token: number, response: StoreResponse): void {
+    this.#complete(token, response);
+  }
+
+  onLost(token: number): void {
+    const effect = this.#lazyTimeout;
+    if (token !== this.#token || this.state !== 'running' || effect === undefined) return;
+    this.#lazyTimeout = undefined;
+    this.#pending = this.#kernel.atReserved(this.#lazyTimeoutAtMs, this.#lazyTimeoutSeq, () => this.#timedOut(token, effect), this.#timeoutLabel);
+  }
+
+  #timedOut(token: number, effect: RequestEffect): void {
+    this.#complete(token, failure(new TimeoutError(`${effect.request.verb} as ${effect.identity}: no response within ${effect.timeoutMs}ms`, 'deadline')));
   }
 
   /** Watches `signal` for the effect in flight (`request` undefined: a sleep); see {@link abortWatchersOf}. */
@@ -168,6 +198,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher {
     this.#token += 1;
     this.#pending?.cancel();
     this.#pending = undefined;
+    this.#lazyTimeout = undefined;
     if (this.#abortSignal !== undefined) {
       if (this.#abortSignal instanceof WakeSignal) this.#abortSignal.unwatch(this);
       else this.#watchersOf(this.#abortSignal).delete(this as SimProcess<unknown>);
