@@ -2,13 +2,15 @@
  * The lab roles end to end on a real wire: two nodes and a client in their own namespaces, each
  * node with a management link (to the control plane's namespace, over a bridge in a lab
  * namespace) and a data link on a second bridge; a real kube-apiserver + etcd; per node one
- * `agent` and one `datapath` process, one `operator` — all started as `l2lab lab-proc <role>`.
+ * `agent`, `datapath` and `echo` process, one `operator`, a `prober` in the client — all started
+ * as `l2lab lab-proc <role>`.
  *
  * Shows: the operator gives the Service an IP through the real API server; a client's `arping`
  * to that VIP is answered with the MAC of the node whose agent holds the Lease; after SIGKILL of
  * that agent (its datapath keeps running) the other node takes the Lease over and its GARP is on
  * the wire (tcpdump in the client's namespace), and once the killed agent's liveness stamp is
- * older than the lease duration only the new holder answers; SIGTERM of the new holder's agent
+ * older than the lease duration only the new holder answers; the client's UDP probes (`prober`
+ * → `echo`) are answered by the holder, then by the new one; SIGTERM of the new holder's agent
  * releases its Lease and exits 0. Needs root, iproute2, arping,
  * tcpdump and the control-plane binaries; skips with a reason otherwise.
  */
@@ -71,8 +73,10 @@ function buildLab(): void {
   for (const node of NODES) {
     link(node.name, 'br-m', `m-${node.name}`, 'eth-m', `${node.mgmt}/24`);
     link(node.name, 'br-d', `d-${node.name}`, 'eth0', `${node.data}/24`, node.mac);
-    // The kernel must not answer for VIPs (it has none here) — as the lab world sets it.
+    // The kernel must not answer ARP for VIPs, yet delivers VIP traffic to the echo backend — as
+    // the lab world sets a node up.
     execFileSync('ip', ['netns', 'exec', ns(node.name), 'sysctl', '-qw', 'net.ipv4.conf.eth0.arp_ignore=1']);
+    ip('-n', ns(node.name), 'route', 'add', 'local', POOL, 'dev', 'lo');
   }
   link(CLIENT.name, 'br-d', `d-${CLIENT.name}`, 'eth0', `${CLIENT.data}/24`, CLIENT.mac);
 }
@@ -174,6 +178,7 @@ describe.skipIf(setup.binaries === undefined || !canLab)('lab roles: ARP answere
     await startRole('operator', 'cp', 'operator', { profile: 'cilium-1.20.2', seed: 1, api: api('l2lab-lbipam-operator') });
     for (const [index, node] of NODES.entries()) {
       const mapPath = join(runDir, 'node', node.name, 'responder-map.json');
+      await startRole(`${node.name}-echo`, node.name, 'echo', { node: node.name, ports: [7] });
       await startRole(`${node.name}-datapath`, node.name, 'datapath', { node: node.name, interfaces: [{ name: 'eth0', mac: node.mac }], mapPath, leaseDurationMs: TIMING.leaseDurationMs });
       await startRole(`${node.name}-agent`, node.name, 'agent', {
         node: node.name, profile: 'cilium-1.20.2', timing: TIMING, leaseNamespace: 'kube-system', devices: ['eth0'], interfaceMacs: { eth0: node.mac },
@@ -191,6 +196,13 @@ describe.skipIf(setup.binaries === undefined || !canLab)('lab roles: ARP answere
     const other = NODES.find((n) => n.name !== first);
     if (firstNode === undefined || other === undefined) throw new Error('two nodes expected');
     expect(arpingMacs(vip)).toEqual([firstNode.mac, firstNode.mac]);
+    // The client's probes reach the holder's echo backend.
+    const vipsPath = join(runDir, 'vips.json');
+    writeFileSync(vipsPath, JSON.stringify({ 'default/web': [vip] }));
+    await startRole('c1-prober', CLIENT.name, 'prober', { client: CLIENT.name, services: [{ service: 'default/web', port: 7 }], ratePerSecond: 10, timeoutMs: 500, vipsPath });
+    const answeredBy = (): (string | undefined)[] => ops('c1-prober').filter((op) => op.f === 'probe' && op.type === 'ok').map((op) => (op.value as { answeredBy?: string }).answeredBy);
+    await until('a probe answered', () => (answeredBy().length > 0 ? true : undefined), 10_000);
+    expect(new Set(answeredBy())).toEqual(new Set([first]));
 
     // Watch the client's wire, then crash the holder's agent (its datapath stays up).
     const tcpdump = spawn('ip', ['netns', 'exec', ns(CLIENT.name), 'tcpdump', '-l', '-n', '-e', '-i', 'eth0', 'arp'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -213,6 +225,7 @@ describe.skipIf(setup.binaries === undefined || !canLab)('lab roles: ARP answere
     const quietAtMs = killedAtMs + TIMING.leaseDurationMs + 500;
     if (clock.monotonicMs() < quietAtMs) await clock.sleep(quietAtMs - clock.monotonicMs());
     expect(arpingMacs(vip)).toEqual([other.mac, other.mac]);
+    await until(`a probe answered by ${other.name}`, () => (answeredBy().includes(other.name) ? true : undefined), 20_000);
 
     // SIGTERM is a graceful stop: the new holder releases its Lease (as Cilium's agent does) and exits 0.
     const survivor = started.get(`${other.name}-agent`);
