@@ -74,7 +74,11 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   readonly #abortLabel: string;
   /** The watcher set of the last AbortSignal watched (most tasks reuse one signal for every effect). */
   #lastSignal: AbortSignal | undefined = undefined;
-  #lastWatchers: Set<SimProcess<unknown>> | undefined = undefined;
+  #lastWatchers: AbortWaiters | undefined = undefined;
+  /** Links of the {@link AbortWaiters} list this process is on (at most one: one effect in flight). */
+  waitList: AbortWaiters | undefined = undefined;
+  waitPrev: SimProcess<unknown> | undefined = undefined;
+  waitNext: SimProcess<unknown> | undefined = undefined;
 
   constructor(name: string, task: Task<T>, kernel: SimKernel, server: SimApiServer) {
     this.name = name;
@@ -167,7 +171,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
     else this.#watchersOf(signal).add(this as SimProcess<unknown>);
   }
 
-  #watchersOf(signal: AbortSignal): Set<SimProcess<unknown>> {
+  #watchersOf(signal: AbortSignal): AbortWaiters {
     if (signal !== this.#lastSignal || this.#lastWatchers === undefined) {
       this.#lastSignal = signal;
       this.#lastWatchers = abortWatchersOf(signal);
@@ -201,7 +205,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
     this.#lazyTimeout = undefined;
     if (this.#abortSignal !== undefined) {
       if (this.#abortSignal instanceof WakeSignal) this.#abortSignal.unwatch(this);
-      else this.#watchersOf(this.#abortSignal).delete(this as SimProcess<unknown>);
+      else this.#watchersOf(this.#abortSignal).remove(this as SimProcess<unknown>);
       this.#abortSignal = undefined;
       this.#abortRequest = undefined;
     }
@@ -211,23 +215,71 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
 /**
  * One real 'abort' listener per signal, fanning out to the processes whose effect in flight waits
  * on it, in the order they started waiting — the order add/removeEventListener per effect gave,
- * without EventTarget's cost (it was ~8 % of a lease-load run). A process leaves the set when its
+ * without EventTarget's cost (it was ~8 % of a lease-load run). A process leaves the list when its
  * effect settles and re-enters at the end with its next effect, as a re-added listener would.
  */
-const abortWatchers = new WeakMap<AbortSignal, Set<SimProcess<unknown>>>();
+const abortWatchers = new WeakMap<AbortSignal, AbortWaiters>();
 
-function abortWatchersOf(signal: AbortSignal): Set<SimProcess<unknown>> {
+/**
+ * The processes waiting on one AbortSignal, oldest first: an intrusive doubly-linked list through
+ * the processes themselves (a Set's add and delete per effect reallocated its table whenever it
+ * emptied — a few % of a small trial's allocations).
+ */
+class AbortWaiters {
+  head: SimProcess<unknown> | undefined = undefined;
+  tail: SimProcess<unknown> | undefined = undefined;
+
+  /** Appends `process` (no-op when it already waits here, as Set.add). */
+  add(process: SimProcess<unknown>): void {
+    if (process.waitList === this) return;
+    process.waitList = this;
+    process.waitPrev = this.tail;
+    process.waitNext = undefined;
+    if (this.tail === undefined) this.head = process;
+    else this.tail.waitNext = process;
+    this.tail = process;
+  }
+
+  remove(process: SimProcess<unknown>): void {
+    if (process.waitList !== this) return;
+    const { waitPrev, waitNext } = process;
+    if (waitPrev === undefined) this.head = waitNext;
+    else waitPrev.waitNext = waitNext;
+    if (waitNext === undefined) this.tail = waitPrev;
+    else waitNext.waitPrev = waitPrev;
+    process.waitList = undefined;
+    process.waitPrev = undefined;
+    process.waitNext = undefined;
+  }
+
+  /** Empties the list, returning its processes oldest first. */
+  drain(): SimProcess<unknown>[] {
+    const out: SimProcess<unknown>[] = [];
+    // Bounded by the list: each step unlinks one process.
+    for (let process = this.head; process !== undefined; ) {
+      const next: SimProcess<unknown> | undefined = process.waitNext;
+      process.waitList = undefined;
+      process.waitPrev = undefined;
+      process.waitNext = undefined;
+      out.push(process);
+      process = next;
+    }
+    this.head = undefined;
+    this.tail = undefined;
+    return out;
+  }
+}
+
+function abortWatchersOf(signal: AbortSignal): AbortWaiters {
   let watchers = abortWatchers.get(signal);
   if (watchers === undefined) {
-    const created = new Set<SimProcess<unknown>>();
+    const created = new AbortWaiters();
     watchers = created;
     abortWatchers.set(signal, created);
     signal.addEventListener(
       'abort',
       () => {
-        const fired = [...created];
-        created.clear();
-        for (const process of fired) process.abortFired(signal);
+        for (const process of created.drain()) process.abortFired(signal);
       },
       { once: true },
     );
