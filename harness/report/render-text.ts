@@ -57,7 +57,7 @@ function verdictLines(results: RunResults): string[] {
 }
 
 function outcomeWord(info: RunInfo, results: RunResults): string {
-  if (info.end === 'interrupted') return `INTERRUPTED at ${formatSeconds(info.sim.virtualMs)} virtual`;
+  if (info.end === 'interrupted') return `INTERRUPTED at ${formatSeconds(info.sim.virtualMs)} ${info.world === 'sim' ? 'virtual' : 'of run time'}`;
   switch (results.outcome) {
     case 'pass':
       return 'PASS: every expectation met';

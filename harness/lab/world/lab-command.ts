@@ -89,6 +89,8 @@ export async function runLabCommand(scenario: Scenario, options: LabCommandOptio
   }
   const out = resolve(options.out);
   const labDir = join(out, 'lab');
+  // Process histories append: a second run into the same directory would merge two runs' ops.
+  if (await exists(labDir)) throw new UserError(`--out ${options.out}: the directory already holds a lab run (${labDir}); choose another --out or remove it`);
   await mkdir(labDir, { recursive: true });
   const manifest = await RunManifest.create({ runId, runDir: out });
   const progress = (line: string): void => ports.stderr(`lab ${runId}: ${line}\n`);
