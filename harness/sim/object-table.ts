@@ -4,6 +4,10 @@
  * stamped on every write; a write carrying a resourceVersion is a compare-and-swap; an update that
  * changes nothing keeps the old resourceVersion and emits no watch event (as the real API server).
  * Stored objects are deep-frozen and returned by reference, so no client can mutate them.
+ *
+ * Objects sit in maps by resource, then namespace, then name: a lookup hashes strings the caller
+ * already holds (V8 caches a string's hash), where one composite key per request built and hashed
+ * a new string each time.
  */
 import { applyMergePatch } from '../core/merge-patch.ts';
 import { describeRef, type KubeObject, type ObjectRef, type StoreRequest, type StoreResponse, type WatchEvent } from '../core/object-store.ts';
@@ -15,9 +19,13 @@ export interface AppliedRequest {
   readonly change: (WatchEvent & { readonly resource: string }) | undefined;
 }
 
+/** name → object, of one resource in one namespace. */
+type Names = Map<string, KubeObject>;
+
 /** Objects by resource, namespace and name, with a global resourceVersion counter. */
 export class ObjectTable {
-  readonly #objects = new Map<string, KubeObject>();
+  /** resource → namespace → name → object. */
+  readonly #objects = new Map<string, Map<string, Names>>();
   #revision = 0;
   #uids = 0;
 
@@ -28,7 +36,7 @@ export class ObjectTable {
 
   /** Reads an object without a request (harness inspection, not accounted). */
   peek(ref: ObjectRef): KubeObject | undefined {
-    return this.#objects.get(keyOf(ref));
+    return this.#objects.get(ref.resource)?.get(ref.namespace)?.get(ref.name);
   }
 
   /**
@@ -37,9 +45,14 @@ export class ObjectTable {
    * namespace, then name.
    */
   listOf(resource: string, namespace: string): KubeObject[] {
-    const prefix = namespace === '' ? `${resource}/` : `${resource}/${namespace}/`;
+    const namespaces = this.#objects.get(resource);
     const items: KubeObject[] = [];
-    for (const [key, object] of this.#objects) if (key.startsWith(prefix)) items.push(object);
+    if (namespaces === undefined) return items;
+    if (namespace !== '') {
+      for (const object of namespaces.get(namespace)?.values() ?? []) items.push(object);
+      return items.sort((a, b) => compareText(a.metadata.name, b.metadata.name));
+    }
+    for (const names of namespaces.values()) for (const object of names.values()) items.push(object);
     return items.sort((a, b) => compareText(a.metadata.namespace, b.metadata.namespace) || compareText(a.metadata.name, b.metadata.name));
   }
 
@@ -47,7 +60,7 @@ export class ObjectTable {
   apply(request: StoreRequest): AppliedRequest {
     switch (request.verb) {
       case 'get': {
-        const object = this.#objects.get(keyOf(request.ref));
+        const object = this.peek(request.ref);
         return object === undefined ? failed(new NotFoundError(`getting ${describeRef(request.ref)}: not found`)) : done(object);
       }
       case 'list':
@@ -64,71 +77,80 @@ export class ObjectTable {
   }
 
   #create(resource: string, object: KubeObject): AppliedRequest {
-    const ref = refOf(resource, object);
-    if (ref.name === '') return failed(new InvalidRequestError(`creating ${resource} in ${ref.namespace}: metadata.name is required`));
+    const { namespace, name } = object.metadata;
+    if (name === '') return failed(new InvalidRequestError(`creating ${resource} in ${namespace}: metadata.name is required`));
     if (object.metadata.resourceVersion !== undefined && object.metadata.resourceVersion !== '') {
-      return failed(new InvalidRequestError(`creating ${describeRef(ref)}: resourceVersion must not be set on create`));
+      return failed(new InvalidRequestError(`creating ${describeRef(refOf(resource, object))}: resourceVersion must not be set on create`));
     }
-    const key = keyOf(ref);
-    if (this.#objects.has(key)) return failed(new ConflictError(`creating ${describeRef(ref)}: already exists`, 'already-exists'));
+    const names = this.#names(resource, namespace);
+    if (names.has(name)) return failed(new ConflictError(`creating ${describeRef(refOf(resource, object))}: already exists`, 'already-exists'));
     this.#uids += 1;
-    const stored = this.#store(key, { ...object, metadata: { ...object.metadata, uid: `sim-uid-${this.#uids}` } });
+    const stored = this.#store(names, name, { ...object, metadata: { ...object.metadata, uid: `sim-uid-${this.#uids}` } });
     return { response: { ok: true, object: stored, items: undefined }, change: { resource, type: 'ADDED', object: stored } };
   }
 
   #update(resource: string, object: KubeObject): AppliedRequest {
-    const ref = refOf(resource, object);
-    const key = keyOf(ref);
-    const current = this.#objects.get(key);
-    if (current === undefined) return failed(new NotFoundError(`updating ${describeRef(ref)}: not found`));
+    const { namespace, name } = object.metadata;
+    const names = this.#objects.get(resource)?.get(namespace);
+    const current = names?.get(name);
+    if (names === undefined || current === undefined) return failed(new NotFoundError(`updating ${describeRef(refOf(resource, object))}: not found`));
     const wanted = object.metadata.resourceVersion;
     if (wanted !== undefined && wanted !== '' && wanted !== current.metadata.resourceVersion) {
-      return failed(new ConflictError(`updating ${describeRef(ref)}: resourceVersion ${wanted} is stale (current ${current.metadata.resourceVersion ?? '?'})`, 'resource-version'));
+      return failed(new ConflictError(`updating ${describeRef(refOf(resource, object))}: resourceVersion ${wanted} is stale (current ${current.metadata.resourceVersion ?? '?'})`, 'resource-version'));
     }
-    return this.#write(resource, key, current, { ...object, metadata: { ...object.metadata, uid: current.metadata.uid } });
+    return this.#write(resource, names, name, current, { ...object, metadata: { ...object.metadata, uid: current.metadata.uid } });
   }
 
   #patch(ref: ObjectRef, patch: Readonly<Record<string, unknown>>, resourceVersion: string | undefined): AppliedRequest {
-    const key = keyOf(ref);
-    const current = this.#objects.get(key);
-    if (current === undefined) return failed(new NotFoundError(`patching ${describeRef(ref)}: not found`));
+    const names = this.#objects.get(ref.resource)?.get(ref.namespace);
+    const current = names?.get(ref.name);
+    if (names === undefined || current === undefined) return failed(new NotFoundError(`patching ${describeRef(ref)}: not found`));
     if (resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) {
       return failed(new ConflictError(`patching ${describeRef(ref)}: resourceVersion ${resourceVersion} is stale (current ${current.metadata.resourceVersion ?? '?'})`, 'resource-version'));
     }
     const patched = applyMergePatch(current, patch) as KubeObject;
     // Identity fields are immutable, whatever the patch says.
     const metadata = { ...patched.metadata, name: current.metadata.name, namespace: current.metadata.namespace, uid: current.metadata.uid };
-    return this.#write(ref.resource, key, current, { ...patched, metadata });
+    return this.#write(ref.resource, names, ref.name, current, { ...patched, metadata });
   }
 
   #delete(ref: ObjectRef, resourceVersion: string | undefined): AppliedRequest {
-    const key = keyOf(ref);
-    const current = this.#objects.get(key);
-    if (current === undefined) return failed(new NotFoundError(`deleting ${describeRef(ref)}: not found`));
+    const names = this.#objects.get(ref.resource)?.get(ref.namespace);
+    const current = names?.get(ref.name);
+    if (names === undefined || current === undefined) return failed(new NotFoundError(`deleting ${describeRef(ref)}: not found`));
     if (resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) {
       return failed(new ConflictError(`deleting ${describeRef(ref)}: resourceVersion ${resourceVersion} is stale (current ${current.metadata.resourceVersion ?? '?'})`, 'resource-version'));
     }
-    this.#objects.delete(key);
+    names.delete(ref.name);
     // The DELETED event carries the object at a new revision, as the API server reports it.
     this.#revision += 1;
     const gone = deepFreeze({ ...current, metadata: { ...current.metadata, resourceVersion: String(this.#revision) } });
     return { response: { ok: true, object: undefined, items: undefined }, change: { resource: ref.resource, type: 'DELETED', object: gone } };
   }
 
-  #write(resource: string, key: string, current: KubeObject, next: KubeObject): AppliedRequest {
+  #write(resource: string, names: Names, name: string, current: KubeObject, next: KubeObject): AppliedRequest {
     const unchanged = deepEqualIgnoringVersion(current, next);
     if (unchanged) return done(current);
-    const stored = this.#store(key, next);
+    const stored = this.#store(names, name, next);
     return { response: { ok: true, object: stored, items: undefined }, change: { resource, type: 'MODIFIED', object: stored } };
   }
 
+  /** The name map of a resource in a namespace, created on first use. */
+  #names(resource: string, namespace: string): Names {
+    let namespaces = this.#objects.get(resource);
+    if (namespaces === undefined) this.#objects.set(resource, (namespaces = new Map()));
+    let names = namespaces.get(namespace);
+    if (names === undefined) namespaces.set(namespace, (names = new Map()));
+    return names;
+  }
+
   /** Stores `object`, which every caller built fresh (top level and metadata): stamped in place, then frozen. */
-  #store(key: string, object: KubeObject): KubeObject {
+  #store(names: Names, name: string, object: KubeObject): KubeObject {
     this.#revision += 1;
     // In place, not a third copy: the key lands where a spread would put it (kept if present, else last).
     (object.metadata as { resourceVersion?: string }).resourceVersion = String(this.#revision);
     const stored = deepFreeze(object);
-    this.#objects.set(key, stored);
+    names.set(name, stored);
     return stored;
   }
 }
@@ -139,10 +161,6 @@ function compareText(a: string, b: string): number {
 
 function refOf(resource: string, object: KubeObject): ObjectRef {
   return { resource, namespace: object.metadata.namespace, name: object.metadata.name };
-}
-
-function keyOf(ref: ObjectRef): string {
-  return `${ref.resource}/${ref.namespace}/${ref.name}`;
 }
 
 function done(object: KubeObject): AppliedRequest {
