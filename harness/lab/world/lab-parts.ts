@@ -62,7 +62,8 @@ export function realLabParts(plan: LabPlan, manifest: RunManifest, runDir: strin
 
     epoch() {
       const epoch = labEpochNow();
-      return { ...epoch, clock: new LabClock(parseEpochMonoNs(epoch.epochMonoNs)) };
+      const monoNs = parseEpochMonoNs(epoch.epochMonoNs);
+      return { ...epoch, clock: new LabClock(monoNs), clockFrom: (offsetMs: number) => new LabClock(monoNs + BigInt(Math.round(offsetMs * 1e6))) };
     },
 
     async startCapture(labNetns, bridge, segment, pcapPath, epochWallUs) {

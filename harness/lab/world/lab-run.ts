@@ -49,8 +49,8 @@ export interface LabParts {
   realStore(controlPlane: LabControlPlane, identityId: string): ObjectStore;
   /** The model view over a real store. */
   modelStore(real: ObjectStore, onProblem: (message: string) => void): ObjectStore;
-  /** The shared run epoch and a clock counting from it. */
-  epoch(): { readonly epochMonoNs: string; readonly epochWallUs: number; readonly clock: Clock };
+  /** The shared run epoch, a clock counting from it, and clocks counting from a later instant. */
+  epoch(): { readonly epochMonoNs: string; readonly epochWallUs: number; readonly clock: Clock; clockFrom(offsetMs: number): Clock };
   /** tcpdump on a bridge of the lab netns; ops are `arp-observed` with `segment` as given. */
   startCapture(labNetns: string, bridge: string, segment: string, pcapPath: string, epochWallUs: number): Promise<RunningObservation>;
   /** `ip monitor neigh` of a client. */
@@ -127,13 +127,6 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
     });
     cleanup.push(() => world.stopAll());
     await world.watch();
-    const objects = planRealObjects(scenario, LAB_LEASE_NAMESPACE);
-    notes.push(...objects.skipped);
-    for (const { resource, object } of objects.objects) {
-      await admin.create(resource, object as never, { identity: HARNESS_IDENTITY }).catch((error: unknown) => {
-        throw new Error(`creating ${String(object.kind)} ${JSON.stringify((object.metadata as { name?: string }).name)} in the lab API server: ${error instanceof Error ? error.message : String(error)}`);
-      });
-    }
     const observations: RunningObservation[] = [];
     await mkdir(join(options.runDir, 'pcap'), { recursive: true });
     for (const { segment, bridge } of topology.bridges) {
@@ -148,23 +141,35 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
       cleanup.push(() => monitor.stop());
     }
     await world.start();
+    // Time zero of the scenario: the agents and the operator are running (as in sim, where they
+    // start with the world), and now the cluster's objects appear. Ops before it (process
+    // start-up) are dropped and every time is rebased onto it below.
+    const t0Ms = epoch.clock.monotonicMs();
+    const clock = epoch.clockFrom(t0Ms);
+    const objects = planRealObjects(scenario, LAB_LEASE_NAMESPACE);
+    notes.push(...objects.skipped);
+    for (const { resource, object } of objects.objects) {
+      await admin.create(resource, object as never, { identity: HARNESS_IDENTITY }).catch((error: unknown) => {
+        throw new Error(`creating ${String(object.kind)} ${JSON.stringify((object.metadata as { name?: string }).name)} in the lab API server: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    }
     phases.processesMs = Math.round(wall() - t);
-    progress(`lab up: topology ${phases.topologyMs} ms, control plane ${phases.controlPlaneMs} ms, objects + captures + processes ${phases.processesMs} ms`);
+    progress(`lab up: topology ${phases.topologyMs} ms, control plane ${phases.controlPlaneMs} ms, captures + processes + objects ${phases.processesMs} ms`);
     t = wall();
 
     // The lease-load model's input: the candidates at the end of the measurement window.
     const timeline = nemesisTimeline(scenario);
     const windowEndMs = Math.min(scenario.expectations.leaseLoad?.toMs ?? timeline[0]?.atMs ?? scenario.durationMs, scenario.durationMs);
     let candidates: LeaseLoadInput['services'] | undefined;
-    const snapshot = epoch.clock.setTimer(Math.max(0, windowEndMs - epoch.clock.monotonicMs()), () => void (candidates = world.observer.leaseCandidates()));
+    const snapshot = clock.setTimer(Math.max(0, windowEndMs - clock.monotonicMs()), () => void (candidates = world.observer.leaseCandidates()));
     const steps: StepRecord[] = [];
-    await runLabNemesis(scenario, timeline, { world, clock: epoch.clock, history, adminStore: admin, leaseNamespace: LAB_LEASE_NAMESPACE, ...(options.signal === undefined ? {} : { signal: options.signal }) }, steps);
-    const remainingMs = scenario.durationMs - epoch.clock.monotonicMs();
+    await runLabNemesis(scenario, timeline, { world, clock, history, adminStore: admin, leaseNamespace: LAB_LEASE_NAMESPACE, ...(options.signal === undefined ? {} : { signal: options.signal }) }, steps);
+    const remainingMs = scenario.durationMs - clock.monotonicMs();
     if (remainingMs > 0 && options.signal?.aborted !== true) {
       progress(`running to ${scenario.durationMs / 1000} s`);
-      await epoch.clock.sleep(remainingMs, options.signal);
+      await clock.sleep(remainingMs, options.signal);
     }
-    const runMs = epoch.clock.monotonicMs();
+    const runMs = clock.monotonicMs();
     const end = options.signal?.aborted === true ? 'interrupted' : 'completed';
     snapshot.cancel();
     candidates ??= world.observer.leaseCandidates();
@@ -184,7 +189,7 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
       problems.push(...p);
     }
     problems.push(...world.problems);
-    const ops = mergeHistories(sources).filter((op) => op.tMs <= runMs);
+    const ops = rebase(mergeHistories(sources), t0Ms).filter((op) => op.tMs <= runMs);
     phases.collectMs = Math.round(wall() - t);
 
     const interfaces = topologyInterfaces(scenario.manifests, scenario.topology.nodes.flatMap((n) => n.interfaces.map((i) => ({ node: n.name, iface: i.name, mac: i.mac, segment: plan.segmentInterface[i.segment] ?? i.segment }))));
@@ -205,4 +210,19 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
     notes.push(...plan.notes, ...problems.slice(0, 50), ...(problems.length > 50 ? [`… and ${problems.length - 50} more problems (see the process logs)`] : []));
     return { ops, steps, plan, judge, results: judgeRun(ops, judge), end, phasesMs: phases, notes, runMs };
   }
+}
+
+/**
+ * The history on the scenario's time axis: ops before `t0Ms` (process start-up) dropped, every
+ * `tMs` — and a wire op's run-relative `tUs` — moved back by `t0Ms`, indexes renumbered. Pure.
+ */
+export function rebase(ops: readonly HistoryOp[], t0Ms: number): HistoryOp[] {
+  return ops
+    .filter((op) => op.tMs >= t0Ms)
+    .map((op, index) => {
+      const value = op.value;
+      const tUs = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { tUs?: unknown }).tUs : undefined;
+      const shifted = typeof tUs === 'number' ? { ...(value as object), tUs: Math.round(tUs - t0Ms * 1000) } : value;
+      return { ...op, index, tMs: op.tMs - t0Ms, value: shifted as HistoryOp['value'] };
+    });
 }
