@@ -4,7 +4,7 @@
  * for one of the service's IPs appears on the wire by t0 + `failoverMs` (leaseDuration +
  * renewDeadline + 2.2 × retryPeriod), counting only time during which another eligible node is
  * healthy and reaches the API server (an API outage or partition extends the deadline by its
- * length). Not applicable when no other eligible node is healthy at t0; 'unknown' when the
+ * length, and past the heal while a lease request it swallowed is still outstanding). Not applicable when no other eligible node is healthy at t0; 'unknown' when the
  * history ends before the bound.
  */
 import type { HistoryOp } from '../core/history.ts';
@@ -13,6 +13,7 @@ import { resolveBounds, type CheckContext } from './context.ts';
 import { leaseOfService, leaseByServiceMap } from './holder-answers.ts';
 import { buildExpectations, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, extendedDeadline, inAny, liveLeadersAt, nodeDead, nodeHealthy, wireAnswers } from './timeline.ts';
 import { NEMESIS, nemesisOps } from './vocabulary.ts';
+import { droppedRequestTails, electorReachesApi, tailEnds } from './api-reach.ts';
 
 /** Nemesis actions after which the node's leases must fail over. */
 export const HOLDER_DEATHS: ReadonlySet<string> = new Set([NEMESIS.killNode, NEMESIS.freeze, NEMESIS.killAgent]);
@@ -32,7 +33,8 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
   const unknowns: Violation[] = [];
   const takeovers: { node: string; service: string; killMs: number; latencyMs: number; garps: number }[] = [];
 
-  const faultTimes = [...new Set(nemesisOps(ops).map((n) => n.tMs))].sort((a, b) => a - b);
+  const tails = droppedRequestTails(ops, faults);
+  const faultTimes = [...new Set([...nemesisOps(ops).map((n) => n.tMs), ...tailEnds(tails)])].sort((a, b) => a - b);
   for (const kill of nemesisOps(ops)) {
     if (!HOLDER_DEATHS.has(kill.f) || kill.node === undefined) continue;
     const node = kill.node;
@@ -50,9 +52,10 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
       const others = (eligible ?? []).filter((n) => n !== node && nodeHealthy(faults, n, t0));
       if (eligible !== undefined && others.length === 0) continue; // nobody can take over
       // The clock runs only while a candidate can take over (healthy and the API reachable, as the
-      // invariant's window assumes): an API outage or a partition of every candidate extends it.
+      // invariant's window assumes): an API outage or a partition of every candidate extends it,
+      // including the tail of a lease request the partition swallowed (api-reach.ts).
       const candidates = eligible?.filter((n) => n !== node);
-      const deadline = extendedDeadline(t0, failoverMs, faultTimes, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidates.some((n) => nodeHealthy(faults, n, t)));
+      const deadline = extendedDeadline(t0, failoverMs, faultTimes, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidates.some((n) => electorReachesApi(faults, tails, n, t)));
       // Revived before the deadline (a later death is judged from its own nemesis op).
       const until = Math.min(deadline, endMs);
       if ([...faultTimes.filter((t) => t > t0 && t <= until), until].some((t) => !nodeDead(faults, node, t))) continue;

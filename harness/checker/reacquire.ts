@@ -7,8 +7,9 @@
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
-import { buildExpectations, buildFaults, buildLeadership, endOfHistoryMs, liveEndMs, liveLeadersAt, nodeHealthy } from './timeline.ts';
+import { buildExpectations, buildFaults, buildLeadership, endOfHistoryMs, liveEndMs, liveLeadersAt } from './timeline.ts';
 import { nemesisOps } from './vocabulary.ts';
+import { droppedRequestTails, electorReachesApi, tailEnds } from './api-reach.ts';
 
 /** Checks INV-REACQUIRE. 'unknown' without `announce-expected` ops. */
 export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
@@ -18,7 +19,9 @@ export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext)
   const faults = buildFaults(ops);
   const leadership = buildLeadership(ops, faults);
   const endMs = endOfHistoryMs(ops);
-  const faultTimes = nemesisOps(ops).map((n) => n.tMs);
+  // A lease request swallowed by a partition keeps its node from acquiring until it times out.
+  const tails = droppedRequestTails(ops, faults);
+  const faultTimes = [...nemesisOps(ops).map((n) => n.tMs), ...tailEnds(tails)];
   const violations: Violation[] = [];
 
   for (const [service, series] of expectations.byService) {
@@ -30,17 +33,21 @@ export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext)
       .filter((t) => Number.isFinite(t) && t <= endMs)
       .sort((a, b) => a - b);
     let gapFromMs: number | undefined;
+    let gapLease = firstLease;
     for (const t of times) {
       const expected = series.at(t);
-      const owed = expected?.announceable === true && expected.eligibleNodes.some((node) => nodeHealthy(faults, node, t));
+      const owed = expected?.announceable === true && expected.eligibleNodes.some((node) => electorReachesApi(faults, tails, node, t));
       const held = liveLeadersAt(leadership.get(expected?.lease ?? firstLease), t).length > 0;
+      // The gap's length is judged at every change point, including the one that ends it (a
+      // takeover after the bound is late too; explore: reference-failover-bound-s1).
+      if (gapFromMs !== undefined && t - gapFromMs > reacquireMs) {
+        violations.push({ atMs: gapFromMs + reacquireMs, service, lease: gapLease, unheldSinceMs: gapFromMs, boundMs: reacquireMs });
+        gapFromMs = undefined;
+        break;
+      }
       if (owed && !held) {
         gapFromMs ??= t;
-        if (t - gapFromMs > reacquireMs) {
-          violations.push({ atMs: gapFromMs + reacquireMs, service, lease: expected?.lease ?? firstLease, unheldSinceMs: gapFromMs, boundMs: reacquireMs });
-          gapFromMs = undefined;
-          break;
-        }
+        gapLease = expected?.lease ?? firstLease;
       } else {
         gapFromMs = undefined;
       }

@@ -1,0 +1,71 @@
+/**
+ * The election-liveness clocks (INV-FAILOVER-BOUND, INV-REACQUIRE) on literal histories: they run
+ * only while a candidate reaches the API server, which a lease request swallowed by a `drop`
+ * partition prevents until it times out; and a gap is judged when it ends, not only while it lasts.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkFailoverBound } from './failover-bound.ts';
+import { CONTEXT, history, MAC, VIP, WEB } from './history.test-helpers.ts';
+import { checkReacquire } from './reacquire.ts';
+
+/**
+ * n1 holds; n2 (the only other eligible node) is partitioned (drop) 95–100 s and its GET sent at
+ * 96 s is swallowed: it times out at 106 s, 6 s after the heal. n1 is killed at the heal.
+ */
+const swallowed = () =>
+  history()
+    .webExpected(0, ['n1', 'n2'])
+    .ips(0, WEB, [VIP])
+    .became(0, 'n1')
+    .nemesis(95_000, 'partition-api', { node: 'n2', mode: 'drop' })
+    .leaseRequest(106_000, 'n2', 'get', { outcome: 'store-timeout', latencyMs: 10_000 }, 'info')
+    .nemesis(100_000, 'kill-node', { node: 'n1' })
+    .nemesis(100_000, 'heal-api', { node: 'n2' });
+const end = 200_000;
+
+describe('failover-bound: a request swallowed by a partition', () => {
+  /**
+   * Why this test? explore found reference-failover-bound-s1: n2 partitioned 5–6 s, the holder
+   * killed at 6 s. n2's acquire GET sent into the partition hung for the 10 s client timeout, so n2
+   * could not reach the API server until 15.1 s; the clock had run from the heal.
+   */
+  it('the clock starts when the swallowed request completes, not at the heal', () => {
+    // Bound 24.4 s from 106 s: 130.4 s.
+    const inTime = swallowed().became(127_000, 'n2').answer(127_050, MAC.n2, VIP, 'gratuitous-reply').op(end, 'harness', 'end', null);
+    expect(checkFailoverBound(inTime.ops, CONTEXT)).toMatchObject({ valid: true, details: { takeovers: [{ node: 'n1', latencyMs: 27_050 }] } });
+    const late = swallowed().became(131_000, 'n2').answer(131_050, MAC.n2, VIP, 'gratuitous-reply').op(end, 'harness', 'end', null);
+    expect(checkFailoverBound(late.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 130_400 });
+  });
+
+  it('a request that failed at once (reject partition) leaves no tail', () => {
+    const rejected = history()
+      .webExpected(0, ['n1', 'n2'])
+      .ips(0, WEB, [VIP])
+      .became(0, 'n1')
+      .nemesis(95_000, 'partition-api', { node: 'n2', mode: 'reject' })
+      .leaseRequest(96_000, 'n2', 'get', { outcome: 'store-unavailable', latencyMs: 0 }, 'fail')
+      .nemesis(100_000, 'kill-node', { node: 'n1' })
+      .nemesis(100_000, 'heal-api', { node: 'n2' });
+    const h = rejected.became(127_000, 'n2').answer(127_050, MAC.n2, VIP, 'gratuitous-reply').op(end, 'harness', 'end', null);
+    expect(checkFailoverBound(h.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 124_400 });
+  });
+});
+
+describe('reacquire: gaps', () => {
+  /**
+   * Why this test? The gap was judged only at change points where the lease was still unheld: a
+   * takeover after the bound ended the gap and was never reported (found replaying
+   * reference-failover-bound-s1, whose 12.5 s gap reacquire passed).
+   */
+  it('a gap ended by a takeover after the bound is a violation', () => {
+    const late = history().webExpected(0).became(0, 'n1').lost(50_000, 'n1').became(80_000, 'n2').op(end, 'harness', 'end', null);
+    expect(checkReacquire(late.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 74_400 });
+    const inTime = history().webExpected(0).became(0, 'n1').lost(50_000, 'n1').became(74_000, 'n2').op(end, 'harness', 'end', null);
+    expect(checkReacquire(inTime.ops, CONTEXT).valid).toBe(true);
+  });
+
+  it('nothing is owed while the only candidate waits for a request the partition swallowed', () => {
+    expect(checkReacquire(swallowed().became(130_000, 'n2').op(end, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    expect(checkReacquire(swallowed().became(131_000, 'n2').op(end, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 130_400 });
+  });
+});
