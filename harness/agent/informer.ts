@@ -5,9 +5,10 @@
  * held and replayed over the listed objects, applying an event only when its resourceVersion is
  * newer than the cached object's — so nothing between "list sent" and "list answered" is lost.
  *
- * The simulated API server drops watch events to a partitioned client (a real watch would break,
- * reconnect and resume). The reflector's periodic watch restart is modelled as a re-LIST every
- * U(5, 10) min (client-go's watch timeout), which repairs the cache; a failed LIST is retried with
+ * The simulated API server holds a partitioned client's watch events and delivers them at the heal
+ * (TCP holds the stream; a real watch reset by a long cut re-lists to the same state). The
+ * reflector's periodic watch restart is modelled as a re-LIST every U(5, 10) min (client-go's
+ * watch timeout); a failed LIST is retried with
  * backoff 0.8 s doubling to 30 s (client-go's reflector backoff). resourceVersions are compared as
  * numbers: they are the sim store's global revision (a lab adapter would resume watches instead).
  */

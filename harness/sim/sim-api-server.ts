@@ -2,7 +2,7 @@
  * The simulated Kubernetes API server: an {@link ObjectTable} (resourceVersion CAS, watch events)
  * behind virtual-time request latency, with exact per-identity accounting and the faults scenarios
  * need — a full outage (requests refused) and per-identity partitions (requests and responses
- * silently dropped, or refused at once).
+ * silently dropped, or refused at once; watch events held back and delivered at the heal).
  *
  * A request submitted at t with a drawn round trip L reaches the server at t + L/2 (where it is
  * applied and counted) and its response reaches the client at t + L. So, as with a real server, a
@@ -43,8 +43,8 @@ export interface LossCounters {
   responsesDropped: number;
   /** Requests refused by an outage or a `reject` partition. */
   requestsRefused: number;
-  /** Watch events not delivered because the watcher was partitioned. */
-  watchEventsDropped: number;
+  /** Watch events held back while the watcher was partitioned (delivered, in order, at the heal). */
+  watchEventsHeld: number;
   /** Requests netem lost on every TCP transmission (never reached the server). */
   requestsShapedLost: number;
 }
@@ -67,13 +67,15 @@ interface Watcher {
   readonly onEvent: (event: WatchEvent) => void;
   lastDeliveryAtMs: number;
   stopped: boolean;
+  /** Events due while the watcher's identity was partitioned, delivered at its heal. */
+  held: WatchEvent[];
 }
 
 /** In-memory API server on virtual time. */
 export class SimApiServer {
   /** Requests that reached the server, per identity × verb × resource. */
   readonly accounting = new RequestAccounting();
-  readonly losses: LossCounters = { requestsDropped: 0, responsesDropped: 0, requestsRefused: 0, watchEventsDropped: 0, requestsShapedLost: 0 };
+  readonly losses: LossCounters = { requestsDropped: 0, responsesDropped: 0, requestsRefused: 0, watchEventsHeld: 0, requestsShapedLost: 0 };
   readonly #kernel: SimKernel;
   readonly #rng: Rng;
   readonly #latency: LatencyModel;
@@ -134,7 +136,7 @@ export class SimApiServer {
    * delivered in order, one way latency later.
    */
   watch(resource: string, namespace: string, identity: string, onEvent: (event: WatchEvent) => void): WatchHandle {
-    const watcher: Watcher = { resource, namespace, identity, onEvent, lastDeliveryAtMs: 0, stopped: false };
+    const watcher: Watcher = { resource, namespace, identity, onEvent, lastDeliveryAtMs: 0, stopped: false, held: [] };
     let watchers = this.#watchers.get(resource);
     if (watchers === undefined) this.#watchers.set(resource, (watchers = []));
     watchers.push(watcher);
@@ -198,6 +200,14 @@ export class SimApiServer {
   heal(identity?: string): void {
     if (identity === undefined) this.#partitions.clear();
     else this.#partitions.delete(identity);
+    for (const watchers of this.#watchers.values()) {
+      for (const watcher of watchers) {
+        if (watcher.held.length === 0 || this.#partitions.has(watcher.identity)) continue;
+        const held = watcher.held;
+        watcher.held = [];
+        for (const event of held) watcher.onEvent(event);
+      }
+    }
   }
 
   #arrive(request: StoreRequest, identity: string, sentAtMs: number, halfMs: number, waiter: ResponseWaiter, token: number): void {
@@ -250,7 +260,11 @@ export class SimApiServer {
   #deliverWatch(watcher: Watcher, event: WatchEvent): void {
     if (watcher.stopped) return;
     if (this.#partitions.has(watcher.identity)) {
-      this.losses.watchEventsDropped += 1;
+      // The watch stream is held, not lost: TCP retransmits once the path heals (a reset
+      // connection would re-list to the same state). Dropped events had left informers stale
+      // until their 5–10 min re-list (explore: reference-lease-scope-s2).
+      this.losses.watchEventsHeld += 1;
+      watcher.held.push(event);
       return;
     }
     watcher.onEvent(event);
