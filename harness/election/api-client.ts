@@ -12,7 +12,7 @@ import type { History, HistoryValue } from '../core/history.ts';
 import type { StoreRequest, StoreResponse } from '../core/object-store.ts';
 import { requestName, requestResource } from '../core/object-store.ts';
 import { ThrottledError, TimeoutError } from '../core/store-errors.ts';
-import { sendRequest, sleep, type Task } from '../core/task.ts';
+import { sleep, type RequestEffect, type Task } from '../core/task.ts';
 import { TokenBucket } from '../core/token-bucket.ts';
 
 /** client-go QPS/burst (`k8sClientRateLimit.qps/burst`). */
@@ -101,7 +101,9 @@ export class ApiClient {
       const error = new TimeoutError(`${request.verb} as ${this.identity}: context deadline passed before sending`, 'deadline');
       return this.#complete(f, subject, startMs, waitedMs, { ok: false, error }, 'fail');
     }
-    const response = yield* sendRequest(request, { identity: this.identity, timeoutMs, signal: context.signal });
+    // The effect sendRequest() would yield, yielded here (timeoutMs > 0 checked above): one generator less per request.
+    const effect: RequestEffect = { kind: 'request', request, identity: this.identity, timeoutMs, signal: context.signal };
+    const response = (yield effect) as StoreResponse;
     return this.#complete(f, subject, startMs, waitedMs, response, response.ok ? 'ok' : response.error.outcomeKnown ? 'fail' : 'info');
   }
 

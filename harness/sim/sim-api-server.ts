@@ -246,13 +246,14 @@ export class SimApiServer {
     for (const listener of this.#commitListeners) listener(resource, event);
     const watchers = this.#watchers.get(resource);
     if (watchers === undefined) return;
+    // One event object for every watcher (the change's own carries `resource`); events are read-only.
+    const delivered: WatchEvent = { type: event.type, object: event.object };
     for (const watcher of watchers) {
       // A watch on namespace '' sees every namespace (client-go NamespaceAll).
       if (watcher.namespace !== '' && watcher.namespace !== event.object.metadata.namespace) continue;
       // Per-watcher FIFO: a later event never overtakes an earlier one, whatever the draws.
       const atMs = Math.max(this.#kernel.nowMs + drawLatencyMs(this.#latency, this.#rng) / 2, watcher.lastDeliveryAtMs);
       watcher.lastDeliveryAtMs = atMs;
-      const delivered: WatchEvent = { type: event.type, object: event.object };
       this.#kernel.at(atMs, () => this.#deliverWatch(watcher, delivered), 'watch-event');
     }
   }
