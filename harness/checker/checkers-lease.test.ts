@@ -54,6 +54,17 @@ describe('lease-scope (INV-LEASE-SCOPE)', () => {
   it('unknown without announce-expected ops', () => {
     expect(checkLeaseScope(history().became(0, 'n1').ops, CONTEXT).valid).toBe('unknown');
   });
+
+  /**
+   * Why this test? In the lab the observer is one more watcher of the API server: an agent saw
+   * web's new IP and took the Lease at 100 ms, the model recorded it at 140 ms. Within
+   * observerLagMs that is the same change seen twice; without the bound (sim) it is a violation.
+   */
+  it('a Lease taken just before the model records the service announceable: fine within observerLagMs', () => {
+    const h = history().webExpected(0, [], false).became(100, 'n1').webExpected(140);
+    expect(checkLeaseScope(h.ops, { ...CONTEXT, bounds: { observerLagMs: 250 } }).valid).toBe(true);
+    expect(checkLeaseScope(h.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 100 });
+  });
 });
 
 describe('holder-eligible (INV-HOLDER-ELIGIBLE)', () => {
@@ -68,6 +79,20 @@ describe('holder-eligible (INV-HOLDER-ELIGIBLE)', () => {
   it('C04: a node without a local backend becomes leader', () => {
     const result = checkHolderEligible(history().webExpected(0, ['n1']).became(10, 'n2').ops, CONTEXT);
     expect(result).toMatchObject({ valid: false, failedAtMs: 10 });
+  });
+
+  /**
+   * Why this test? A transient model state (the lab's observer saw web before its IP: not
+   * announceable for 9 ms) is not a deselection: eligible again within the grace, the leader may
+   * keep the lease. A leader taking it just before the model says eligible is fine within
+   * observerLagMs.
+   */
+  it('a transient ineligibility shorter than the grace, and a model trailing the leader by observerLagMs', () => {
+    const flap = history().webExpected(0, ['n1', 'n2']).became(10, 'n1').webExpected(20_000, [], false).webExpected(20_009, ['n1', 'n2']);
+    expect(checkHolderEligible(flap.ops, CONTEXT).valid).toBe(true);
+    const late = history().webExpected(0, [], false).became(100, 'n1').webExpected(140, ['n1', 'n2']);
+    expect(checkHolderEligible(late.ops, { ...CONTEXT, bounds: { observerLagMs: 250 } }).valid).toBe(true);
+    expect(checkHolderEligible(late.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 100 });
   });
 
   it('a leader that turns ineligible must give the lease up within the grace', () => {

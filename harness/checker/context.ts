@@ -44,6 +44,13 @@ export interface CheckBounds {
    * `tUs / 1000` float rounding in `sim`) can put it a hair before.
    */
   readonly clockSkewMs: number;
+  /**
+   * How late the model's ops (`announce-expected`, `service-ips`) may trail what an agent already
+   * acted on. 0 in `sim` (the observer sees each commit as it is applied); in `lab` the observer is
+   * one more watcher of the real API server, so an agent can see a change — and take a Lease for a
+   * service that just got its IP — a few tens of ms before the model records it.
+   */
+  readonly observerLagMs: number;
 }
 
 /** What the lease-load checker compares against. */
@@ -97,6 +104,7 @@ export function resolveBounds(context: CheckContext): CheckBounds {
     replyWindowMs: 1_000,
     deselectGraceMs: eligibleGraceMs,
     clockSkewMs: 5,
+    observerLagMs: 0,
     ...context.bounds,
   };
 }

@@ -12,7 +12,7 @@ import { buildExpectations, buildFaults, buildLeadership, liveEndMs } from './ti
 
 /** Checks INV-HOLDER-ELIGIBLE. 'unknown' without `announce-expected` ops. */
 export function checkHolderEligible(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
-  const { eligibleGraceMs } = resolveBounds(context);
+  const { eligibleGraceMs, observerLagMs } = resolveBounds(context);
   const expectations = buildExpectations(ops);
   if (expectations.byService.size === 0) return { valid: 'unknown', details: { reason: 'no announce-expected ops' } };
   const leadership = buildLeadership(ops, buildFaults(ops));
@@ -29,13 +29,20 @@ export function checkHolderEligible(ops: readonly HistoryOp[], context: CheckCon
         if (endMs > term.fromMs + eligibleGraceMs) violations.push({ atMs: term.fromMs + eligibleGraceMs, kind: 'kept-lease-while-ineligible', node: term.node, lease, ineligibleSinceMs: term.fromMs });
         continue;
       }
-      if (atStart !== undefined && !atStart.eligibleNodes.includes(term.node)) {
+      // Eligible at the start, or made eligible by a model op that trails it by at most observerLagMs.
+      const eligibleSoon = series.points().some((p) => p.tMs > term.fromMs && p.tMs <= term.fromMs + observerLagMs && p.value.eligibleNodes.includes(term.node));
+      if (atStart !== undefined && !atStart.eligibleNodes.includes(term.node) && !eligibleSoon) {
         violations.push({ atMs: term.fromMs, kind: 'became-leader-ineligible', node: term.node, lease, eligible: [...atStart.eligibleNodes] });
         continue;
       }
-      // Eligibility lost while leading: the leader must stop within the grace.
-      for (const point of series.points()) {
-        if (point.tMs <= term.fromMs || point.tMs >= endMs || point.value.eligibleNodes.includes(term.node)) continue;
+      // Eligibility lost while leading: the leader must stop within the grace — unless the model
+      // makes it eligible again within the grace (a transient model state is not a deselection).
+      const points = series.points();
+      for (let i = 0; i < points.length; i += 1) {
+        const point = points[i];
+        if (point === undefined || point.tMs <= term.fromMs || point.tMs >= endMs || point.value.eligibleNodes.includes(term.node)) continue;
+        const back = points.slice(i + 1).find((p) => p.value.eligibleNodes.includes(term.node));
+        if (back !== undefined && back.tMs <= point.tMs + eligibleGraceMs) continue;
         if (endMs > point.tMs + eligibleGraceMs) {
           violations.push({ atMs: point.tMs + eligibleGraceMs, kind: 'kept-lease-while-ineligible', node: term.node, lease, ineligibleSinceMs: point.tMs });
         }
