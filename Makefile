@@ -66,6 +66,10 @@ bench-sim: $(SETUP_STAMP) ## sim numbers: small trials/s, 1000×1000 cluster wal
 bench-arp: $(SETUP_STAMP) ## lab ARP reply latency (root): the libpcap responder vs the kernel, p50/p99 from client-side pcap timestamps
 	@node bench/arp-latency-bench.ts
 
+# Not in `bench`: needs root (network namespaces) and takes ~30 min. ARGS='--only failover --trials 50' etc.
+bench-lab: $(SETUP_STAMP) control-plane ## lab numbers (root): failover components over 30 kills, lease load on the real API server (3/10/20 nodes × 5/50 services × 2 s/200 ms), bring-up time
+	@node bench/lab-bench.ts $(ARGS)
+
 # --- lab world (issue 5): leftovers of dead runs --------------------------------------------------
 .PHONY: reap
 

@@ -1,0 +1,177 @@
+/**
+ * Scenarios the lab benchmark (`bench/lab-bench.ts`, issue 5 "Numbers") generates: many leader
+ * kills in one bring-up, the lease-load grid (no nemesis, every node a candidate for every
+ * service), and a minimal 3-node run for bring-up time. Pure: each returns YAML text in the
+ * scenario format (`docs/scenarios.md`), so a test can parse what the benchmark runs.
+ */
+import { stringify } from 'yaml';
+import { formatDurationMs } from '../../scenario/duration.ts';
+
+/** A generated scenario: its `metadata.name` and the file's text. */
+export interface BenchScenario {
+  readonly name: string;
+  readonly yaml: string;
+}
+
+/** The lease timing presets the grid uses (`fast` 3 s / 1 s / 200 ms, `cilium-default` 15 s / 5 s / 2 s). */
+export type BenchTimings = 'fast' | 'cilium-default';
+
+/** Lease timings of the presets, ms. */
+export const BENCH_TIMINGS: Readonly<Record<BenchTimings, { readonly leaseDurationMs: number; readonly renewDeadlineMs: number; readonly retryPeriodMs: number }>> = {
+  fast: { leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 },
+  'cilium-default': { leaseDurationMs: 15_000, renewDeadlineMs: 5_000, retryPeriodMs: 2_000 },
+};
+
+/** The announce label every generated node carries (the policy selects it). */
+const ANNOUNCE = { 'l2lab.io/announce': 'true' };
+/** 64 VIPs, inside the segment's /24 and clear of node (.10+k) and client (.200+j) addresses. */
+const POOL_CIDR = '198.18.0.64/26';
+/** The pool's usable size: enough for the grid's largest service count. */
+export const MAX_BENCH_SERVICES = 62;
+
+function topology(nodes: number, clients: number): Record<string, unknown> {
+  return {
+    segments: [{ name: 'lan' }],
+    nodes: Array.from({ length: nodes }, (_, k) => ({ name: `n${k + 1}`, labels: ANNOUNCE, interfaces: [{ name: 'eth0', segment: 'lan' }] })),
+    ...(clients === 0 ? {} : { clients: Array.from({ length: clients }, (_, j) => ({ name: `c${j + 1}`, segment: 'lan' })) }),
+  };
+}
+
+function manifests(services: number): Record<string, unknown>[] {
+  return [
+    { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumL2AnnouncementPolicy', metadata: { name: 'lan' }, spec: { nodeSelector: { matchLabels: ANNOUNCE }, interfaces: ['^eth0$'], loadBalancerIPs: true } },
+    { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumLoadBalancerIPPool', metadata: { name: 'lan' }, spec: { blocks: [{ cidr: POOL_CIDR }] } },
+    ...Array.from({ length: services }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: serviceName(services, i), namespace: 'default' },
+      spec: { type: 'LoadBalancer', ports: [{ port: 7, protocol: 'UDP' }] },
+    })),
+  ];
+}
+
+/** `web` for a single service, else `svc-01` … (sorted names sort like their numbers). */
+function serviceName(services: number, i: number): string {
+  return services === 1 ? 'web' : `svc-${String(i + 1).padStart(2, '0')}`;
+}
+
+function render(header: readonly string[], doc: Record<string, unknown>): string {
+  return `${header.map((line) => `# ${line}`).join('\n')}\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+}
+
+/** Options of {@link failoverTrialsScenario}. */
+export interface FailoverTrialsOptions {
+  /** Kills of the holder's agent (≥ 1, ≤ 1000). */
+  readonly trials: number;
+  /** Time between kills; must leave the takeover, the restart and the settling of the Lease. */
+  readonly everyMs: number;
+  /** How long the killed agent stays down (the `for:` restart); shorter than `everyMs`. */
+  readonly downMs: number;
+  /** The first kill (after every agent is up and the Lease is held). */
+  readonly firstKillMs: number;
+}
+
+/**
+ * 3 nodes, one client probing `default/web` 10×/s, fast timings, and the agent holding the Lease
+ * SIGKILLed `trials` times (`repeat`), each restarted `downMs` later (`for:`). The restart comes
+ * after the failover bound so that every kill is judged (a holder revived before the deadline is
+ * not), and the next kill comes once the restarted agent is a candidate again.
+ */
+export function failoverTrialsScenario(options: FailoverTrialsOptions): BenchScenario {
+  const { trials, everyMs, downMs, firstKillMs } = options;
+  if (!(Number.isInteger(trials) && trials >= 1 && trials <= 1_000)) throw new RangeError(`failover trials: ${trials} kills; expected 1 … 1000`);
+  if (!(downMs > 0 && downMs < everyMs)) throw new RangeError(`failover trials: the agent stays down ${downMs} ms; expected 0 < down < every (${everyMs} ms)`);
+  const name = `bench-leader-kill-x${trials}`;
+  const durationMs = firstKillMs + (trials - 1) * everyMs + everyMs;
+  const doc = {
+    apiVersion: 'l2lab.io/v1alpha1',
+    kind: 'Scenario',
+    metadata: { name, description: `Kill the agent holding default/web's lease ${trials} times (lab benchmark).` },
+    profile: 'cilium-1.16',
+    worlds: ['sim', 'lab'],
+    duration: formatDurationMs(durationMs),
+    seed: 1,
+    timings: 'fast',
+    topology: topology(3, 1),
+    manifests: manifests(1),
+    workload: { probes: [{ clients: ['c1'], services: ['default/web'], ratePerSecond: 10 }] },
+    nemesis: [{ at: formatDurationMs(firstKillMs), id: 'kill-leader', action: 'kill-agent', node: { 'holder-of': 'default/web' }, for: formatDurationMs(downMs), repeat: { every: formatDurationMs(everyMs), times: trials } }],
+    expectations: { hold: ['one-responder', 'holder-eligible', 'holder-answers', 'failover-bound', 'reacquire', 'lease-scope'] },
+  };
+  return { name, yaml: render([`${name} — generated by bench/lab-bench.ts: ${trials} leader kills in one lab bring-up, every ${formatDurationMs(everyMs)},`, `each agent back after ${formatDurationMs(downMs)}; the failover components of every kill are the benchmark's samples.`], doc) };
+}
+
+/** Options of {@link leaseLoadScenario}. */
+export interface LeaseLoadScenarioOptions {
+  readonly nodes: number;
+  readonly services: number;
+  readonly timings: BenchTimings;
+  /** Expected time from the run epoch until every agent runs (grows with the node count). */
+  readonly agentsUpMs: number;
+  /** Length of the measurement window after the Leases settle (≥ 10 × retryPeriod). */
+  readonly windowMs: number;
+}
+
+/** The measurement window a lease-load scenario declares, and its duration. */
+export interface LeaseLoadPlan {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly durationMs: number;
+}
+
+/**
+ * Where the lease-load window of a generated scenario sits: it opens 2 × leaseDuration after the
+ * agents are expected up (the elections settle) and spans `windowMs`, rounded to whole seconds.
+ */
+export function leaseLoadPlan(options: LeaseLoadScenarioOptions): LeaseLoadPlan {
+  const timing = BENCH_TIMINGS[options.timings];
+  if (!(options.windowMs >= 10 * timing.retryPeriodMs)) throw new RangeError(`lease-load window ${options.windowMs} ms: expected ≥ 10 × retryPeriod (${10 * timing.retryPeriodMs} ms)`);
+  const fromMs = Math.ceil((options.agentsUpMs + 2 * timing.leaseDurationMs) / 1_000) * 1_000;
+  const toMs = fromMs + Math.ceil(options.windowMs / 1_000) * 1_000;
+  return { fromMs, toMs, durationMs: toMs };
+}
+
+/**
+ * `nodes` nodes, `services` LoadBalancer services, every node a candidate for every Lease, no
+ * client, no nemesis: only the elections' steady state, with the lease-load window set explicitly.
+ */
+export function leaseLoadScenario(options: LeaseLoadScenarioOptions): BenchScenario {
+  const { nodes, services, timings } = options;
+  if (!(Number.isInteger(nodes) && nodes >= 1 && nodes <= 200)) throw new RangeError(`lease-load: ${nodes} nodes; expected 1 … 200`);
+  if (!(Number.isInteger(services) && services >= 1 && services <= MAX_BENCH_SERVICES)) throw new RangeError(`lease-load: ${services} services; expected 1 … ${MAX_BENCH_SERVICES} (the pool ${POOL_CIDR})`);
+  const plan = leaseLoadPlan(options);
+  const name = `bench-lease-load-${nodes}n-${services}s-${timings}`;
+  const doc = {
+    apiVersion: 'l2lab.io/v1alpha1',
+    kind: 'Scenario',
+    metadata: { name, description: `Lease load: ${nodes} nodes × ${services} services, ${timings} timings (lab benchmark).` },
+    profile: 'cilium-1.16',
+    worlds: ['sim', 'lab'],
+    duration: formatDurationMs(plan.durationMs),
+    seed: 1,
+    timings,
+    topology: topology(nodes, 0),
+    manifests: manifests(services),
+    expectations: { leaseLoad: { from: formatDurationMs(plan.fromMs), to: formatDurationMs(plan.toMs) } },
+  };
+  return { name, yaml: render([`${name} — generated by bench/lab-bench.ts: the elections' steady-state load on the real API server,`, `measured from ${formatDurationMs(plan.fromMs)} to ${formatDurationMs(plan.toMs)} (2 × leaseDuration after the agents are expected up).`], doc) };
+}
+
+/** 3 nodes, one client, one service, 1 s: the run is the bring-up (timed in `run.json`). */
+export function bringUpScenario(): BenchScenario {
+  const name = 'bench-bring-up';
+  const doc = {
+    apiVersion: 'l2lab.io/v1alpha1',
+    kind: 'Scenario',
+    metadata: { name, description: 'Lab bring-up: 3 nodes, one client, one service (lab benchmark).' },
+    profile: 'cilium-1.16',
+    worlds: ['sim', 'lab'],
+    duration: '1s',
+    seed: 1,
+    timings: 'fast',
+    topology: topology(3, 1),
+    manifests: manifests(1),
+    workload: { probes: [{ clients: ['c1'], services: ['default/web'], ratePerSecond: 10 }] },
+  };
+  return { name, yaml: render([`${name} — generated by bench/lab-bench.ts: a 3-node lab brought up and torn down; run.json's lab.phasesMs is the sample.`], doc) };
+}
