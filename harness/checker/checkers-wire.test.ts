@@ -94,6 +94,31 @@ describe('holder-answers (INV-HOLDER-ANSWERS)', () => {
     expect(checkHolderAnswers(selected.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 11_000 });
   });
 
+  /**
+   * Why this test? explore found reference-holder-answers-s5: the holder's eth0 link down 20–24 s;
+   * a client's request at 23.1 s never reached it. No answer is owed on a downed link; once the
+   * link is up again, the holder owes answers as before.
+   */
+  it('no answer is owed by a holder interface whose link is down during the reply window', () => {
+    const h = (requestMs: number) => base().nemesis(20_000, 'link-down', { node: 'n1', iface: 'eth0' }).nemesis(24_000, 'link-up', { node: 'n1', iface: 'eth0' }).request(requestMs).op(40_000, 'harness', 'end', null);
+    expect(checkHolderAnswers(h(23_100).ops, CONTEXT).valid).toBe(true);
+    expect(checkHolderAnswers(h(19_500).ops, CONTEXT).valid).toBe(true); // goes down inside the window
+    expect(checkHolderAnswers(h(25_000).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 26_000 });
+  });
+
+  /**
+   * Why this test? explore found reference-holder-answers-s42: n4 (the holder) frozen 6–14 s, n3
+   * took over at 9.1 s. Thawed, n4's elector believes it leads until its renew loop gives up, and
+   * its datapath answers meanwhile — the overlap INV-ONE-RESPONDER allows (renewDeadline +
+   * retryPeriod + programming delay = 8 s here). After that it is a stray responder.
+   */
+  it('a holder thawed after a takeover may answer for the overlap bound after the thaw', () => {
+    const h = (answerMs: number) => base().nemesis(100_000, 'freeze', { node: 'n1' }).became(120_000, 'n2').nemesis(130_000, 'thaw', { node: 'n1' }).answer(answerMs, MAC.n1).lost(135_000, 'n1').op(200_000, 'harness', 'end', null);
+    expect(checkHolderAnswers(h(130_050).ops, CONTEXT).valid).toBe(true);
+    expect(checkHolderAnswers(h(137_900).ops, CONTEXT).valid).toBe(true);
+    expect(checkHolderAnswers(h(138_100).ops, CONTEXT)).toMatchObject({ valid: false, details: { violations: [{ kind: 'stray-responder', node: 'n1' }] } });
+  });
+
   it('a dead holder not answering is failover-bound’s business, not a violation here', () => {
     const h = base().nemesis(5_000, 'kill-node', { node: 'n1' }).request(10_000).op(20_000, 'harness', 'end', null).answer(20_000, MAC.n1, '10.9.9.9');
     expect(checkHolderAnswers(h.ops, CONTEXT).valid).toBe(true);

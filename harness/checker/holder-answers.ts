@@ -2,20 +2,25 @@
  * INV-HOLDER-ANSWERS (C09, C10, K02): the wire agrees with the Lease.
  * - No stray responder: an answer for a service IP comes from a node that holds (or, within
  *   `exHolderQuietMs` — the datapath's liveness cutoff — held) one of the Leases of the services
- *   with that IP. A node that never held it, or long ago, is a stale responder (K02).
+ *   with that IP. A node that never held it, or long ago, is a stale responder (K02). A holder
+ *   frozen while another node took over believes it leads again at the thaw: its datapath may
+ *   answer for `overlapMs` after the thaw, until its renew loop gives up — INV-ONE-RESPONDER's
+ *   allowance for the same case (explore: reference-holder-answers-s42).
  * - The holder answers: a request for the IP on a segment where a settled holder (holding for
  *   ≥ `programmingDelayMs`, healthy, still holding `replyWindowMs` later) has an announcing
  *   interface gets an answer from that holder within `replyWindowMs` (C09/C10: never programmed).
  *   A request unicast to another MAC (`ethDst` recorded) is not owed an answer by the holder.
  *   Nor is an IP the model says no candidate programs (`announce-expected` not announceable, or
  *   the IP in `unannouncedIps`): a policy whose interface patterns match none of the holder's
- *   devices leaves it nothing to answer on without breaking INV-IFACE-SCOPE (C14).
+ *   devices leaves it nothing to answer on without breaking INV-IFACE-SCOPE (C14). Nor on an
+ *   interface whose link is down during the reply window: the request never reaches it
+ *   (explore: reference-holder-answers-s5).
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
-import { apiEndMs, apiHolderAt, buildExpectations, buildIfaceSelection, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, macIndex, nodeHealthy, servicesWithIp, wireAnswers, type LeadershipTerm } from './timeline.ts';
-import { completed, F, readArpObserved } from './vocabulary.ts';
+import { apiEndMs, apiHolderAt, buildExpectations, buildIfaceSelection, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, macIndex, nodeHealthy, servicesWithIp, wireAnswers, type Interval, type LeadershipTerm } from './timeline.ts';
+import { completed, F, NEMESIS, nemesisOps, readArpObserved } from './vocabulary.ts';
 import { leaseName } from '../l2/lease.ts';
 
 /** The lease of `service` (from `announce-expected`, else Cilium's naming). */
@@ -42,6 +47,10 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
   const leadership = buildLeadership(ops, faults);
   const expectations = buildExpectations(ops);
   const selection = buildIfaceSelection(ops, context.interfaces ?? []);
+  const linksDown = buildLinksDown(ops);
+  /** `term`'s node was frozen when another node took over, and thawed less than `overlapMs` before `tMs`. */
+  const thawedAfterTakeover = (term: LeadershipTerm, tMs: number): boolean =>
+    faults.paused.get(term.node)?.some((i) => i.fromMs <= term.supersededMs && term.supersededMs < i.toMs && i.toMs <= tMs && tMs < i.toMs + bounds.overlapMs) ?? false;
   const leaseOf = leaseByServiceMap(expectations.serviceOfLease);
   /** The model says no candidate programs `ip` of `service` at `t` (no selected device or type). */
   const unprogrammed = (service: string, ip: string, tMs: number): boolean => {
@@ -64,7 +73,7 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
     }
     const terms = termsFor(answer.senderIp, answer.tMs);
     if (terms.length === 0 && servicesWithIp(serviceIps, answer.senderIp, answer.tMs).length === 0) continue; // not a service IP now
-    const entitled = terms.some((t) => t.node === owner.node && t.fromMs - bounds.clockSkewMs <= answer.tMs && answer.tMs < apiEndMs(t) + bounds.exHolderQuietMs);
+    const entitled = terms.some((t) => t.node === owner.node && t.fromMs - bounds.clockSkewMs <= answer.tMs && (answer.tMs < apiEndMs(t) + bounds.exHolderQuietMs || thawedAfterTakeover(t, answer.tMs)));
     if (!entitled) violations.push({ atMs: answer.tMs, kind: 'stray-responder', ip: answer.senderIp, node: owner.node, mac: answer.senderMac });
   }
 
@@ -76,7 +85,8 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
       const holder = apiHolderAt(leadership.get(leaseOfService(service, leaseOf)), t);
       if (holder === undefined || holder.fromMs > t - bounds.programmingDelayMs || apiEndMs(holder) < t + bounds.replyWindowMs) continue;
       if (!nodeHealthy(faults, holder.node, t) || !nodeHealthy(faults, holder.node, t + bounds.replyWindowMs)) continue;
-      const holderMacs = (context.interfaces ?? []).filter((i) => i.node === holder.node && selection(i.node, i.iface, t) === true && selection(i.node, i.iface, t - bounds.programmingDelayMs) === true && (i.segment === undefined || request.segment === '' || i.segment === request.segment)).map((i) => i.mac.toLowerCase());
+      const linkUp = (iface: string): boolean => !overlaps(linksDown.get(`${holder.node}/${iface}`), t, t + bounds.replyWindowMs) && !overlaps(linksDown.get(`${holder.node}/`), t, t + bounds.replyWindowMs);
+      const holderMacs = (context.interfaces ?? []).filter((i) => i.node === holder.node && selection(i.node, i.iface, t) === true && selection(i.node, i.iface, t - bounds.programmingDelayMs) === true && linkUp(i.iface) && (i.segment === undefined || request.segment === '' || i.segment === request.segment)).map((i) => i.mac.toLowerCase());
       if (holderMacs.length === 0) continue;
       // A unicast request (a client's PROBE-state check of a cached MAC) reaches only its MAC.
       if (request.ethDst !== undefined && request.ethDst !== 'ff:ff:ff:ff:ff:ff' && !holderMacs.includes(request.ethDst.toLowerCase())) continue;
@@ -85,4 +95,29 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
     }
   }
   return verdict(violations, [], unknownMacs.size > 0 ? { unknownMacs: [...unknownMacs].sort() } : {});
+}
+
+/** `link-down` … `link-up` intervals by `node/iface` (`node/` when the op names no interface: all of them). */
+function buildLinksDown(ops: readonly HistoryOp[]): Map<string, Interval[]> {
+  const open = new Map<string, number>();
+  const out = new Map<string, Interval[]>();
+  const close = (key: string, toMs: number): void => {
+    const fromMs = open.get(key);
+    if (fromMs === undefined) return;
+    open.delete(key);
+    out.set(key, [...(out.get(key) ?? []), { fromMs, toMs }]);
+  };
+  for (const op of nemesisOps(ops)) {
+    if (op.node === undefined) continue;
+    const key = `${op.node}/${op.iface ?? ''}`;
+    if (op.f === NEMESIS.linkDown && !open.has(key)) open.set(key, op.tMs);
+    else if (op.f === NEMESIS.linkUp) close(key, op.tMs);
+  }
+  for (const key of [...open.keys()]) close(key, Number.POSITIVE_INFINITY);
+  return out;
+}
+
+/** Some interval of `intervals` meets [fromMs, toMs]. */
+function overlaps(intervals: readonly Interval[] | undefined, fromMs: number, toMs: number): boolean {
+  return intervals?.some((i) => i.fromMs <= toMs && fromMs < i.toMs) ?? false;
 }
