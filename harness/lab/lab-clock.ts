@@ -9,7 +9,8 @@
  * `harness/core/system-clock.ts`, this is the only module allowed to read ambient time or call
  * `setTimeout`.
  */
-import { assertDelayMs, type Clock, type SleepOutcome, type TimerHandle } from '../core/clock.ts';
+import type { Clock, SleepOutcome, TimerHandle } from '../core/clock.ts';
+import { SystemClock } from '../core/system-clock.ts';
 
 /** The run epoch as the orchestrator hands it to every process config. */
 export interface LabEpoch {
@@ -40,6 +41,8 @@ export function parseEpochMonoNs(text: string): bigint {
 /** Real time measured from a shared run epoch. */
 export class LabClock implements Clock {
   readonly #epochMonoNs: bigint;
+  /** Timers and sleeps are relative: the system clock's serve as they are. */
+  readonly #timers = new SystemClock();
 
   /** `epochMonoNs`: CLOCK_MONOTONIC (ns) of the run epoch, e.g. from {@link labEpochNow}. */
   constructor(epochMonoNs: bigint) {
@@ -58,24 +61,10 @@ export class LabClock implements Clock {
   }
 
   setTimer(delayMs: number, callback: () => void): TimerHandle {
-    assertDelayMs('LabClock.setTimer', delayMs);
-    const timer = setTimeout(callback, delayMs);
-    return { cancel: () => clearTimeout(timer) };
+    return this.#timers.setTimer(delayMs, callback);
   }
 
   sleep(delayMs: number, signal?: AbortSignal): Promise<SleepOutcome> {
-    assertDelayMs('LabClock.sleep', delayMs);
-    if (signal?.aborted) return Promise.resolve('aborted');
-    return new Promise((resolve) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        resolve('aborted');
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve('elapsed');
-      }, delayMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.#timers.sleep(delayMs, signal);
   }
 }

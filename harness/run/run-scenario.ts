@@ -67,10 +67,20 @@ export function startScenarioRun(scenario: Scenario, options: BuildWorldOptions)
 
 /** The checkers' context and the expectations of a run (what `run.json` stores). */
 export function judgeInputOf(world: ResponderWorld, scenario: Scenario, profile: string, candidates?: LeaseLoadInput['services']): JudgeInput {
+  return judgeInputFor(scenario, profile, world.checkContext({ leaseLoad: {} }), candidates);
+}
+
+/**
+ * The judge input of any world: the world's own context (timings, interfaces, its bounds, the
+ * lease-load model input), with the scenario's overrides — lease-load window and tolerance, bounds
+ * — the lease candidates at the end of the measurement window, and the expected verdicts. Pure.
+ */
+export function judgeInputFor(scenario: Scenario, profile: string, base: CheckContext, candidates?: LeaseLoadInput['services']): JudgeInput {
   const { leaseLoad, boundsMs, failoverMaxMs } = scenario.expectations;
-  const base = world.checkContext({ leaseLoad: { ...(leaseLoad?.tolerance === undefined ? {} : { tolerance: leaseLoad.tolerance }), ...(leaseLoad?.fromMs === undefined ? {} : { fromMs: leaseLoad.fromMs }), ...(leaseLoad?.toMs === undefined ? {} : { toMs: leaseLoad.toMs }) } });
-  const withCandidates = base.leaseLoad === undefined || candidates === undefined ? base : { ...base, leaseLoad: { ...base.leaseLoad, input: { ...base.leaseLoad.input, services: candidates } } };
-  const context: CheckContext = Object.keys(boundsMs).length === 0 ? withCandidates : { ...withCandidates, bounds: { ...boundsMs } };
+  const overrides = { ...(leaseLoad?.tolerance === undefined ? {} : { tolerance: leaseLoad.tolerance }), ...(leaseLoad?.fromMs === undefined ? {} : { fromMs: leaseLoad.fromMs }), ...(leaseLoad?.toMs === undefined ? {} : { toMs: leaseLoad.toMs }) };
+  const load = base.leaseLoad === undefined ? undefined : { ...overrides, input: candidates === undefined ? base.leaseLoad.input : { ...base.leaseLoad.input, services: candidates } };
+  const bounds = { ...base.bounds, ...boundsMs };
+  const context: CheckContext = { timing: base.timing, ...(base.interfaces === undefined ? {} : { interfaces: base.interfaces }), ...(load === undefined ? {} : { leaseLoad: load }), ...(Object.keys(bounds).length === 0 ? {} : { bounds }) };
   return { context, expected: expectedVerdicts(scenario, profile), failoverMaxMs: { ...failoverMaxMs } };
 }
 

@@ -22,8 +22,9 @@ import { topologyInterfaces } from '../../checker/topology-interfaces.ts';
 import { getProfile } from '../../profiles/profiles.ts';
 import { judgeRun, type JudgeInput, type RunResults } from '../../run/judge.ts';
 import type { StepRecord } from '../../run/nemesis-driver.ts';
+import { judgeInputFor } from '../../run/run-scenario.ts';
 import { worldOptionsFor, type WorldPlan } from '../../run/scenario-world.ts';
-import { expectedVerdicts, nemesisTimeline } from '../../scenario/timeline.ts';
+import { nemesisTimeline } from '../../scenario/timeline.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import { HARNESS_IDENTITY } from './lab-edits.ts';
 import { runLabNemesis } from './lab-nemesis.ts';
@@ -199,21 +200,15 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
     phases.collectMs = Math.round(wall() - t);
 
     const interfaces = topologyInterfaces(scenario.manifests, scenario.topology.nodes.flatMap((n) => n.interfaces.map((i) => ({ node: n.name, iface: i.name, mac: i.mac, segment: plan.segmentInterface[i.segment] ?? i.segment }))));
-    const { leaseLoad, boundsMs, failoverMaxMs } = scenario.expectations;
     const timing = scenario.timing.effective;
-    const context = {
+    const base = {
       timing,
       interfaces,
       // The observer is one more watcher of the API server: its model ops may trail the agents.
-      bounds: { observerLagMs: LAB_OBSERVER_LAG_MS, ...boundsMs },
-      leaseLoad: {
-        ...(leaseLoad?.tolerance === undefined ? {} : { tolerance: leaseLoad.tolerance }),
-        ...(leaseLoad?.fromMs === undefined ? {} : { fromMs: leaseLoad.fromMs }),
-        ...(leaseLoad?.toMs === undefined ? {} : { toMs: leaseLoad.toMs }),
-        input: { services: candidates, nodeCount: scenario.topology.nodes.length, retryPeriodMs: timing.retryPeriodMs, renewDeadlineMs: timing.renewDeadlineMs, optimisticRenew: profile.l2.optimisticRenew },
-      },
+      bounds: { observerLagMs: LAB_OBSERVER_LAG_MS },
+      leaseLoad: { input: { services: candidates, nodeCount: scenario.topology.nodes.length, retryPeriodMs: timing.retryPeriodMs, renewDeadlineMs: timing.renewDeadlineMs, optimisticRenew: profile.l2.optimisticRenew } },
     };
-    const judge: JudgeInput = { context, expected: expectedVerdicts(scenario, plan.profile), failoverMaxMs: { ...failoverMaxMs } };
+    const judge = judgeInputFor(scenario, plan.profile, base);
     notes.push(...plan.notes, ...problems.slice(0, 50), ...(problems.length > 50 ? [`… and ${problems.length - 50} more problems (see the process logs)`] : []));
     return { ops, steps, plan, judge, results: judgeRun(ops, judge), end, phasesMs: phases, notes, runMs };
   }
