@@ -15,7 +15,8 @@
  * Leases are not watched: the electors read them (Cilium's agent has no Lease informer either),
  * and a watch would cost every agent one event per renewal of every lease.
  *
- * Profile switches honoured here: `leaseForNonAnnounceable` (C01, through decideCandidacy),
+ * Profile switches honoured here: `leaseForNonAnnounceable` and `candidacyRequiresDevice` (C01,
+ * C14, through decideCandidacy), `pruneOnAgentStart` (stale pinned entries deleted at start),
  * `newIpWakesAnnouncer` (#47579: when false, a status-only change adding/changing LB IPs of a
  * service that already had one does not wake the announcer; it is picked up by the next other
  * event), and the elector's switches (re-candidacy after loss, renew style, release form).
@@ -148,6 +149,8 @@ export class Agent {
   start(): void {
     const { spawner, client, rng, watch } = this.#ports;
     const node = this.config.node;
+    // `pruneOnAgentStart`: entries pinned by a previous life go before the liveness stamp revives them.
+    if (this.config.profile.l2.pruneOnAgentStart) this.reconciler.fullResync([]);
     for (const [name, informer] of Object.entries(this.#informers)) {
       informer.open(watch);
       this.#tasks.push(spawner.spawn(`${node}/informer/${name}`, informer.run(client, rng.fork(`informer/${name}`), this.#stop.signal)));

@@ -11,7 +11,9 @@
  * - a full resync every 5 min also deletes map entries the table does not hold (stale pinned
  *   entries of a restarted agent). [inference] The first full resync is one period after the agent
  *   starts: an immediate one would delete the entries a restarted agent is about to re-claim, and
- *   then re-insert them with a GARP, which the spec says does not happen.
+ *   then re-insert them with a GARP, which the spec says does not happen. (`reference`'s
+ *   `pruneOnAgentStart` does prune at the start: pinned entries of a node whose Lease moved on
+ *   while its agent was down would answer as strays once the new agent stamps its liveness.)
  *
  * {@link decideReconcile} is the pure part; {@link AnnounceReconciler} applies it.
  */

@@ -67,6 +67,15 @@ export interface L2Switches {
    * only `reference` has it.
    */
   readonly releaseBoundedByRenewDeadline: boolean;
+  /**
+   * §3.2 / `datapath/reconcile.ts` [inference] (explore: `reference-holder-answers-s11`): when true,
+   * a (re)started agent deletes the responder entries its previous life pinned before its liveness
+   * stamp lets the datapath answer again, so a node whose Lease moved on while its agent was down
+   * does not answer as a stray responder; a pair it re-claims is inserted again, with its GARP.
+   * False in every Cilium profile as modelled: the first full resync, which prunes them, comes one
+   * period (5 min) after the start, and pinned entries answer as soon as the liveness is fresh.
+   */
+  readonly pruneOnAgentStart: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

@@ -22,6 +22,7 @@ const cilium114: Profile = {
     sharedIpSeparateLeases: true,
     candidacyRequiresDevice: false,
     releaseBoundedByRenewDeadline: false,
+    pruneOnAgentStart: false,
   },
   ipam: {
     allocationOrder: 'random',
@@ -98,8 +99,8 @@ const cilium1202: Profile = {
 
 const reference: Profile = {
   name: 'reference',
-  description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed, shared IPs elected together, no candidacy without a device, a bounded release',
-  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false, candidacyRequiresDevice: true, releaseBoundedByRenewDeadline: true },
+  description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed, shared IPs elected together, no candidacy without a device, a bounded release, stale entries pruned on agent start',
+  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false, candidacyRequiresDevice: true, releaseBoundedByRenewDeadline: true, pruneOnAgentStart: true },
   ipam: cilium1202.ipam,
 };
 

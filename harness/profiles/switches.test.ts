@@ -16,6 +16,8 @@ import type { IpPool, ManifestSet, Service } from '../model/types.ts';
 import { decideGarp } from '../responder/decide-garp.ts';
 import { releaseDeadlineMs } from '../election/decide-lease.ts';
 import { ElectionWorld } from '../sim/election-world.ts';
+import { ResponderWorld } from '../sim/responder-world.ts';
+import { threeNodeCluster } from '../sim/responder-world.fixtures.ts';
 import type { IpamSwitches, L2Switches, Profile } from './profile.ts';
 import { getProfile } from './profiles.ts';
 
@@ -93,6 +95,22 @@ describe('every L2 switch changes behaviour when flipped', () => {
     };
     expect(stoppedAfterMs(withL2('releaseBoundedByRenewDeadline', true))).toBeLessThanOrEqual(2 * timing.renewDeadlineMs + timing.retryPeriodMs);
     expect(stoppedAfterMs(withL2('releaseBoundedByRenewDeadline', false))).toBeGreaterThan(10_000);
+  });
+
+  it('pruneOnAgentStart (§3.2): a restarted agent drops the entries its previous life pinned before they answer again', () => {
+    const pinnedAfterRestart = (profile: Profile): number => {
+      const w = new ResponderWorld({ seed: 11, manifests: threeNodeCluster(), profile, timing: { leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 } });
+      w.runUntil(5_000);
+      const holder = w.holderOf('default/web') ?? '';
+      w.killAgent(holder);
+      w.runUntil(15_000);
+      expect(w.holderOf('default/web')).not.toBe(holder);
+      w.restartAgent(holder);
+      w.runUntil(15_001);
+      return w.node(holder).map.size;
+    };
+    expect(pinnedAfterRestart(withL2('pruneOnAgentStart', false))).toBe(1);
+    expect(pinnedAfterRestart(withL2('pruneOnAgentStart', true))).toBe(0);
   });
 
   it('garpOpcode (§3.2): reply form (opcode 2) or request form (opcode 1)', () => {
