@@ -1,25 +1,27 @@
 /**
- * When can a node's elector act on the API server again after a partition? Not at the heal: a
- * lease request the partition swallowed (`partition-api` in `drop` mode: request or response
- * lost) is still outstanding, and client-go's elector waits for it — up to the client's HTTP
- * timeout, with no deadline while it is a candidate — before its next poll. Until that request
- * completes the node does not reach the API server, which is the premise of INV-FAILOVER-BOUND's
- * and INV-REACQUIRE's clocks ("counting only time during which another eligible node is healthy
- * and reaches the API server"; explore: reference-failover-bound-s1, partition ended at the kill).
+ * When can a node's agent act on the API server again after a partition? Not at the heal: a
+ * request the partition swallowed (`partition-api` in `drop` mode: request or response lost) is
+ * still outstanding, and its caller waits for it — up to the client's HTTP timeout: client-go's
+ * elector has no deadline while it is a candidate, an informer's LIST none at all — before it
+ * polls or lists again. Until that request completes the node does not reach the API server,
+ * which is the premise of INV-FAILOVER-BOUND's and INV-REACQUIRE's clocks ("counting only time
+ * during which another eligible node is healthy and reaches the API server"; explore:
+ * reference-failover-bound-s1, an acquire GET swallowed by a partition that ended at the kill;
+ * reference-reacquire-s1, a restarted agent's informer LISTs swallowed by a partition).
  *
- * Derived from the history alone: a completed `lease-request` op carries its `latencyMs`, so it
- * was outstanding over [completion − latency, completion]. A request outstanding at the heal keeps
- * the node cut off until it completes. A `reject` partition or an API outage fails requests at
- * once, so they leave no tail.
+ * Derived from the history alone: a completed `lease-request` or `api-request` op carries its
+ * `latencyMs`, so it was outstanding over [completion − latency, completion]. A request
+ * outstanding at the heal keeps the node cut off until it completes. A `reject` partition or an
+ * API outage fails requests at once, so they leave no tail.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { inAny, nodeHealthy, type Faults, type Interval } from './timeline.ts';
 import { completed, F, readLeaseRequest } from './vocabulary.ts';
 
-/** Per node, the intervals after a heal during which a lease request sent into the partition is still outstanding. */
+/** Per node, the intervals after a heal during which a request sent into the partition is still outstanding. */
 export function droppedRequestTails(ops: readonly HistoryOp[], faults: Faults): Map<string, Interval[]> {
   const tails = new Map<string, Interval[]>();
-  const requests = completed(ops, F.leaseRequest).map(readLeaseRequest);
+  const requests = [...completed(ops, F.leaseRequest), ...completed(ops, F.apiRequest)].map(readLeaseRequest);
   for (const [node, cuts] of faults.apiCut) {
     const own = requests.filter((r) => r.node === node);
     for (const cut of cuts) {
@@ -38,7 +40,7 @@ export function droppedRequestTails(ops: readonly HistoryOp[], faults: Faults): 
   return tails;
 }
 
-/** The node is healthy (see `nodeHealthy`) and no lease request swallowed by a partition is still outstanding. */
+/** The node is healthy (see `nodeHealthy`) and no request swallowed by a partition is still outstanding. */
 export function electorReachesApi(faults: Faults, tails: ReadonlyMap<string, readonly Interval[]>, node: string, tMs: number): boolean {
   return nodeHealthy(faults, node, tMs) && !inAny(tails.get(node), tMs);
 }

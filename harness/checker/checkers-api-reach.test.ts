@@ -64,6 +64,26 @@ describe('reacquire: gaps', () => {
     expect(checkReacquire(inTime.ops, CONTEXT).valid).toBe(true);
   });
 
+  /**
+   * Why this test? explore found reference-reacquire-s1: n1's agent killed 5–6 s, n1 partitioned
+   * (drop) 5–7 s. The restarted agent's informer LISTs went into the partition and hung for the
+   * client timeout; until they failed it could not even decide candidacy.
+   */
+  it('a swallowed informer LIST keeps the node from reaching the API too', () => {
+    const listed = (completionMs: number) =>
+      history()
+        .webExpected(0, ['n1'])
+        .became(0, 'n1')
+        .nemesis(5_000, 'kill-agent', { node: 'n1' })
+        .nemesis(5_000, 'partition-api', { node: 'n1', mode: 'drop' })
+        .nemesis(6_000, 'restart-agent', { node: 'n1' })
+        .op(completionMs, 'n1', 'api-request', { verb: 'list', namespace: '', outcome: 'store-timeout', latencyMs: completionMs - 6_000 }, 'info')
+        .nemesis(7_000, 'heal-api', { node: 'n1' });
+    // Owed from the LIST's timeout at 16 s: 24.4 s later.
+    expect(checkReacquire(listed(16_000).became(40_000, 'n1').op(end, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    expect(checkReacquire(listed(16_000).became(41_000, 'n1').op(end, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 40_400 });
+  });
+
   it('nothing is owed while the only candidate waits for a request the partition swallowed', () => {
     expect(checkReacquire(swallowed().became(130_000, 'n2').op(end, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
     expect(checkReacquire(swallowed().became(131_000, 'n2').op(end, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 130_400 });

@@ -4,8 +4,8 @@
  * for one of the service's IPs appears on the wire by t0 + `failoverMs` (leaseDuration +
  * renewDeadline + 2.2 × retryPeriod), counting only time during which another eligible node is
  * healthy and reaches the API server (an API outage or partition extends the deadline by its
- * length, and past the heal while a lease request it swallowed is still outstanding). Not applicable when no other eligible node is healthy at t0; 'unknown' when the
- * history ends before the bound.
+ * length, and past the heal while a request it swallowed is still outstanding). Not applicable
+ * when no other eligible node is healthy at t0; 'unknown' when the history ends before the bound.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
@@ -53,7 +53,7 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
       if (eligible !== undefined && others.length === 0) continue; // nobody can take over
       // The clock runs only while a candidate can take over (healthy and the API reachable, as the
       // invariant's window assumes): an API outage or a partition of every candidate extends it,
-      // including the tail of a lease request the partition swallowed (api-reach.ts).
+      // including the tail of a request the partition swallowed (api-reach.ts).
       const candidates = eligible?.filter((n) => n !== node);
       const deadline = extendedDeadline(t0, failoverMs, faultTimes, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidates.some((n) => electorReachesApi(faults, tails, n, t)));
       // Revived before the deadline (a later death is judged from its own nemesis op).

@@ -19,7 +19,8 @@ export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext)
   const faults = buildFaults(ops);
   const leadership = buildLeadership(ops, faults);
   const endMs = endOfHistoryMs(ops);
-  // A lease request swallowed by a partition keeps its node from acquiring until it times out.
+  // A request swallowed by a partition (an acquire GET, an informer LIST) keeps its node from
+  // acquiring until it times out.
   const tails = droppedRequestTails(ops, faults);
   const faultTimes = [...nemesisOps(ops).map((n) => n.tMs), ...tailEnds(tails)];
   const violations: Violation[] = [];
