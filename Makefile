@@ -61,7 +61,7 @@ bench-control-plane: $(SETUP_STAMP) control-plane ## control-plane numbers: buil
 .PHONY: bench-sim
 
 bench-sim: $(SETUP_STAMP) ## sim numbers: small trials/s, 1000×1000 cluster wall + peak RSS, lease-load grid vs model (QUICK=1 trims)
-	@node --import tsx bench/sim-bench.ts $(if $(QUICK),--quick,)
+	@node bench/sim-bench.ts $(if $(QUICK),--quick,)
 
 bench-arp: $(SETUP_STAMP) ## lab ARP reply latency (root): the libpcap responder vs the kernel, p50/p99 from client-side pcap timestamps
 	@node bench/arp-latency-bench.ts
