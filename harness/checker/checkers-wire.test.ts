@@ -119,6 +119,18 @@ describe('holder-answers (INV-HOLDER-ANSWERS)', () => {
     expect(checkHolderAnswers(h(138_100).ops, CONTEXT)).toMatchObject({ valid: false, details: { violations: [{ kind: 'stray-responder', node: 'n1' }] } });
   });
 
+  /**
+   * Why this test? explore (reference, round 2, seed 5): the holder's eth0 is selected by a policy
+   * enabling externalIPs; the LB IP is announced on another interface only. The model's lbIfaces
+   * names where the holder programs the LB IP: no answer is owed elsewhere.
+   */
+  it('no answer is owed on an interface the model says the holder does not program the LB IP on', () => {
+    const onLxc = base().op(0, 'model', 'announce-expected', { service: WEB, lease: 'cilium-l2announce-default-web', announceable: true, eligibleNodes: ['n1'], lbIfaces: { n1: ['lxc0'] } });
+    expect(checkHolderAnswers(onLxc.request(10_000).op(20_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    const onEth0 = base().op(0, 'model', 'announce-expected', { service: WEB, lease: 'cilium-l2announce-default-web', announceable: true, eligibleNodes: ['n1'], lbIfaces: { n1: ['eth0'] } });
+    expect(checkHolderAnswers(onEth0.request(10_000).op(20_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 11_000 });
+  });
+
   it('a dead holder not answering is failover-bound’s business, not a violation here', () => {
     const h = base().nemesis(5_000, 'kill-node', { node: 'n1' }).request(10_000).op(20_000, 'harness', 'end', null).answer(20_000, MAC.n1, '10.9.9.9');
     expect(checkHolderAnswers(h.ops, CONTEXT).valid).toBe(true);

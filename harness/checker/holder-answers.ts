@@ -14,7 +14,9 @@
  *   the IP in `unannouncedIps`): a policy whose interface patterns match none of the holder's
  *   devices leaves it nothing to answer on without breaking INV-IFACE-SCOPE (C14). Nor on an
  *   interface whose link is down during the reply window: the request never reaches it
- *   (explore: reference-holder-answers-s5).
+ *   (explore: reference-holder-answers-s5). And a holder owes answers for a service's LB IP only
+ *   on interfaces the model says it programs that IP on (`announce-expected.lbIfaces`), not on
+ *   every interface some policy selects for another service or IP type.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
@@ -86,7 +88,8 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
       if (holder === undefined || holder.fromMs > t - bounds.programmingDelayMs || apiEndMs(holder) < t + bounds.replyWindowMs) continue;
       if (!nodeHealthy(faults, holder.node, t) || !nodeHealthy(faults, holder.node, t + bounds.replyWindowMs)) continue;
       const linkUp = (iface: string): boolean => !overlaps(linksDown.get(`${holder.node}/${iface}`), t, t + bounds.replyWindowMs) && !overlaps(linksDown.get(`${holder.node}/`), t, t + bounds.replyWindowMs);
-      const holderMacs = (context.interfaces ?? []).filter((i) => i.node === holder.node && selection(i.node, i.iface, t) === true && selection(i.node, i.iface, t - bounds.programmingDelayMs) === true && linkUp(i.iface) && (i.segment === undefined || request.segment === '' || i.segment === request.segment)).map((i) => i.mac.toLowerCase());
+      const programs = (iface: string, atMs: number): boolean => selection(holder.node, iface, atMs) === true && (expectations.byService.get(service)?.at(atMs)?.lbIfaces.get(holder.node)?.includes(iface) ?? true);
+      const holderMacs = (context.interfaces ?? []).filter((i) => i.node === holder.node && programs(i.iface, t) && programs(i.iface, t - bounds.programmingDelayMs) && linkUp(i.iface) && (i.segment === undefined || request.segment === '' || i.segment === request.segment)).map((i) => i.mac.toLowerCase());
       if (holderMacs.length === 0) continue;
       // A unicast request (a client's PROBE-state check of a cached MAC) reaches only its MAC.
       if (request.ethDst !== undefined && request.ethDst !== 'ff:ff:ff:ff:ff:ff' && !holderMacs.includes(request.ethDst.toLowerCase())) continue;

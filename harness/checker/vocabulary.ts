@@ -148,6 +148,11 @@ export interface AnnounceExpectedOp {
   readonly leaseInScope: boolean;
   /** Service IPs no candidate would program (type not enabled, no device): owed on no wire. */
   readonly unannouncedIps: readonly string[];
+  /**
+   * Candidates that would program the service's LB IPs on only some of their devices, and on
+   * which: a holder owes answers for them there alone (absent node: every interface it selects).
+   */
+  readonly lbIfaces: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Reads an `announce-expected` op. */
@@ -158,7 +163,10 @@ export function readAnnounceExpected(op: HistoryOp): AnnounceExpectedOp {
   const leaseInScope = value['leaseInScope'] ?? announceable;
   if (typeof leaseInScope !== 'boolean') throw new VocabularyError(`op #${op.index} ${op.f}: leaseInScope must be a boolean`);
   const unannouncedIps = value['unannouncedIps'] === undefined ? [] : strings(op, value, 'unannouncedIps');
-  return { tMs: op.tMs, service: str(op, value, 'service'), lease: str(op, value, 'lease'), announceable, eligibleNodes: strings(op, value, 'eligibleNodes'), leaseInScope, unannouncedIps };
+  const rawIfaces = value['lbIfaces'] ?? {};
+  if (rawIfaces === null || typeof rawIfaces !== 'object' || Array.isArray(rawIfaces)) throw new VocabularyError(`op #${op.index} ${op.f}: lbIfaces must be an object of string arrays`);
+  const lbIfaces = new Map(Object.keys(rawIfaces).map((node) => [node, strings(op, rawIfaces as Obj, node)]));
+  return { tMs: op.tMs, service: str(op, value, 'service'), lease: str(op, value, 'lease'), announceable, eligibleNodes: strings(op, value, 'eligibleNodes'), leaseInScope, unannouncedIps, lbIfaces };
 }
 
 /** `interfaces-selected` (process `observer`): the node's devices some valid policy selecting it announces on, from now on. */

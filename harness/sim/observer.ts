@@ -21,6 +21,7 @@ import { ENDPOINTS, ingressIpsOf, IP_POOLS, L2_POLICIES, modelOf, NODES, service
 import { isLeaseObject, LEASES } from '../election/lease-record.ts';
 import { poolReservesFirstLast, blockText } from '../ipam/ip-range.ts';
 import { backendsOf, backs, etpLocalGate } from '../l2/backends.ts';
+import type { CandidacyDecision } from '../l2/candidacy.ts';
 import { decideService } from '../l2/decide-service.ts';
 import { policyProblems, preparePolicy } from '../l2/policy-prep.ts';
 import type { Endpoint, IpPool, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
@@ -225,7 +226,8 @@ export class WorldObserver {
     // `candidacyRequiresDevice` a node whose policies select none of its devices is no candidate).
     const leaseInScope = decision.perNode.some((d) => d.candidate && d.announce.length > 0);
     const unannouncedIps = decision.announceable ? decision.unannouncedIps.filter((ip) => service.ingressIPs.includes(ip)) : [];
-    const extra = { ...(leaseInScope === decision.announceable ? {} : { leaseInScope }), ...(unannouncedIps.length === 0 ? {} : { unannouncedIps: [...unannouncedIps] }) };
+    const lbIfaces = service.ingressIPs.length === 0 ? undefined : this.#partialLbIfaces(decision.perNode);
+    const extra = { ...(leaseInScope === decision.announceable ? {} : { leaseInScope }), ...(unannouncedIps.length === 0 ? {} : { unannouncedIps: [...unannouncedIps] }), ...(lbIfaces === undefined ? {} : { lbIfaces }) };
     const next: Expected = { lease: leaseOf(service, this.#services), announceable: decision.announceable, eligible: eligibleNodes.join(','), candidates: decision.candidateNodes, extra: JSON.stringify(extra) };
     if (previous !== undefined && previous.lease === next.lease && previous.announceable === next.announceable && previous.eligible === next.eligible && previous.extra === next.extra) {
       this.#expected.set(key, next);
@@ -233,6 +235,27 @@ export class WorldObserver {
     }
     this.#expected.set(key, next);
     this.#record('announce-expected', { service: key, lease: next.lease, announceable: next.announceable, eligibleNodes, ...extra });
+  }
+
+  /**
+   * `lbIfaces`: the candidates that would program the service's LB IPs on only some of their
+   * devices, with those devices (undefined when none): holder-answers owes answers there alone.
+   * The node-level `interfaces-selected` is the union over every policy selecting the node, whatever
+   * service or IP type it enables (explore: reference-holder-answers-s5 of round 2, a policy
+   * enabling externalIPs on every device next to one announcing the LB IP on eth1).
+   */
+  #partialLbIfaces(perNode: readonly CandidacyDecision[]): { [node: string]: string[] } | undefined {
+    let out: { [node: string]: string[] } | undefined;
+    for (const d of perNode) {
+      if (!d.candidate) continue;
+      const devices = this.#nodes.get(d.node)?.interfaces ?? this.#options.defaultDevices;
+      const ifaces = new Set<string>();
+      for (const a of d.announce) if (a.type === 'loadBalancerIP' && Array.isArray(a.interfaces)) for (const i of a.interfaces as readonly string[]) ifaces.add(i);
+      if (devices.every((i) => ifaces.has(i))) continue;
+      out ??= {};
+      out[d.node] = devices.filter((i) => ifaces.has(i));
+    }
+    return out;
   }
 
   /**

@@ -197,6 +197,17 @@ describe('world histories: policies whose interfaces or IP types leave nothing t
     expect(reference.verdict).toMatchObject({ 'lease-scope': true, 'new-ip-announced': true, reacquire: true });
   });
 
+  // Why? explore (reference, round 2, seed 5): p1 enables externalIPs on every device, p2 announces
+  // the LB IP on eth1 only. The node-level interfaces-selected says eth0 and eth1, yet the LB IP is
+  // programmed on eth1 alone: announce-expected's lbIfaces says so, and nothing is owed on eth0.
+  it('a LB IP announced on eth1 only is owed no answer on eth0, which another policy selects for externalIPs', () => {
+    const w = world({ seed: 0, profile: getProfile('reference'), manifests: manifests({ nodes: [simNode('n1', {}, ['eth0', 'eth1'])], services: [lbService('s1')], policies: [l2Policy('p1', { loadBalancerIPs: false, externalIPs: true }), l2Policy('p2', { interfaces: ['eth1'] })], pools: [lbPool('pool', '198.18.0.128/28')] }) });
+    w.runUntil(10_000);
+    expect(w.history.ops().filter((op) => op.f === 'announce-expected').at(-1)?.value).toMatchObject({ announceable: true, lbIfaces: { n1: ['eth1'] } });
+    expect(w.history.ops().some((op) => op.f === 'arp-observed' && (op.value as { kind?: string; segment?: string }).kind === 'request')).toBe(true);
+    expect(verdicts(w)['holder-answers']).toBe(true);
+  });
+
   // Why? explore's reference-new-ip-announced-s42: the pool's LB IP is not of the type the policy enables.
   it('a policy enabling externalIPs only: the LB IP is listed as unannounced and not owed', () => {
     const { expected, verdict } = run(l2Policy('p1', { loadBalancerIPs: false, externalIPs: true }), lbService('s1', { externalIPs: ['198.18.0.200'] }));
