@@ -19,6 +19,7 @@ export function renderSummaryMarkdown(info: RunInfo, results: RunResults): strin
   lines.push(...nemesisSection(info));
   lines.push(...failoverSection(results));
   lines.push(...leaseLoadSection(results));
+  lines.push(...auditSection(info));
   lines.push('## Invariants', '', '| invariant | kind | expected | verdict | met |', '|---|---|---|---|---|');
   for (const v of results.invariants) lines.push(`| ${v.name} | ${v.kind} | ${v.expected} | ${verdictText(v)} | ${v.met ? 'yes' : '**no**'} |`);
   lines.push('');
@@ -99,6 +100,20 @@ function leaseLoadSection(results: RunResults): string[] {
   if (load.underestimateFactor !== null) {
     lines.push(`The Cilium docs' sizing rule (services / renewDeadline) gives ${formatRate(load.docsFormulaPerS)} req/s for the busiest node; the model's worst case is ${load.underestimateFactor.toFixed(1)}× that. LIST is one per agent per 60 s (lease GC): a short window may see none.`, '');
   }
+  return lines;
+}
+
+/** The lab's API-server-side count of Lease requests (the audit log), per identity and verb. */
+export function auditSection(info: Pick<RunInfo, 'lab'>): string[] {
+  const audit = info.lab?.auditLeaseRequests;
+  if (audit === undefined || Object.keys(audit).length === 0) return [];
+  const verbs = [...new Set(Object.values(audit).flatMap((v) => Object.keys(v)))].sort();
+  const lines = ['## Lease requests at the API server (audit log, whole run)', '', 'What kube-apiserver received, per identity: count (p50 / p99 ms server-side).', ''];
+  lines.push(`| identity | ${verbs.join(' | ')} |`, `|---|${verbs.map(() => '---|').join('')}`);
+  for (const [user, byVerb] of Object.entries(audit).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    lines.push(`| ${user} | ${verbs.map((v) => { const s = byVerb[v]; return s === undefined ? '—' : `${s.count} (${s.p50Ms.toFixed(1)} / ${s.p99Ms.toFixed(1)})`; }).join(' | ')} |`);
+  }
+  lines.push('');
   return lines;
 }
 

@@ -54,7 +54,12 @@ export interface RunInfo {
   /** Run time reached (virtual in sim, real in lab), kernel events (sim only) and ops recorded. */
   readonly sim: { readonly virtualMs: number; readonly events: number; readonly ops: number };
   /** Lab runs: the run id (namespaces, links and processes carry it) and wall ms per phase. */
-  readonly lab?: { readonly runId: string; readonly phasesMs: Readonly<Record<string, number>> };
+  readonly lab?: {
+    readonly runId: string;
+    readonly phasesMs: Readonly<Record<string, number>>;
+    /** The API server's audit log: Lease requests per identity and verb over the run. */
+    readonly auditLeaseRequests?: Readonly<Record<string, Readonly<Record<string, { readonly count: number; readonly p50Ms: number; readonly p99Ms: number }>>>>;
+  };
   readonly invocation: {
     readonly argv: readonly string[];
     readonly out: string;

@@ -48,7 +48,7 @@ export async function runLabChild(file: string, options: LabChildOptions, io: { 
     const argv = JSON.parse(options.argv) as string[];
     const info = buildRunInfo(
       scenario,
-      { plan: { ...output.plan, notes: output.notes }, steps: output.steps, judge: output.judge, end: output.end, virtualMs: Math.round(output.runMs), events: 0, ops: output.ops.length, world: 'lab', lab: { runId: options.runId, phasesMs: output.phasesMs } },
+      { plan: { ...output.plan, notes: output.notes }, steps: output.steps, judge: output.judge, end: output.end, virtualMs: Math.round(output.runMs), events: 0, ops: output.ops.length, world: 'lab', lab: { runId: options.runId, phasesMs: output.phasesMs, auditLeaseRequests: output.auditLeaseRequests } },
       { argv, out: options.out, startedAt: startedAt.toISOString(), wallMs: Math.round(performance.now() - t0), git: await readGitState() },
     );
     const { results } = await writeReport(options.out, info, output.ops);

@@ -119,6 +119,7 @@ async function controlPlaneOf(cpDir: string, plan: LabPlan, manifest: RunManifes
   return {
     serverUrl: record.serverUrl,
     caPath: layout.caCertPath,
+    auditLogPath: layout.auditLogPath,
     tokenOf(identityId) {
       const username = usernameOf.get(identityId);
       if (username === undefined) throw new Error(`looking up the API token of '${identityId}': the control plane has identities ${[...usernameOf.keys()].join(', ')}`);

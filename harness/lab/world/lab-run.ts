@@ -17,6 +17,7 @@ import type { ObjectStore } from '../../core/object-store.ts';
 import type { Clock } from '../../core/clock.ts';
 import { MemoryHistory } from '../../history/memory-history.ts';
 import { mergeHistories } from '../capture/merge-histories.ts';
+import { summarizeAuditForRun } from '../capture/audit-window.ts';
 import type { LeaseLoadInput } from '../../l2/lease-load.ts';
 import { topologyInterfaces } from '../../checker/topology-interfaces.ts';
 import { getProfile } from '../../profiles/profiles.ts';
@@ -91,6 +92,8 @@ export interface LabRunOutput {
   readonly notes: readonly string[];
   /** Run-relative ms at which the run reached its duration (or stopped). */
   readonly runMs: number;
+  /** The API server's own count of Lease requests over the run, per identity and verb (audit log). */
+  readonly auditLeaseRequests: Readonly<Record<string, Readonly<Record<string, { readonly count: number; readonly p50Ms: number; readonly p99Ms: number }>>>>;
 }
 
 /**
@@ -196,6 +199,10 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
       problems.push(...p);
     }
     problems.push(...world.problems);
+    const auditLeaseRequests = await auditCounts(controlPlane.auditLogPath, epoch.epochWallUs + t0Ms * 1000, epoch.epochWallUs + (t0Ms + runMs) * 1000).catch((error: unknown) => {
+      problems.push(`audit log: ${error instanceof Error ? error.message : String(error)}`);
+      return {};
+    });
     const ops = rebase(mergeHistories(sources), t0Ms).filter((op) => op.tMs <= runMs);
     phases.collectMs = Math.round(wall() - t);
 
@@ -210,7 +217,7 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
     };
     const judge = judgeInputFor(scenario, plan.profile, base);
     notes.push(...plan.notes, ...problems.slice(0, 50), ...(problems.length > 50 ? [`… and ${problems.length - 50} more problems (see the process logs)`] : []));
-    return { ops, steps, plan, judge, results: judgeRun(ops, judge), end, phasesMs: phases, notes, runMs };
+    return { ops, steps, plan, judge, results: judgeRun(ops, judge), end, phasesMs: phases, notes, runMs, auditLeaseRequests };
   }
 }
 
@@ -227,4 +234,10 @@ export function rebase(ops: readonly HistoryOp[], t0Ms: number): HistoryOp[] {
       const shifted = typeof tUs === 'number' ? { ...(value as object), tUs: Math.round(tUs - t0Ms * 1000) } : value;
       return { ...op, index, tMs: op.tMs - t0Ms, value: shifted as HistoryOp['value'] };
     });
+}
+
+/** Lease requests per identity and verb the API server received in `[fromUs, toUs)` (wall µs). */
+async function auditCounts(path: string, fromUs: number, toUs: number): Promise<LabRunOutput['auditLeaseRequests']> {
+  const { summary } = await summarizeAuditForRun(path, fromUs, toUs);
+  return Object.fromEntries(Object.entries(summary).map(([user, verbs]) => [user, Object.fromEntries(Object.entries(verbs).map(([verb, stats]) => [verb, { count: stats.count, p50Ms: stats.latency.p50Ms, p99Ms: stats.latency.p99Ms }]))]));
 }

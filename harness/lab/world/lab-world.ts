@@ -49,6 +49,8 @@ export interface LabFabric {
 export interface LabControlPlane {
   readonly serverUrl: string;
   readonly caPath: string;
+  /** kube-apiserver's audit log (Lease requests per identity; wall-clock µs timestamps). */
+  readonly auditLogPath: string;
   /** Token of an identity id (`admin`, `operator`, `node-<name>`). */
   tokenOf(identityId: string): string;
   /** Stops kube-apiserver (outage). */
