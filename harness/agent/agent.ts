@@ -16,7 +16,8 @@
  * and a watch would cost every agent one event per renewal of every lease.
  *
  * Profile switches honoured here: `leaseForNonAnnounceable` and `candidacyRequiresDevice` (C01,
- * C14, through decideCandidacy), `pruneOnAgentStart` (stale pinned entries deleted at start),
+ * C14, through decideCandidacy), `candidacyRequiresEveryIp` (§1.3 P1/P2, over the Node cache:
+ * `l2/coverage.ts`), `pruneOnAgentStart` (stale pinned entries deleted at start),
  * `newIpWakesAnnouncer` (#47579: when false, a status-only change adding/changing LB IPs of a
  * service that already had one does not wake the announcer; it is picked up by the next other
  * event), and the elector's switches (re-candidacy after loss, renew style, release form).
@@ -31,6 +32,7 @@ import type { FramePort } from '../datapath/frame-port.ts';
 import type { ResponderMap } from '../datapath/responder-map.ts';
 import { backendsOf, etpLocalGate } from '../l2/backends.ts';
 import { decideCandidacy, type CandidacyDecision } from '../l2/candidacy.ts';
+import { restrictToFullCoverage } from '../l2/coverage.ts';
 import type { LeaseTiming } from '../l2/lease.ts';
 import type { Endpoint, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
@@ -102,6 +104,7 @@ export class Agent {
   #table: readonly AnnounceTableEntry[] = [];
   #policies: { version: number; items: readonly L2AnnouncementPolicy[] } = { version: -1, items: [] };
   #endpoints: { version: number; items: readonly Endpoint[] } = { version: -1, items: [] };
+  #nodes: { version: number; items: readonly Node[] } = { version: -1, items: [] };
   #electorGeneration = 0;
   /** The informer key of this node's Node (built once: a concatenated key is re-hashed per lookup). */
   readonly #selfKey: string;
@@ -205,7 +208,8 @@ export class Agent {
 
   #onNodeChange(change: InformerChange): void {
     // Other nodes' labels do not change this node's candidacy; its own do (all policies re-match).
-    if (change.key === this.#selfKey) this.#markAll();
+    // Under `candidacyRequiresEveryIp` they do: what the others would announce is the measure.
+    if (change.key === this.#selfKey || this.config.profile.l2.candidacyRequiresEveryIp) this.#markAll();
   }
 
   #onServiceChange(change: InformerChange): void {
@@ -275,7 +279,8 @@ export class Agent {
     const service = object === undefined ? undefined : serviceFromObject(object);
     // Not running for it and excluded by the eTP=Local gate alone: deciding changes nothing.
     if (service !== undefined && !this.#serviceLease.has(key) && this.#etpGated(service, node)) return;
-    const decision = service === undefined ? undefined : decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.config.devices });
+    const own = service === undefined ? undefined : decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.config.devices });
+    const decision = service !== undefined && own?.candidate === true && this.config.profile.l2.candidacyRequiresEveryIp ? this.#withFullCoverage(service, own) : own;
     const lease = service !== undefined && decision?.candidate === true ? electionLease(service, this.config.profile.l2.sharedIpSeparateLeases ? [] : this.#serviceModels(), this.config.profile) : undefined;
     const current = this.#serviceLease.get(key);
     if (current !== undefined && current !== lease) {
@@ -295,6 +300,29 @@ export class Agent {
     slot.services.set(key, decision);
     this.#serviceLease.set(key, lease);
     if (current === undefined) this.#record('candidacy', { service: key, candidate: true, policies: [...decision.matchingPolicies] });
+  }
+
+  /**
+   * `candidacyRequiresEveryIp`: `own` against what every other node in the cache would announce.
+   * A node without `interfaces` is taken to have this agent's devices (Cilium's Helm `devices` is
+   * cluster-wide; the observer's model uses the world's default devices).
+   */
+  #withFullCoverage(service: Service, own: CandidacyDecision): CandidacyDecision {
+    const { profile, devices } = this.config;
+    const policies = this.#policyList();
+    const endpoints = this.#endpointList();
+    const others = this.#nodeList()
+      .filter((other) => other.name !== own.node)
+      .map((other) => decideCandidacy({ service, ingressIPs: service.ingressIPs, node: other, policies, endpoints, profile, devices: other.interfaces ?? devices }));
+    return restrictToFullCoverage([own, ...others])[0] ?? own;
+  }
+
+  #nodeList(): readonly Node[] {
+    const informer = this.#informers.nodes;
+    if (this.#nodes.version !== informer.version) {
+      this.#nodes = { version: informer.version, items: informer.list().flatMap((o) => modelOf<Node>(o, 'Node') ?? []) };
+    }
+    return this.#nodes.items;
   }
 
   /** The cached services as models (for the shared-IP Lease rule). */

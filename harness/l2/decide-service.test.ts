@@ -95,6 +95,34 @@ describe('decideService — candidacyRequiresDevice', () => {
   });
 });
 
+// Why this test? explore (reference, round 2, seed 11): p1 gives zone a's node the LB IP, p2 every
+// node the external IP. With one Lease per service n2 can win — or be the one left when n1 dies —
+// and announce only the external IP. Under candidacyRequiresEveryIp only n1 competes.
+describe('decideService — candidacyRequiresEveryIp (§1.3 P1/P2)', () => {
+  const both = svc({ ingressIPs: ['10.0.0.10'], externalIPs: ['192.0.2.7'] });
+  const pair = [node('n1', { zone: 'a' }, ['eth0']), node('n2', {}, ['eth0'])];
+  const split = [policy('p1', { nodeSelector: labels({ zone: 'a' }) }), policy('p2', { loadBalancerIPs: false, externalIPs: true })];
+
+  it('cilium-1.20.2: both compete and the LB IP depends on the winner', () => {
+    const d = run(both, split, profile('cilium-1.20.2'), pair);
+    expect(d.candidateNodes).toEqual(['n1', 'n2']);
+    expect(d.winnerDependentIps).toEqual([{ ip: '10.0.0.10', announcedBy: ['n1'], notBy: ['n2'] }]);
+  });
+
+  it('reference: only the node announcing both IPs competes', () => {
+    const d = run(both, split, profile('reference'), pair);
+    expect(d).toMatchObject({ candidateNodes: ['n1'], announceable: true, unannouncedIps: [], winnerDependentIps: [] });
+    expect(d.perNode[1]?.reasons.map((r) => r.code)).toEqual(['misses-ips-others-announce']);
+  });
+
+  it('reference: when the policies split the IP types between nodes, none competes', () => {
+    const disjoint = [policy('p1', { nodeSelector: labels({ zone: 'a' }) }), policy('p2', { nodeSelector: labels({ zone: 'b' }), loadBalancerIPs: false, externalIPs: true })];
+    const d = run(both, disjoint, profile('reference'), [node('n1', { zone: 'a' }, ['eth0']), node('n2', { zone: 'b' }, ['eth0'])]);
+    expect(d).toMatchObject({ candidateNodes: [], announceable: false });
+    expect(reason(d)).toEqual(['no-candidate-announces-every-ip']);
+  });
+});
+
 describe('decideService — not announced (reason codes)', () => {
   it.each<[string, Service, L2AnnouncementPolicy[], string, Node[] | undefined, string]>([
     ['no policies', lb, [], 'cilium-1.16', undefined, 'no-policies'],

@@ -10,6 +10,7 @@ import type { Profile } from '../profiles/profile.ts';
 import { matchesSelector, serviceSelectorLabels } from '../selector/label-selector.ts';
 import { backendsOf } from './backends.ts';
 import { type CandidacyDecision, decideCandidacy } from './candidacy.ts';
+import { restrictToFullCoverage } from './coverage.ts';
 import { leaseName } from './lease.ts';
 import { policyProblems, preparePolicy } from './policy-prep.ts';
 import type { NotCandidateCode, ServiceNotAnnouncedCode, ServiceNotAnnouncedReason, ServiceWarning } from './reasons.ts';
@@ -82,6 +83,9 @@ function noCandidateReason(service: Service, ingressIPs: readonly string[], ips:
   if (nodes.length === 0) return r('no-nodes-in-input', 'no Node objects in the input, so node selection was not evaluated');
   if (!nodes.some((n) => typed.some((p) => p.selectsNode(n)))) {
     return r('no-node-matches', `the nodeSelectors of ${typed.map((p) => p.policy.name).join(', ')} select none of the ${nodes.length} nodes`);
+  }
+  if (anyCode('misses-ips-others-announce')) {
+    return r('no-candidate-announces-every-ip', 'no candidate would announce every IP of the service that another would (§1.3 P1/P2: the policies split its IP types or devices between nodes), so none competes');
   }
   const etpGated = anyCode('etp-local-nodeless-backends') || anyCode('etp-local-no-backends') || anyCode('etp-local-no-local-backend');
   if (!etpGated && anyCode('policy-selects-no-device')) {
@@ -164,10 +168,11 @@ export function decideService(
   profile: Profile,
   options: DecideServiceOptions = {},
 ): ServiceDecision {
-  const perNode = nodes.map((node) => {
+  const each = nodes.map((node) => {
     const devices = node.interfaces ?? options.devices;
     return decideCandidacy({ service, ingressIPs, node, policies, endpoints, profile, ...(devices === undefined ? {} : { devices }) });
   });
+  const perNode = profile.l2.candidacyRequiresEveryIp ? restrictToFullCoverage(each) : each;
   const candidates = perNode.filter((d) => d.candidate);
   const ips = allIps(service, ingressIPs);
   const base = { service: `${service.namespace}/${service.name}`, leaseName: leaseName(service.namespace, service.name), candidateNodes: sortStr(candidates.map((d) => d.node)), perNode };

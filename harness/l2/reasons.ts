@@ -32,7 +32,9 @@ export type NotCandidateCode =
   /** C05 (1.20.2): eTP=Local and every ready backend lacks a nodeName (Gateway API), so none is local. */
   | 'etp-local-nodeless-backends'
   /** Per policy, `candidacyRequiresDevice` (`reference`): its interfaces select none of the node's devices. */
-  | 'policy-selects-no-device';
+  | 'policy-selects-no-device'
+  /** `candidacyRequiresEveryIp` (`reference`): the node would not announce an IP another candidate would (§1.3 P1/P2). */
+  | 'misses-ips-others-announce';
 
 /** Informational findings on one (service, node) that do not change candidacy. */
 export type CandidacyWarningCode =
@@ -67,7 +69,9 @@ export type ServiceNotAnnouncedCode =
   /** C14: every candidate's policies select no device. */
   | 'no-interface-matches'
   /** `candidacyRequiresDevice` (`reference`): the selected nodes have no device the policies' interfaces match, so none competes. */
-  | 'no-device-matches';
+  | 'no-device-matches'
+  /** `candidacyRequiresEveryIp` (`reference`): no candidate would announce every IP the others would (§1.3 P1/P2). */
+  | 'no-candidate-announces-every-ip';
 
 /** Warnings on a service that is (or may be) announced. */
 export type ServiceWarningCode =

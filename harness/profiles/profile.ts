@@ -76,6 +76,15 @@ export interface L2Switches {
    * period (5 min) after the start, and pinned entries answer as soon as the liveness is fresh.
    */
   readonly pruneOnAgentStart: boolean;
+  /**
+   * §1.3 P1/P2 / INV-HOLDER-ANSWERS ("the holder answers for every IP of that service"; explore:
+   * reference round 2, seed 11): when true, only candidates that would program every IP some
+   * candidate would program compete (`harness/l2/coverage.ts`), so no IP depends on which one wins
+   * or survives; when the policies split the IPs between nodes so that none covers them all, none
+   * competes. False in every Cilium version read: one Lease per service, and the winner announces
+   * what its own policies give it.
+   */
+  readonly candidacyRequiresEveryIp: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

@@ -23,6 +23,7 @@ const cilium114: Profile = {
     candidacyRequiresDevice: false,
     releaseBoundedByRenewDeadline: false,
     pruneOnAgentStart: false,
+    candidacyRequiresEveryIp: false,
   },
   ipam: {
     allocationOrder: 'random',
@@ -99,8 +100,8 @@ const cilium1202: Profile = {
 
 const reference: Profile = {
   name: 'reference',
-  description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed, shared IPs elected together, no candidacy without a device, a bounded release, stale entries pruned on agent start',
-  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false, candidacyRequiresDevice: true, releaseBoundedByRenewDeadline: true, pruneOnAgentStart: true },
+  description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed, shared IPs elected together, candidates announce every IP and have a device, a bounded release, stale entries pruned on agent start',
+  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false, candidacyRequiresDevice: true, releaseBoundedByRenewDeadline: true, pruneOnAgentStart: true, candidacyRequiresEveryIp: true },
   ipam: cilium1202.ipam,
 };
 

@@ -142,6 +142,14 @@ describe('every L2 switch changes behaviour when flipped', () => {
     expect(onEth1(withL2('candidacyRequiresDevice', true))).toEqual(['n2']);
   });
 
+  it('candidacyRequiresEveryIp (§1.3 P1/P2): a node that would announce only some of the IPs does not compete', () => {
+    const pair = [node('n1', { zone: 'a' }), node('n2')];
+    const split = [policy('p1', { nodeSelector: { matchLabels: { zone: 'a' }, matchExpressions: [] } }), policy('p2', { loadBalancerIPs: false, externalIPs: true })];
+    const onBoth = (profile: Profile) => decideService(svc({ externalIPs: ['192.0.2.7'] }), ['10.0.0.1'], pair, split, [], profile, { devices: ['eth0'] }).candidateNodes;
+    expect(onBoth(withL2('candidacyRequiresEveryIp', false))).toEqual(['n1', 'n2']);
+    expect(onBoth(withL2('candidacyRequiresEveryIp', true))).toEqual(['n1']);
+  });
+
   it('reacquireAfterLoss (C02, #30340): throttled lease load is fatal when lost leases are never re-acquired', () => {
     const many = set({
       nodes: [node('n1')],

@@ -208,6 +208,20 @@ describe('world histories: policies whose interfaces or IP types leave nothing t
     expect(verdicts(w)['holder-answers']).toBe(true);
   });
 
+  // Why? explore (reference, round 2, seed 11): p1 gives zone a's n1 the LB IP, p2 every node the
+  // external IP. n2 took over when n1 died and announced the external IP only. Under
+  // candidacyRequiresEveryIp n2's agent does not compete (it learns what n1 would announce from its
+  // Node cache), so nothing is owed after n1's death.
+  it('a node that would announce only the external IP does not compete; nothing is owed when the other dies', () => {
+    const w = world({ seed: 0, profile: getProfile('reference'), manifests: manifests({ nodes: [simNode('n1', { zone: 'a' }), simNode('n2')], services: [lbService('s1', { externalIPs: ['198.18.0.200'] })], policies: [l2Policy('p1', { nodeSelector: { matchLabels: { zone: 'a' }, matchExpressions: [] } }), l2Policy('p2', { loadBalancerIPs: false, externalIPs: true })], pools: [lbPool('pool', '198.18.0.128/28')] }) });
+    w.runUntil(5_000);
+    expect(w.holderOf('default/s1')).toBe('n1');
+    expect(w.node('n2').agent.candidateServices).toEqual([]);
+    w.killNode('n1');
+    w.runUntil(20_000);
+    expect(verdicts(w)).toMatchObject({ 'holder-answers': true, 'failover-bound': true, reacquire: true, 'new-ip-announced': true, 'holder-eligible': true });
+  });
+
   // Why? explore's reference-new-ip-announced-s42: the pool's LB IP is not of the type the policy enables.
   it('a policy enabling externalIPs only: the LB IP is listed as unannounced and not owed', () => {
     const { expected, verdict } = run(l2Policy('p1', { loadBalancerIPs: false, externalIPs: true }), lbService('s1', { externalIPs: ['198.18.0.200'] }));
