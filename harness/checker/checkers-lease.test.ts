@@ -73,6 +73,18 @@ describe('holder-eligible (INV-HOLDER-ELIGIBLE)', () => {
   });
 
   /**
+   * Why this test? explore (reference, round 2, seed 2): n1's agent killed at 5 s (its term gets no
+   * lost-leader) and restarted at 6 s; the new agent led again and released at 7 s when a policy
+   * edit deselected n1. That lost-leader closed the dead agent's term and left the live one open,
+   * so n1 seemed to keep the Lease while ineligible.
+   */
+  it("a restarted agent's lost-leader closes its own term, not the killed agent's", () => {
+    const h = () => history().webExpected(0, ['n1']).became(0, 'n1').nemesis(5_000, 'kill-agent', { node: 'n1' }).nemesis(6_000, 'restart-agent', { node: 'n1' }).became(6_010, 'n1').webExpected(7_000, []);
+    expect(checkHolderEligible(h().lost(7_002, 'n1').op(20_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    expect(checkHolderEligible(h().op(20_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(false);
+  });
+
+  /**
    * Why this test? C04 (#27800): with externalTrafficPolicy: Local the lease went to a node
    * without a backend; the model (≥ 1.20.2 semantics) marks only backend nodes eligible.
    */

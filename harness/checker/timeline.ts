@@ -187,6 +187,15 @@ export function buildLeadership(ops: readonly HistoryOp[], faults: Faults): Map<
       const l = readLeadership(op);
       became.push({ lease: l.lease, node: l.node, tMs: l.tMs });
       const list = open.get(l.lease) ?? [];
+      // An open term of this node whose process died since (agent killed, then restarted) gets no
+      // lost-leader: it ends where the node's new term begins, so the next lost-leader closes the
+      // live term, not the dead one (explore: reference holder-eligible, round 2 seed 2).
+      for (let i = list.length - 1; i >= 0; i -= 1) {
+        const stale = list[i];
+        if (stale === undefined || stale.node !== l.node || firstDeathAfter(faults, stale.node, stale.fromMs) > l.tMs) continue;
+        list.splice(i, 1);
+        push(terms, l.lease, { lease: l.lease, node: l.node, fromMs: stale.fromMs, lostMs: l.tMs, deadMs: Number.POSITIVE_INFINITY, supersededMs: Number.POSITIVE_INFINITY });
+      }
       list.push({ node: l.node, fromMs: l.tMs });
       open.set(l.lease, list);
     } else if (op.f === F.lostLeader) {
