@@ -9,10 +9,10 @@ import type { L2Switches } from '../profiles/profile.ts';
 
 /**
  * The profile switches the elector branches on (spec §2.2, C02, §4). `releaseBoundedByRenewDeadline`
- * may be left out (then false: the `context.TODO()` release every Cilium profile has), so
+ * and `releaseAcquiredOnCancel` may be left out (then false, as in every Cilium profile), so
  * election-only worlds and benches that predate it keep their meaning.
  */
-export type ElectorSwitches = Pick<L2Switches, 'optimisticRenew' | 'reacquireAfterLoss' | 'releaseSetsOneSecond'> & Partial<Pick<L2Switches, 'releaseBoundedByRenewDeadline'>>;
+export type ElectorSwitches = Pick<L2Switches, 'optimisticRenew' | 'reacquireAfterLoss' | 'releaseSetsOneSecond'> & Partial<Pick<L2Switches, 'releaseBoundedByRenewDeadline' | 'releaseAcquiredOnCancel'>>;
 
 /** What a caller specifies. */
 export interface ElectorOptions {

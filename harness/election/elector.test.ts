@@ -178,6 +178,36 @@ describe('Elector in the sim: the release after a lost renewal (releaseBoundedBy
   });
 });
 
+// Why this test? explore (reference, round 3, seed 1): n2 was deselected while its CREATE was in
+// flight. client-go aborts the request with the context, but the server had applied it: a Lease
+// nobody renews or releases held n1 off for leaseDuration, past INV-NEW-IP-ANNOUNCED's bound.
+describe('Elector in the sim: a cancel while acquiring (releaseAcquiredOnCancel)', () => {
+  /** n1 alone; its elector cancelled while its CREATE is in flight. */
+  function cancelMidCreate(switches: ElectorSwitches): ElectionWorld {
+    const w = world({ nodes: ['n1'], switches });
+    const creates = (): HistoryOp[] => w.history.ops().filter((op) => op.f === 'lease-request' && field(op, 'verb') === 'create');
+    for (let t = 0.1; creates().length === 0 && t < 100; t += 0.1) w.runUntil(t);
+    expect(creates().map((op) => op.type)).toEqual(['invoke']);
+    w.cancelElector('n1', WEB);
+    w.runUntil(1_000);
+    return w;
+  }
+
+  it('client-go: the aborted CREATE was applied anyway — a Lease nobody renews or releases', () => {
+    const w = cancelMidCreate(NEW);
+    expect(w.holderOf(WEB)).toBe('n1');
+    expect(ops(w, 'released-lease')).toHaveLength(0);
+  });
+
+  it('the CREATE completes and the Lease it won is released at once, never led', () => {
+    const w = cancelMidCreate({ ...NEW, releaseAcquiredOnCancel: true });
+    expect(w.holderOf(WEB)).toBe('');
+    expect(ops(w, 'released-lease')).toHaveLength(1);
+    expect(ops(w, 'became-leader')).toHaveLength(0);
+    expect(w.electorTask('n1', WEB).result).toBe('cancelled');
+  });
+});
+
 describe('Elector in the sim: client-side throttling (C02)', () => {
   const services = Array.from({ length: 12 }, (_, i) => `default/svc${i}`);
 

@@ -9,7 +9,9 @@
  * - tryAcquireOrRenew: optimistic PUT first when `optimisticRenew` (client-go ≥ 0.30), then
  *   GET → CREATE / wait / PUT ({@link decideLease});
  * - on loss or cancel: release (holder "", duration 1 s or configured) — with no deadline, or within
- *   renewDeadline under `releaseBoundedByRenewDeadline` — then `OnStoppedLeading`;
+ *   renewDeadline under `releaseBoundedByRenewDeadline` — then `OnStoppedLeading`; a cancel while
+ *   acquiring aborts the request in flight, or, under `releaseAcquiredOnCancel`, lets it finish and
+ *   releases what it won;
  * - after a loss: a new term with a fresh elector (Cilium ≥ 1.14.7/1.15) or never again (C02).
  *
  * History: `became-leader` / `lost-leader` (info, with the reason), `released-lease`, `elector-exit`,
@@ -105,9 +107,18 @@ export class Elector {
 
   *#acquire(signal: AbortSignal): Task<boolean> {
     const { retryPeriodMs } = this.config.timing;
+    // `releaseAcquiredOnCancel`: a cancel does not abort the attempt in flight (an aborted write may
+    // have been applied: an orphaned Lease blocks every candidate for leaseDuration); a Lease the
+    // attempt won is released at once instead.
+    const finishAttempt = this.config.switches.releaseAcquiredOnCancel === true;
     for (;;) {
       if (signal.aborted) return false;
-      if (yield* this.#tryAcquireOrRenew(undefined, signal)) return true;
+      const won = yield* this.#tryAcquireOrRenew(undefined, finishAttempt ? undefined : signal);
+      if (won && finishAttempt && signal.aborted) {
+        yield* this.#release();
+        return false;
+      }
+      if (won) return true;
       const waitMs = retryPeriodMs * (1 + JITTER_FACTOR * this.#ports.rng.float());
       if ((yield* sleep(waitMs, signal)) === 'aborted') return false;
     }
@@ -138,7 +149,7 @@ export class Elector {
   }
 
   /** client-go `tryAcquireOrRenew`; `deadlineMs` undefined = no deadline (the acquire context). */
-  *#tryAcquireOrRenew(deadlineMs: number | undefined, signal: AbortSignal): Task<boolean> {
+  *#tryAcquireOrRenew(deadlineMs: number | undefined, signal: AbortSignal | undefined): Task<boolean> {
     const clock = this.#ports.clock;
     const attemptMs = clock.monotonicMs();
     const now: LeaseNow = { monotonicMs: attemptMs, wallMs: clock.wallMs(), observedMs: attemptMs };

@@ -85,6 +85,15 @@ export interface L2Switches {
    * what its own policies give it.
    */
   readonly candidacyRequiresEveryIp: boolean;
+  /**
+   * §2.2 `ReleaseOnCancel` (explore: reference round 3, seed 1): when true, cancelling an elector
+   * while it acquires (the service deselected) does not abort the request in flight; if that write
+   * wins the Lease, the elector releases it at once. client-go aborts the request with its
+   * context, and a CREATE or PUT the server applied anyway leaves a Lease nobody renews, holding
+   * off every candidate for leaseDuration (a new IP stayed silent past INV-NEW-IP-ANNOUNCED's 5 s).
+   * No client-go version read does otherwise: only `reference` has it.
+   */
+  readonly releaseAcquiredOnCancel: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

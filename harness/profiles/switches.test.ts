@@ -113,6 +113,19 @@ describe('every L2 switch changes behaviour when flipped', () => {
     expect(pinnedAfterRestart(withL2('pruneOnAgentStart', true))).toBe(0);
   });
 
+  it('releaseAcquiredOnCancel (§2.2): a Lease won by the attempt in flight when the elector is cancelled is released', () => {
+    const holderAfterCancelMidCreate = (profile: Profile): string | undefined => {
+      const w = new ElectionWorld({ seed: 1, nodes: ['n1'], services: ['default/web'], switches: profile.l2 });
+      const createSent = () => w.history.ops().some((op) => op.f === 'lease-request' && (op.value as { verb?: string }).verb === 'create');
+      for (let t = 0.1; !createSent() && t < 100; t += 0.1) w.runUntil(t);
+      w.cancelElector('n1', 'default/web');
+      w.runUntil(1_000);
+      return w.holderOf('default/web');
+    };
+    expect(holderAfterCancelMidCreate(withL2('releaseAcquiredOnCancel', false))).toBe('n1');
+    expect(holderAfterCancelMidCreate(withL2('releaseAcquiredOnCancel', true))).toBe('');
+  });
+
   it('garpOpcode (§3.2): reply form (opcode 2) or request form (opcode 1)', () => {
     expect(decideGarp('10.0.0.1', '02:00:00:00:00:01', withL2('garpOpcode', 'reply')).opcode).toBe(2);
     expect(decideGarp('10.0.0.1', '02:00:00:00:00:01', withL2('garpOpcode', 'request')).opcode).toBe(1);
