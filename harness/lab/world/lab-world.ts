@@ -222,10 +222,19 @@ export class LabWorld {
     await this.#o.fabric.healApi(node);
   }
 
+  /**
+   * API server outage on (stopped) or over. The outage is over when kube-apiserver serves again
+   * (`/readyz`), not when it is started: a restart takes seconds, and requests in that time are
+   * part of the fault (checkers excuse them inside the outage interval).
+   */
   async apiOutage(down: boolean): Promise<void> {
-    this.#nemesis(down ? 'api-outage' : 'api-restore', {});
-    if (down) await this.#o.controlPlane.stopApiserver();
-    else await this.#o.controlPlane.startApiserver();
+    if (down) {
+      this.#nemesis('api-outage', {});
+      await this.#o.controlPlane.stopApiserver();
+      return;
+    }
+    await this.#o.controlPlane.startApiserver();
+    this.#nemesis('api-restore', {});
   }
 
   async linkDown(node: string, iface: string): Promise<void> {
