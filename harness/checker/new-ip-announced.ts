@@ -4,7 +4,9 @@
  * GARP or a reply from any MAC — within `newIpMs` (5 s), provided an eligible node is healthy.
  * An IP the model says no candidate programs (`unannouncedIps`: e.g. an LB IP when the selecting
  * policies enable only externalIPs) is not "an announceable address" and is owed nothing.
- * 'unknown' when the history ends before the bound.
+ * 'unknown' when the history ends before the bound. An answer up to `observerLagMs` before the
+ * model records the IP counts (in the lab the observer may see the operator's write after an agent
+ * already announced it).
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
@@ -13,7 +15,7 @@ import { buildExpectations, buildFaults, buildServiceIps, endOfHistoryMs, nodeHe
 
 /** Checks INV-NEW-IP-ANNOUNCED. 'unknown' without `announce-expected` ops. */
 export function checkNewIpAnnounced(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
-  const { newIpMs } = resolveBounds(context);
+  const { newIpMs, observerLagMs } = resolveBounds(context);
   const expectations = buildExpectations(ops);
   if (expectations.byService.size === 0) return { valid: 'unknown', details: { reason: 'no announce-expected ops' } };
   const faults = buildFaults(ops);
@@ -34,8 +36,9 @@ export function checkNewIpAnnounced(ops: readonly HistoryOp[], context: CheckCon
       const owedNow = e?.announceable === true && e.eligibleNodes.some((n) => nodeHealthy(faults, n, t)) ? new Set((ips.at(t) ?? []).filter((ip) => !e.unannouncedIps.includes(ip))) : new Set<string>();
       for (const ip of owedNow) {
         if (owedBefore.has(ip)) continue;
-        const first = answers.find((a) => a.senderIp === ip && a.tMs >= t);
-        if (first !== undefined && first.tMs <= t + newIpMs) announced.push({ service, ip, latencyMs: first.tMs - t });
+        // The model may record the IP after the agent already announced it (lab observer lag).
+        const first = answers.find((a) => a.senderIp === ip && a.tMs >= t - observerLagMs);
+        if (first !== undefined && first.tMs <= t + newIpMs) announced.push({ service, ip, latencyMs: Math.max(0, first.tMs - t) });
         else if (endMs < t + newIpMs) unknowns.push({ atMs: t, service, ip, reason: 'history ends before the bound' });
         else violations.push({ atMs: t + newIpMs, service, ip, newSinceMs: t, boundMs: newIpMs });
       }
