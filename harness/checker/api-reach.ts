@@ -11,17 +11,21 @@
  *
  * Derived from the history alone: a completed `lease-request` or `api-request` op carries its
  * `latencyMs`, so it was outstanding over [completion − latency, completion]. A request
- * outstanding at the heal keeps the node cut off until it completes. A `reject` partition or an
- * API outage fails requests at once, so they leave no tail.
+ * outstanding at the heal keeps the node cut off until it completes. One sent during the partition
+ * that never completes (its process died first, or the history ended) keeps it cut off until that
+ * death (explore: reference-reacquire-s5 of round 3, killed 5 s after the heal with its acquire GET
+ * still waiting). A `reject` partition or an API outage fails requests at once: no tail.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { inAny, nodeHealthy, type Faults, type Interval } from './timeline.ts';
-import { completed, F, readLeaseRequest } from './vocabulary.ts';
+import { F, readLeaseRequest } from './vocabulary.ts';
 
 /** Per node, the intervals after a heal during which a request sent into the partition is still outstanding. */
 export function droppedRequestTails(ops: readonly HistoryOp[], faults: Faults): Map<string, Interval[]> {
   const tails = new Map<string, Interval[]>();
-  const requests = [...completed(ops, F.leaseRequest), ...completed(ops, F.apiRequest)].map(readLeaseRequest);
+  const isRequest = (op: HistoryOp): boolean => op.f === F.leaseRequest || op.f === F.apiRequest;
+  const requests = ops.filter((op) => isRequest(op) && op.type !== 'invoke').map(readLeaseRequest);
+  const invokes = ops.filter((op) => isRequest(op) && op.type === 'invoke');
   for (const [node, cuts] of faults.apiCut) {
     const own = requests.filter((r) => r.node === node);
     for (const cut of cuts) {
@@ -30,6 +34,10 @@ export function droppedRequestTails(ops: readonly HistoryOp[], faults: Faults): 
       for (const r of own) {
         if (r.tMs - r.latencyMs < cut.toMs && r.tMs > cut.toMs) untilMs = Math.max(untilMs, r.tMs);
       }
+      // Completions tell when their requests were sent (latency is measured from the invoke).
+      const sentInCut = invokes.filter((op) => op.process === node && op.tMs >= cut.fromMs && op.tMs < cut.toMs).length;
+      const answeredInCut = own.filter((r) => r.tMs - r.latencyMs >= cut.fromMs - SEND_TIME_SLACK_MS && r.tMs - r.latencyMs < cut.toMs).length;
+      if (sentInCut > answeredInCut) untilMs = Math.max(untilMs, firstDownFrom(faults, node, cut.toMs));
       if (untilMs > cut.toMs) {
         const list = tails.get(node) ?? [];
         list.push({ fromMs: cut.toMs, toMs: untilMs });
@@ -38,6 +46,15 @@ export function droppedRequestTails(ops: readonly HistoryOp[], faults: Faults): 
     }
   }
   return tails;
+}
+
+/** Rounding between an invoke's time and completion − latency (floating point sums). */
+const SEND_TIME_SLACK_MS = 1e-6;
+
+/** When `node` or its agent next goes down at or after `fromMs` (its process and requests gone); Infinity if never. */
+function firstDownFrom(faults: Faults, node: string, fromMs: number): number {
+  const starts = [...(faults.nodeDown.get(node) ?? []), ...(faults.agentDown.get(node) ?? [])].filter((i) => i.toMs > fromMs).map((i) => Math.max(i.fromMs, fromMs));
+  return Math.min(Number.POSITIVE_INFINITY, ...starts);
 }
 
 /** The node is healthy (see `nodeHealthy`) and no request swallowed by a partition is still outstanding. */

@@ -84,6 +84,30 @@ describe('reacquire: gaps', () => {
     expect(checkReacquire(listed(16_000).became(41_000, 'n1').op(end, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 40_400 });
   });
 
+  /**
+   * Why this test? explore (reference, round 3, seed 5): n1 partitioned (drop) 5–8 s lost its Lease;
+   * its acquire GET sent at 7.06 s went into the partition and was still waiting (10 s client
+   * timeout) when n1 was killed at 13 s. No completion in the history: the request is outstanding
+   * until the process that sent it dies.
+   */
+  it('a swallowed request that never completes keeps the node cut off until it dies', () => {
+    const h = (killMs: number) =>
+      history()
+        .webExpected(0, ['n1'])
+        .became(0, 'n1')
+        .nemesis(5_000, 'partition-api', { node: 'n1', mode: 'drop' })
+        .lost(7_060, 'n1')
+        .op(7_060, 'n1', 'lease-request', { verb: 'get', name: 'cilium-l2announce-default-web' }, 'invoke')
+        .nemesis(8_000, 'heal-api', { node: 'n1' })
+        .nemesis(killMs, 'kill-node', { node: 'n1' })
+        .op(end, 'harness', 'end', null);
+    // Still waiting when killed at 40 s (a long client timeout): nothing was owed after the heal.
+    expect(checkReacquire(h(40_000).ops, CONTEXT).valid).toBe(true);
+    // Answered before the kill: owed from the heal on (24.4 s bound), and late.
+    const answered = h(50_000).op(17_060, 'n1', 'lease-request', { verb: 'get', name: 'cilium-l2announce-default-web', outcome: 'store-timeout', latencyMs: 10_000 }, 'info');
+    expect(checkReacquire(answered.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 41_460 });
+  });
+
   it('nothing is owed while the only candidate waits for a request the partition swallowed', () => {
     expect(checkReacquire(swallowed().became(130_000, 'n2').op(end, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
     expect(checkReacquire(swallowed().became(131_000, 'n2').op(end, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 130_400 });

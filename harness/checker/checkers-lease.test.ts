@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { checkFailoverBound } from './failover-bound.ts';
 import { checkHolderEligible } from './holder-eligible.ts';
 import { checkLeaseScope } from './lease-scope.ts';
 import { checkReacquire } from './reacquire.ts';
-import { CONTEXT, history, WEB, WEB_LEASE } from './history.test-helpers.ts';
+import { CONTEXT, history, VIP, WEB, WEB_LEASE } from './history.test-helpers.ts';
 
 const DNS = 'kube-system/kube-dns';
 const DNS_LEASE = 'cilium-l2announce-kube-system-kube-dns';
@@ -78,6 +79,17 @@ describe('holder-eligible (INV-HOLDER-ELIGIBLE)', () => {
    * edit deselected n1. That lost-leader closed the dead agent's term and left the live one open,
    * so n1 seemed to keep the Lease while ineligible.
    */
+  /**
+   * Why this test? explore (reference, round 3, seed 2): two freeze steps of the holder at 5 s, both
+   * thawed at 6 s. The second freeze made the node count as killed (a thaw does not revive a killed
+   * node), so a failover was owed from a node that had resumed leading.
+   */
+  it('a node frozen twice is revived by its thaw', () => {
+    const h = history().webExpected(0, ['n1', 'n2']).ips(0, WEB, [VIP]).became(0, 'n1').nemesis(5_000, 'freeze', { node: 'n1' }).nemesis(5_000, 'freeze', { node: 'n1' }).nemesis(6_000, 'thaw', { node: 'n1' }).nemesis(6_000, 'thaw', { node: 'n1' }).op(60_000, 'harness', 'end', null);
+    expect(checkFailoverBound(h.ops, CONTEXT).valid).toBe(true);
+    expect(checkReacquire(h.ops, CONTEXT).valid).toBe(true);
+  });
+
   it("a restarted agent's lost-leader closes its own term, not the killed agent's", () => {
     const h = () => history().webExpected(0, ['n1']).became(0, 'n1').nemesis(5_000, 'kill-agent', { node: 'n1' }).nemesis(6_000, 'restart-agent', { node: 'n1' }).became(6_010, 'n1').webExpected(7_000, []);
     expect(checkHolderEligible(h().lost(7_002, 'n1').op(20_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);

@@ -101,7 +101,9 @@ export function buildFaults(ops: readonly HistoryOp[]): Faults {
   for (const op of nemesisOps(ops)) {
     const node = op.node ?? '';
     if (DEATHS.has(op.f)) {
-      if (!open.has(`node/${node}`) && op.f === NEMESIS.freeze) frozen.add(node);
+      // A second freeze of a frozen node keeps it frozen (its thaw revives it; explore: reference
+      // failover-bound, round 3 seed 2); a freeze of a killed node, or a kill, leaves it dead.
+      if (op.f === NEMESIS.freeze && (!open.has(`node/${node}`) || frozen.has(node))) frozen.add(node);
       else frozen.delete(node);
       start('node', node, op.tMs);
     } else if (op.f === NEMESIS.restartNode || op.f === NEMESIS.thaw) {
