@@ -44,7 +44,7 @@ export async function runLabChild(file: string, options: LabChildOptions, io: { 
   const t0 = performance.now();
   const progress = (line: string): void => io.stderr(`lab ${options.runId}: ${line}\n`);
   try {
-    const output = await runScenarioInLab(scenario, realLabParts(plan, manifest, labDir), { seed: options.seed, ...(options.profile === undefined ? {} : { profile: options.profile }), runDir: labDir, signal, onProgress: progress });
+    const output = await runScenarioInLab(scenario, realLabParts(plan, manifest, labDir), { seed: options.seed, runId: options.runId, ...(options.profile === undefined ? {} : { profile: options.profile }), runDir: labDir, signal, onProgress: progress });
     const argv = JSON.parse(options.argv) as string[];
     const info = buildRunInfo(
       scenario,

@@ -72,6 +72,8 @@ export interface LabParts {
 /** Options of {@link runScenarioInLab}. */
 export interface LabRunOptions {
   readonly seed: number;
+  /** The lab run id (processes carry it in their environment). */
+  readonly runId?: string;
   readonly profile?: string;
   /** Where pcaps, process files and logs go (the report directory's `lab/`). */
   readonly runDir: string;
@@ -131,7 +133,7 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
     const problems: string[] = [];
     const model = parts.modelStore(admin, (m) => problems.push(m));
     const world = new LabWorld({
-      scenario, profile, seed: options.seed, runDir: options.runDir, epochMonoNs: epoch.epochMonoNs, clock: epoch.clock, history,
+      scenario, profile, seed: options.seed, ...(options.runId === undefined ? {} : { runId: options.runId }), runDir: options.runDir, epochMonoNs: epoch.epochMonoNs, clock: epoch.clock, history,
       adminStore: admin, modelStore: model, controlPlane, fabric: topology.fabric, placement: topology.placement,
       leaseNamespace: LAB_LEASE_NAMESPACE, probes: plan.probes, onSpawn: (p) => parts.recordProcess(p), onProgress: progress,
     });

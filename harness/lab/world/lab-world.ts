@@ -71,6 +71,8 @@ export interface LabWorldOptions {
   readonly scenario: Scenario;
   readonly profile: Profile;
   readonly seed: number;
+  /** The lab run id (every process gets it as `L2LAB_RUN_ID`). */
+  readonly runId?: string;
   readonly runDir: string;
   readonly epochMonoNs: string;
   readonly clock: Clock;
@@ -310,7 +312,7 @@ export class LabWorld {
   }
 
   async #start(name: string, role: string, netns: string, config: unknown): Promise<void> {
-    const process_ = await startRoleProcess({ name, role, netns, config, dir: this.procDir, readyTimeoutMs: this.#o.readyTimeoutMs ?? 20_000, onSpawn: this.#o.onSpawn });
+    const process_ = await startRoleProcess({ name, role, netns, config, dir: this.procDir, readyTimeoutMs: this.#o.readyTimeoutMs ?? 20_000, onSpawn: this.#o.onSpawn, ...(this.#o.runId === undefined ? {} : { runId: this.#o.runId }) });
     this.#processes.set(name, process_);
     void process_.exited.then((code) => {
       if (this.#processes.get(name) === process_) this.#problems.push(`${role} ${name} exited (${code}) without being killed; see ${process_.logPath}`);

@@ -34,6 +34,8 @@ export interface StartRoleOptions {
   /** Directory for `<name>.json` (config) and `<name>.log`. */
   readonly dir: string;
   readonly readyTimeoutMs: number;
+  /** The run id, put in the process's environment as `L2LAB_RUN_ID` (ps/`/proc/<pid>/environ` show whose it is). */
+  readonly runId?: string;
   /** Called with the PID before waiting for `ready` (the run manifest records it). */
   readonly onSpawn: (process: Omit<RoleProcess, 'exited'>) => Promise<void>;
 }
@@ -51,7 +53,7 @@ export async function startRoleProcess(options: StartRoleOptions): Promise<RoleP
   const logFd = openSync(logPath, 'a');
   let child: ChildProcess;
   try {
-    child = spawn('ip', ['netns', 'exec', options.netns, process.execPath, '--max-semi-space-size=4', join(REPO_ROOT, 'bin/l2lab.mjs'), 'lab-proc', options.role, '--config', configPath], { stdio: ['ignore', 'pipe', logFd] });
+    child = spawn('ip', ['netns', 'exec', options.netns, process.execPath, '--max-semi-space-size=4', join(REPO_ROOT, 'bin/l2lab.mjs'), 'lab-proc', options.role, '--config', configPath], { stdio: ['ignore', 'pipe', logFd], env: { ...process.env, ...(options.runId === undefined ? {} : { L2LAB_RUN_ID: options.runId }) } });
   } finally {
     closeSync(logFd);
   }
