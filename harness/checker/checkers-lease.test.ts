@@ -97,6 +97,22 @@ describe('holder-eligible (INV-HOLDER-ELIGIBLE)', () => {
   });
 
   /**
+   * Why this test? explore (reference, round 4, seed 5): n2 sent its CREATE while eligible; the LB
+   * IP appeared and made it ineligible 0.9 ms before the CREATE came back. Becoming leader from an
+   * acquire begun while eligible is allowed if it gives the lease up within the grace of the change.
+   */
+  it('a node that became ineligible just before its acquire completed must give up within the grace', () => {
+    const h = () => history().webExpected(0, ['n1', 'n2']).webExpected(5, ['n1']).became(6, 'n2');
+    expect(checkHolderEligible(h().lost(9, 'n2').op(20_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    expect(checkHolderEligible(h().lost(4_000, 'n2').op(20_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 3_005 });
+    // Ineligible for longer than the grace before it became leader: a violation at once.
+    const late = history().webExpected(0, ['n1', 'n2']).webExpected(5, ['n1']).became(5_000, 'n2').lost(5_001, 'n2');
+    expect(checkHolderEligible(late.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 5_000 });
+    // Never eligible: a violation at once.
+    expect(checkHolderEligible(history().webExpected(0, ['n1']).became(6, 'n2').lost(9, 'n2').ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 6 });
+  });
+
+  /**
    * Why this test? C04 (#27800): with externalTrafficPolicy: Local the lease went to a node
    * without a backend; the model (≥ 1.20.2 semantics) marks only backend nodes eligible.
    */

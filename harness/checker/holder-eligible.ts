@@ -2,8 +2,9 @@
  * INV-HOLDER-ELIGIBLE (C04, M08): a Lease holder is a node the policy selects — and, where the
  * profile promises it (externalTrafficPolicy: Local since 1.20.2), one with a local backend; the
  * model puts exactly those in `announce-expected.eligibleNodes`. A node may not become leader
- * while ineligible, and a leader that becomes ineligible must give the lease up (`lost-leader`)
- * within `eligibleGraceMs`.
+ * while ineligible (unless it turned ineligible less than `eligibleGraceMs` before: an acquire
+ * begun while eligible), and a leader that becomes ineligible must give the lease up
+ * (`lost-leader`) within `eligibleGraceMs`.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
@@ -32,6 +33,14 @@ export function checkHolderEligible(ops: readonly HistoryOp[], context: CheckCon
       // Eligible at the start, or made eligible by a model op that trails it by at most observerLagMs.
       const eligibleSoon = series.points().some((p) => p.tMs > term.fromMs && p.tMs <= term.fromMs + observerLagMs && p.value.eligibleNodes.includes(term.node));
       if (atStart !== undefined && !atStart.eligibleNodes.includes(term.node) && !eligibleSoon) {
+        // Turned ineligible less than the grace before: the acquire began while it was eligible and
+        // the agent had not seen the change yet. It must give the lease up within the grace of the
+        // change, as a leader would (explore: reference holder-eligible, round 4 seed 5).
+        const turnedMs = turnedIneligibleMs(series.points(), term.node, term.fromMs);
+        if (turnedMs !== undefined && term.fromMs - turnedMs <= eligibleGraceMs) {
+          if (endMs > turnedMs + eligibleGraceMs) violations.push({ atMs: turnedMs + eligibleGraceMs, kind: 'kept-lease-while-ineligible', node: term.node, lease, ineligibleSinceMs: turnedMs });
+          continue;
+        }
         violations.push({ atMs: term.fromMs, kind: 'became-leader-ineligible', node: term.node, lease, eligible: [...atStart.eligibleNodes] });
         continue;
       }
@@ -51,4 +60,20 @@ export function checkHolderEligible(ops: readonly HistoryOp[], context: CheckCon
     }
   }
   return verdict(violations, []);
+}
+
+/** When `node` last turned ineligible at or before `tMs` after having been eligible; undefined if it never was. */
+function turnedIneligibleMs(points: readonly { readonly tMs: number; readonly value: { readonly eligibleNodes: readonly string[] } }[], node: string, tMs: number): number | undefined {
+  let wasEligible = false;
+  let turned: number | undefined;
+  for (const p of points) {
+    if (p.tMs > tMs) break;
+    if (p.value.eligibleNodes.includes(node)) {
+      wasEligible = true;
+      turned = undefined;
+    } else if (wasEligible && turned === undefined) {
+      turned = p.tMs;
+    }
+  }
+  return turned;
 }

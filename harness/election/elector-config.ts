@@ -8,11 +8,12 @@ import { correctLeaseTiming, JITTER_FACTOR, type LeaseTiming, type LeaseTimingCo
 import type { L2Switches } from '../profiles/profile.ts';
 
 /**
- * The profile switches the elector branches on (spec §2.2, C02, §4). `releaseBoundedByRenewDeadline`
- * and `releaseAcquiredOnCancel` may be left out (then false, as in every Cilium profile), so
+ * The profile switches the elector branches on (spec §2.2, C02, §4). `releaseBoundedByRenewDeadline`,
+ * `cancelCompletesLeaseRequest` and `releaseRefreshesLease` may be left out (then false, as in every
+ * Cilium profile), so
  * election-only worlds and benches that predate it keep their meaning.
  */
-export type ElectorSwitches = Pick<L2Switches, 'optimisticRenew' | 'reacquireAfterLoss' | 'releaseSetsOneSecond'> & Partial<Pick<L2Switches, 'releaseBoundedByRenewDeadline' | 'releaseAcquiredOnCancel'>>;
+export type ElectorSwitches = Pick<L2Switches, 'optimisticRenew' | 'reacquireAfterLoss' | 'releaseSetsOneSecond'> & Partial<Pick<L2Switches, 'releaseBoundedByRenewDeadline' | 'cancelCompletesLeaseRequest' | 'releaseRefreshesLease'>>;
 
 /** What a caller specifies. */
 export interface ElectorOptions {

@@ -181,7 +181,7 @@ describe('Elector in the sim: the release after a lost renewal (releaseBoundedBy
 // Why this test? explore (reference, round 3, seed 1): n2 was deselected while its CREATE was in
 // flight. client-go aborts the request with the context, but the server had applied it: a Lease
 // nobody renews or releases held n1 off for leaseDuration, past INV-NEW-IP-ANNOUNCED's bound.
-describe('Elector in the sim: a cancel while acquiring (releaseAcquiredOnCancel)', () => {
+describe('Elector in the sim: a cancel while acquiring (cancelCompletesLeaseRequest)', () => {
   /** n1 alone; its elector cancelled while its CREATE is in flight. */
   function cancelMidCreate(switches: ElectorSwitches): ElectionWorld {
     const w = world({ nodes: ['n1'], switches });
@@ -200,11 +200,51 @@ describe('Elector in the sim: a cancel while acquiring (releaseAcquiredOnCancel)
   });
 
   it('the CREATE completes and the Lease it won is released at once, never led', () => {
-    const w = cancelMidCreate({ ...NEW, releaseAcquiredOnCancel: true });
+    const w = cancelMidCreate({ ...NEW, cancelCompletesLeaseRequest: true });
     expect(w.holderOf(WEB)).toBe('');
     expect(ops(w, 'released-lease')).toHaveLength(1);
     expect(ops(w, 'became-leader')).toHaveLength(0);
     expect(w.electorTask('n1', WEB).result).toBe('cancelled');
+  });
+});
+
+// Why this test? explore (reference, round 4, seed 5): n2 was deselected while a renewal was in
+// flight. The aborted PUT was applied, so the release with the cached resourceVersion failed with
+// a conflict (kubernetes#131867) and the Lease stayed n2's, unrenewed, for leaseDuration. Round
+// trips are a fixed 2 ms here: the aborted PUT reaches the server 1 ms after it was sent, before
+// anything the cancel sends.
+describe('Elector in the sim: a cancel while renewing', () => {
+  const FAST = { leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 };
+  function cancelMidRenew(switches: ElectorSwitches): ElectionWorld {
+    const w = world({ nodes: ['n1'], switches, timing: FAST, latency: { kind: 'fixed', ms: 2 } });
+    w.runUntil(1_000);
+    const updates = (): HistoryOp[] => w.history.ops().filter((op) => op.f === 'lease-request' && field(op, 'verb') === 'update' && op.tMs >= 1_000);
+    for (let t = 1_000.1; updates().length === 0 && t < 2_000; t += 0.1) w.runUntil(t);
+    expect(updates().map((op) => op.type)).toEqual(['invoke']);
+    w.cancelElector('n1', WEB);
+    w.runUntil(5_000);
+    return w;
+  }
+
+  it('client-go ≤ v0.33: the release conflicts with the aborted renewal the server applied', () => {
+    const w = cancelMidRenew(NEW);
+    expect(w.holderOf(WEB)).toBe('n1');
+    expect(ops(w, 'released-lease')).toHaveLength(0);
+    expect(w.history.ops().some((op) => op.type === 'fail' && field(op, 'outcome') === 'store-conflict')).toBe(true);
+  });
+
+  it('releaseRefreshesLease (client-go v0.34+): the release reads the Lease first and frees it', () => {
+    const w = cancelMidRenew({ ...NEW, releaseRefreshesLease: true });
+    expect(w.holderOf(WEB)).toBe('');
+    expect(ops(w, 'released-lease')).toHaveLength(1);
+  });
+
+  it('cancelCompletesLeaseRequest: the renewal completes, and the release writes against its version', () => {
+    const w = cancelMidRenew({ ...NEW, cancelCompletesLeaseRequest: true });
+    expect(w.holderOf(WEB)).toBe('');
+    const updates = w.history.ops().filter((op) => op.f === 'lease-request' && field(op, 'verb') === 'update' && op.tMs >= 1_000 && op.type !== 'invoke');
+    expect(updates.map((op) => op.type)).toEqual(['ok', 'ok']);
+    expect(ops(w, 'released-lease')).toHaveLength(1);
   });
 });
 

@@ -10,8 +10,9 @@
  *   GET → CREATE / wait / PUT ({@link decideLease});
  * - on loss or cancel: release (holder "", duration 1 s or configured) — with no deadline, or within
  *   renewDeadline under `releaseBoundedByRenewDeadline` — then `OnStoppedLeading`; a cancel while
- *   acquiring aborts the request in flight, or, under `releaseAcquiredOnCancel`, lets it finish and
- *   releases what it won;
+ *   acquiring or renewing aborts the Lease request in flight, or, under
+ *   `cancelCompletesLeaseRequest`, lets it finish (an acquire that wins is released); under
+ *   `releaseRefreshesLease` the release GETs the Lease first;
  * - after a loss: a new term with a fresh elector (Cilium ≥ 1.14.7/1.15) or never again (C02).
  *
  * History: `became-leader` / `lost-leader` (info, with the reason), `released-lease`, `elector-exit`,
@@ -107,10 +108,10 @@ export class Elector {
 
   *#acquire(signal: AbortSignal): Task<boolean> {
     const { retryPeriodMs } = this.config.timing;
-    // `releaseAcquiredOnCancel`: a cancel does not abort the attempt in flight (an aborted write may
-    // have been applied: an orphaned Lease blocks every candidate for leaseDuration); a Lease the
-    // attempt won is released at once instead.
-    const finishAttempt = this.config.switches.releaseAcquiredOnCancel === true;
+    // `cancelCompletesLeaseRequest`: a cancel does not abort the attempt in flight (an aborted write
+    // may have been applied: an orphaned Lease blocks every candidate for leaseDuration); a Lease
+    // the attempt won is released at once instead.
+    const finishAttempt = this.config.switches.cancelCompletesLeaseRequest === true;
     for (;;) {
       if (signal.aborted) return false;
       const won = yield* this.#tryAcquireOrRenew(undefined, finishAttempt ? undefined : signal);
@@ -138,9 +139,12 @@ export class Elector {
     const clock = this.#ports.clock;
     const startMs = clock.monotonicMs();
     const deadlineMs = startMs + renewDeadlineMs;
+    // `cancelCompletesLeaseRequest`: the attempt in flight ends by itself (its deadline bounds it),
+    // so the release that follows a cancel knows the resourceVersion the attempt wrote.
+    const attemptSignal = this.config.switches.cancelCompletesLeaseRequest === true ? undefined : signal;
     // At most renewDeadline / retryPeriod + 1 attempts (the ticker of PollImmediateUntil).
     for (let attempt = 1; ; attempt += 1) {
-      if (yield* this.#tryAcquireOrRenew(deadlineMs, signal)) return true;
+      if (yield* this.#tryAcquireOrRenew(deadlineMs, attemptSignal)) return true;
       const nextMs = startMs + attempt * retryPeriodMs;
       const nowMs = clock.monotonicMs();
       if (signal.aborted || nextMs >= deadlineMs || nowMs >= deadlineMs) return false;
@@ -185,14 +189,23 @@ export class Elector {
   /**
    * client-go `release`: not cancellable; bounded only by the HTTP timeout (`context.TODO()`), or by
    * renewDeadline from its start under `releaseBoundedByRenewDeadline` — so a leader cut off from
-   * the API server stops leading at most 2 × renewDeadline after its failed renewal began.
+   * the API server stops leading at most 2 × renewDeadline after its failed renewal began. Under
+   * `releaseRefreshesLease` it reads the Lease first (its current resourceVersion) and writes only
+   * while it still names this node.
    */
   *#release(): Task<void> {
     const clock = this.#ports.clock;
     const record = decideRelease(this.#observation, this.config.identity, clock.wallMs(), { ...this.#decide, releaseSetsOneSecond: this.config.switches.releaseSetsOneSecond });
     if (record === undefined || this.#cached === undefined) return;
     const deadlineMs = releaseDeadlineMs(clock.monotonicMs(), this.config.timing.renewDeadlineMs, this.config.switches.releaseBoundedByRenewDeadline === true);
-    if (yield* this.#write(withRecord(this.#cached, record), record, deadlineMs, undefined)) {
+    let base: LeaseObject = this.#cached;
+    if (this.config.switches.releaseRefreshesLease === true) {
+      // A renewal aborted by the cancel may have been applied: its resourceVersion is not cached.
+      const got = yield* this.#ports.client.call({ verb: 'get', ref: this.#ref }, { deadlineMs });
+      if (!got.ok || !isLeaseObject(got.object) || (got.object.spec.holderIdentity ?? '') !== this.config.identity) return;
+      base = got.object;
+    }
+    if (yield* this.#write(withRecord(base, record), record, deadlineMs, undefined)) {
       this.#record('released-lease', { lease: this.config.leaseName, leaseDurationSeconds: record.leaseDurationSeconds });
     }
   }

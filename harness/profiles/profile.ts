@@ -86,14 +86,26 @@ export interface L2Switches {
    */
   readonly candidacyRequiresEveryIp: boolean;
   /**
-   * §2.2 `ReleaseOnCancel` (explore: reference round 3, seed 1): when true, cancelling an elector
-   * while it acquires (the service deselected) does not abort the request in flight; if that write
-   * wins the Lease, the elector releases it at once. client-go aborts the request with its
-   * context, and a CREATE or PUT the server applied anyway leaves a Lease nobody renews, holding
-   * off every candidate for leaseDuration (a new IP stayed silent past INV-NEW-IP-ANNOUNCED's 5 s).
-   * No client-go version read does otherwise: only `reference` has it.
+   * §2.2 `ReleaseOnCancel` (explore: reference round 3 seed 1, round 4 seed 5): when true,
+   * cancelling an elector (the service deselected) does not abort the Lease request in flight: an
+   * acquire attempt that wins is released at once, and a renewal's new resourceVersion is the one
+   * the release writes against. client-go aborts the request with its context; a CREATE or PUT the
+   * server applied anyway leaves a Lease nobody renews (acquire), or makes the release fail with a
+   * conflict (renew, kubernetes#131867) — either way every candidate waits for leaseDuration (a new
+   * IP stayed silent past INV-NEW-IP-ANNOUNCED's 5 s). No client-go version read does otherwise:
+   * only `reference` has it.
    */
-  readonly releaseAcquiredOnCancel: boolean;
+  readonly cancelCompletesLeaseRequest: boolean;
+  /**
+   * §2.2 release (kubernetes#131867 → PR #132849, client-go v0.34+; explore: reference round 4,
+   * seed 5): when true, the release GETs the Lease first, so it writes with the current
+   * resourceVersion — a renewal aborted by the cancel may have been applied, and a release with the
+   * cached version then fails with a conflict, leaving a Lease nobody renews for leaseDuration.
+   * Unlike client-go, a Lease that names another node by then is left alone (client-go's
+   * `IsLeader` looks at the old observation and would write over it). Which Cilium release ships
+   * client-go v0.34: version unknown, so only `reference` has it.
+   */
+  readonly releaseRefreshesLease: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

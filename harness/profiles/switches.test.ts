@@ -113,7 +113,7 @@ describe('every L2 switch changes behaviour when flipped', () => {
     expect(pinnedAfterRestart(withL2('pruneOnAgentStart', true))).toBe(0);
   });
 
-  it('releaseAcquiredOnCancel (§2.2): a Lease won by the attempt in flight when the elector is cancelled is released', () => {
+  it('cancelCompletesLeaseRequest (§2.2): a Lease won by the attempt in flight when the elector is cancelled is released', () => {
     const holderAfterCancelMidCreate = (profile: Profile): string | undefined => {
       const w = new ElectionWorld({ seed: 1, nodes: ['n1'], services: ['default/web'], switches: profile.l2 });
       const createSent = () => w.history.ops().some((op) => op.f === 'lease-request' && (op.value as { verb?: string }).verb === 'create');
@@ -122,8 +122,23 @@ describe('every L2 switch changes behaviour when flipped', () => {
       w.runUntil(1_000);
       return w.holderOf('default/web');
     };
-    expect(holderAfterCancelMidCreate(withL2('releaseAcquiredOnCancel', false))).toBe('n1');
-    expect(holderAfterCancelMidCreate(withL2('releaseAcquiredOnCancel', true))).toBe('');
+    expect(holderAfterCancelMidCreate(withL2('cancelCompletesLeaseRequest', false))).toBe('n1');
+    expect(holderAfterCancelMidCreate(withL2('cancelCompletesLeaseRequest', true))).toBe('');
+  });
+
+  it('releaseRefreshesLease (§2.2, kubernetes#132849): a release after an aborted renewal the server applied still frees the Lease', () => {
+    const holderAfterCancelMidRenew = (profile: Profile): string | undefined => {
+      const w = new ElectionWorld({ seed: 7, nodes: ['n1'], services: ['default/web'], switches: profile.l2, timing: { leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 }, latency: { kind: 'fixed', ms: 2 } });
+      w.runUntil(1_000);
+      const renewing = () => w.history.ops().some((op) => op.tMs >= 1_000 && op.f === 'lease-request' && (op.value as { verb?: string }).verb === 'update');
+      for (let t = 1_000.1; !renewing() && t < 2_000; t += 0.1) w.runUntil(t);
+      w.cancelElector('n1', 'default/web');
+      w.runUntil(5_000);
+      return w.holderOf('default/web');
+    };
+    const base = withL2('cancelCompletesLeaseRequest', false);
+    expect(holderAfterCancelMidRenew(withL2('releaseRefreshesLease', false, base))).toBe('n1');
+    expect(holderAfterCancelMidRenew(withL2('releaseRefreshesLease', true, base))).toBe('');
   });
 
   it('garpOpcode (§3.2): reply form (opcode 2) or request form (opcode 1)', () => {
