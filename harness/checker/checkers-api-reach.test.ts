@@ -51,6 +51,44 @@ describe('failover-bound: a request swallowed by a partition', () => {
   });
 });
 
+describe('failover-bound: a candidate that restarts', () => {
+  /**
+   * Why this test? explore (reference, round 4, seed 7): the holder n1 killed at 5 s; the only other
+   * candidate's agent killed 7–8 s. The restarted agent's elector observes the Lease afresh at 8 s
+   * and must see it unchanged for leaseDuration: the bound runs from the restart.
+   */
+  it('when every candidate restarted, the bound runs from the restart', () => {
+    const h = (takeoverMs: number) =>
+      history()
+        .webExpected(0, ['n1', 'n2'])
+        .ips(0, WEB, [VIP])
+        .became(0, 'n1')
+        .nemesis(100_000, 'kill-node', { node: 'n1' })
+        .nemesis(102_000, 'kill-agent', { node: 'n2' })
+        .nemesis(103_000, 'restart-agent', { node: 'n2' })
+        .became(takeoverMs, 'n2')
+        .answer(takeoverMs + 50, MAC.n2, VIP, 'gratuitous-reply')
+        .op(end, 'harness', 'end', null);
+    // From the restart at 103 s: 127.4 s (the joint clock, paused 1 s, said 125.4 s).
+    expect(checkFailoverBound(h(127_000).ops, CONTEXT).valid).toBe(true);
+    expect(checkFailoverBound(h(127_400).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 127_400 });
+  });
+
+  it('a candidate that kept observing sets the bound', () => {
+    const h = history()
+      .webExpected(0, ['n1', 'n2', 'n3'])
+      .ips(0, WEB, [VIP])
+      .became(0, 'n1')
+      .nemesis(100_000, 'kill-node', { node: 'n1' })
+      .nemesis(102_000, 'kill-agent', { node: 'n2' })
+      .nemesis(103_000, 'restart-agent', { node: 'n2' })
+      .became(127_000, 'n2')
+      .answer(127_050, MAC.n2, VIP, 'gratuitous-reply')
+      .op(end, 'harness', 'end', null);
+    expect(checkFailoverBound(h.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 124_400 });
+  });
+});
+
 describe('reacquire: gaps', () => {
   /**
    * Why this test? The gap was judged only at change points where the lease was still unheld: a

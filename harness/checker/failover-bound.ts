@@ -4,8 +4,10 @@
  * for one of the service's IPs appears on the wire by t0 + `failoverMs` (leaseDuration +
  * renewDeadline + 2.2 × retryPeriod), counting only time during which another eligible node is
  * healthy and reaches the API server (an API outage or partition extends the deadline by its
- * length, and past the heal while a request it swallowed is still outstanding). Not applicable
- * when no other eligible node is healthy at t0; 'unknown' when the history ends before the bound.
+ * length, and past the heal while a request it swallowed is still outstanding). A candidate whose
+ * agent or node restarts observes the Lease afresh: when every candidate did, the bound runs from
+ * the restart. Not applicable when no other eligible node is healthy at t0; 'unknown' when the
+ * history ends before the bound.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
@@ -35,6 +37,33 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
 
   const tails = droppedRequestTails(ops, faults);
   const faultTimes = [...new Set([...nemesisOps(ops).map((n) => n.tMs), ...tailEnds(tails)])].sort((a, b) => a - b);
+  /** When `c`'s agent or node came back after being killed (a fresh elector: nothing observed), in (fromMs, toMs]. */
+  const restarts = (c: string, fromMs: number, toMs: number): number[] => {
+    const pauses = faults.paused.get(c) ?? [];
+    const downs = [...(faults.agentDown.get(c) ?? []), ...(faults.nodeDown.get(c) ?? []).filter((i) => !pauses.some((p) => p.fromMs === i.fromMs && p.toMs === i.toMs))];
+    return downs.map((i) => i.toMs).filter((r) => r > fromMs && r <= toMs).sort((a, b) => a - b);
+  };
+  /**
+   * A restarted candidate observes the Lease afresh and must see it unchanged for leaseDuration
+   * from then on: when every candidate restarted before the joint deadline, the bound runs from
+   * its last restart (explore: reference failover-bound, round 4 seed 7 — the only candidate's agent
+   * killed 2 s after the holder died). Otherwise a candidate that kept observing sets the bound.
+   */
+  const restartedDeadline = (candidates: readonly string[], t0: number, joint: number): number => {
+    if (candidates.length === 0 || !candidates.every((c) => restarts(c, t0, joint).length > 0)) return joint;
+    let best = Number.POSITIVE_INFINITY;
+    for (const c of candidates) {
+      let from = restarts(c, t0, joint)[0] ?? t0;
+      let due = extendedDeadline(from, failoverMs, faultTimes, (t) => electorReachesApi(faults, tails, c, t));
+      // Bounded by c's restarts: each turn starts at a later one.
+      for (let next = restarts(c, from, due)[0]; next !== undefined; next = restarts(c, from, due)[0]) {
+        from = next;
+        due = extendedDeadline(from, failoverMs, faultTimes, (t) => electorReachesApi(faults, tails, c, t));
+      }
+      best = Math.min(best, due);
+    }
+    return best;
+  };
   for (const kill of nemesisOps(ops)) {
     if (!HOLDER_DEATHS.has(kill.f) || kill.node === undefined) continue;
     const node = kill.node;
@@ -55,7 +84,8 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
       // invariant's window assumes): an API outage or a partition of every candidate extends it,
       // including the tail of a request the partition swallowed (api-reach.ts).
       const candidates = eligible?.filter((n) => n !== node);
-      const deadline = extendedDeadline(t0, failoverMs, faultTimes, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidates.some((n) => electorReachesApi(faults, tails, n, t)));
+      const joint = extendedDeadline(t0, failoverMs, faultTimes, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidates.some((n) => electorReachesApi(faults, tails, n, t)));
+      const deadline = candidates === undefined ? joint : Math.max(joint, restartedDeadline(candidates, t0, joint));
       // Revived before the deadline (a later death is judged from its own nemesis op).
       const until = Math.min(deadline, endMs);
       if ([...faultTimes.filter((t) => t > t0 && t <= until), until].some((t) => !nodeDead(faults, node, t))) continue;
