@@ -259,9 +259,11 @@ export class LabWorld {
   async netem(target: { readonly node?: string; readonly client?: string }, iface: string, shape: LinkShape | undefined): Promise<void> {
     const netns = this.#netnsOf(target);
     const name = iface === 'mgmt' ? 'eth-m' : iface;
-    this.#nemesis(shape === undefined ? 'netem-clear' : 'netem', { ...target, iface: name, ...(shape === undefined ? {} : { delayMs: shape.delayMs ?? 0, jitterMs: shape.jitterMs ?? 0, lossPercent: shape.lossPercent ?? 0 }) } as Record<string, string | number>);
+    // Recorded once applied: a shape the kernel cannot do (no sch_netem: delay, jitter) is refused
+    // and the step reported skipped, so the history must not claim it happened.
     if (shape === undefined) await this.#o.fabric.clearNetem(netns, name);
     else await this.#o.fabric.netem(netns, name, shape);
+    this.#nemesis(shape === undefined ? 'netem-clear' : 'netem', { ...target, iface: name, ...(shape === undefined ? {} : { delayMs: shape.delayMs ?? 0, jitterMs: shape.jitterMs ?? 0, lossPercent: shape.lossPercent ?? 0 }) } as Record<string, string | number>);
   }
 
   async partitionNodes(grudge: Grudge): Promise<void> {
