@@ -101,6 +101,17 @@ describe('holder-eligible (INV-HOLDER-ELIGIBLE)', () => {
    * IP appeared and made it ineligible 0.9 ms before the CREATE came back. Becoming leader from an
    * acquire begun while eligible is allowed if it gives the lease up within the grace of the change.
    */
+  /**
+   * Why this test? explore (reference, round 5, seed 3): n1 deselected by a policy edit at 11 s while
+   * partitioned 11–13 s. It could not learn of the edit until the heal; it gave up 0.1 s after it.
+   */
+  it('the grace to give up counts only time the leader reaches the API server', () => {
+    const h = (lostMs: number) => history().webExpected(0, ['n1']).became(0, 'n1').nemesis(11_000, 'partition-api', { node: 'n1', mode: 'drop' }).webExpected(11_000, []).nemesis(13_000, 'heal-api', { node: 'n1' }).lost(lostMs, 'n1').op(30_000, 'harness', 'end', null);
+    expect(checkHolderEligible(h(13_100).ops, CONTEXT).valid).toBe(true);
+    // 3 s of grace from the heal: 16 s.
+    expect(checkHolderEligible(h(16_500).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 16_000 });
+  });
+
   it('a node that became ineligible just before its acquire completed must give up within the grace', () => {
     const h = () => history().webExpected(0, ['n1', 'n2']).webExpected(5, ['n1']).became(6, 'n2');
     expect(checkHolderEligible(h().lost(9, 'n2').op(20_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);

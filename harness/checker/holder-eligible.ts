@@ -4,19 +4,30 @@
  * model puts exactly those in `announce-expected.eligibleNodes`. A node may not become leader
  * while ineligible (unless it turned ineligible less than `eligibleGraceMs` before: an acquire
  * begun while eligible), and a leader that becomes ineligible must give the lease up
- * (`lost-leader`) within `eligibleGraceMs`.
+ * (`lost-leader`) within `eligibleGraceMs` of time it reaches the API server.
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
-import { buildExpectations, buildFaults, buildLeadership, liveEndMs } from './timeline.ts';
+import { buildExpectations, buildFaults, buildLeadership, extendedDeadline, liveEndMs } from './timeline.ts';
+import { droppedRequestTails, electorReachesApi, tailEnds } from './api-reach.ts';
+import { nemesisOps } from './vocabulary.ts';
 
 /** Checks INV-HOLDER-ELIGIBLE. 'unknown' without `announce-expected` ops. */
 export function checkHolderEligible(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
   const { eligibleGraceMs, observerLagMs } = resolveBounds(context);
   const expectations = buildExpectations(ops);
   if (expectations.byService.size === 0) return { valid: 'unknown', details: { reason: 'no announce-expected ops' } };
-  const leadership = buildLeadership(ops, buildFaults(ops));
+  const faults = buildFaults(ops);
+  const leadership = buildLeadership(ops, faults);
+  const tails = droppedRequestTails(ops, faults);
+  const changeTimes = [...new Set([...nemesisOps(ops).map((n) => n.tMs), ...tailEnds(tails)])].sort((a, b) => a - b);
+  /**
+   * When `node`, ineligible from `fromMs`, must have given up: the grace counts only time it reaches
+   * the API server — cut off, it cannot learn of the change (explore: reference holder-eligible,
+   * round 5 seed 3: deselected while partitioned, it gave up 0.1 s after the heal).
+   */
+  const giveUpBy = (node: string, fromMs: number): number => extendedDeadline(fromMs, eligibleGraceMs, changeTimes, (t) => electorReachesApi(faults, tails, node, t));
   const violations: Violation[] = [];
   for (const [lease, terms] of leadership) {
     const service = expectations.serviceOfLease.get(lease);
@@ -38,7 +49,8 @@ export function checkHolderEligible(ops: readonly HistoryOp[], context: CheckCon
         // change, as a leader would (explore: reference holder-eligible, round 4 seed 5).
         const turnedMs = turnedIneligibleMs(series.points(), term.node, term.fromMs);
         if (turnedMs !== undefined && term.fromMs - turnedMs <= eligibleGraceMs) {
-          if (endMs > turnedMs + eligibleGraceMs) violations.push({ atMs: turnedMs + eligibleGraceMs, kind: 'kept-lease-while-ineligible', node: term.node, lease, ineligibleSinceMs: turnedMs });
+          const byMs = giveUpBy(term.node, turnedMs);
+          if (endMs > byMs) violations.push({ atMs: byMs, kind: 'kept-lease-while-ineligible', node: term.node, lease, ineligibleSinceMs: turnedMs });
           continue;
         }
         violations.push({ atMs: term.fromMs, kind: 'became-leader-ineligible', node: term.node, lease, eligible: [...atStart.eligibleNodes] });
@@ -52,8 +64,9 @@ export function checkHolderEligible(ops: readonly HistoryOp[], context: CheckCon
         if (point === undefined || point.tMs <= term.fromMs || point.tMs >= endMs || point.value.eligibleNodes.includes(term.node)) continue;
         const back = points.slice(i + 1).find((p) => p.value.eligibleNodes.includes(term.node));
         if (back !== undefined && back.tMs <= point.tMs + eligibleGraceMs) continue;
-        if (endMs > point.tMs + eligibleGraceMs) {
-          violations.push({ atMs: point.tMs + eligibleGraceMs, kind: 'kept-lease-while-ineligible', node: term.node, lease, ineligibleSinceMs: point.tMs });
+        const byMs = giveUpBy(term.node, point.tMs);
+        if (endMs > byMs) {
+          violations.push({ atMs: byMs, kind: 'kept-lease-while-ineligible', node: term.node, lease, ineligibleSinceMs: point.tMs });
         }
         break;
       }
