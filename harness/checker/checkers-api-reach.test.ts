@@ -89,6 +89,18 @@ describe('failover-bound: a candidate that restarts', () => {
   });
 });
 
+describe('failover-bound: the model stops owing a takeover', () => {
+  /**
+   * Why this test? explore (reference, 10,000 runs, seed 1): the holder frozen at 5 s; a policy
+   * edit at 6 s selected no node, so nobody was to announce the service any more.
+   */
+  it('a service that stops being announceable before the deadline owes no takeover', () => {
+    const h = (editMs: number) => history().webExpected(0, ['n1', 'n2']).ips(0, WEB, [VIP]).became(0, 'n1').nemesis(100_000, 'kill-node', { node: 'n1' }).webExpected(editMs, [], false).op(end, 'harness', 'end', null);
+    expect(checkFailoverBound(h(101_000).ops, CONTEXT).valid).toBe(true);
+    expect(checkFailoverBound(h(130_000).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 124_400 });
+  });
+});
+
 describe('reacquire: gaps', () => {
   /**
    * Why this test? The gap was judged only at change points where the lease was still unheld: a

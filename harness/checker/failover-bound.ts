@@ -88,6 +88,11 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
       const deadline = candidates === undefined ? joint : Math.max(joint, restartedDeadline(candidates, t0, joint));
       // Revived before the deadline (a later death is judged from its own nemesis op).
       const until = Math.min(deadline, endMs);
+      // The model stops owing a takeover before the deadline: not announceable any more, or no other
+      // eligible node (explore: reference failover-bound, 10k seed 1 — a policy edit deselected
+      // every node 1 s after the holder froze).
+      const released = expectations.byService.get(service)?.points().some((p) => p.tMs > t0 && p.tMs <= until && (!p.value.announceable || !p.value.eligibleNodes.some((n) => n !== node)));
+      if (released === true) continue;
       if ([...faultTimes.filter((t) => t > t0 && t <= until), until].some((t) => !nodeDead(faults, node, t))) continue;
       const old = deadMacs(node);
       const fresh = answers.filter((a) => a.tMs > t0 && ips.includes(a.senderIp) && !old.has(a.senderMac));
