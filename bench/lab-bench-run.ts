@@ -51,9 +51,11 @@ export async function runLabScenario(scenarioFile: string, out: string, options:
   let runId: string | undefined;
   let hostTopologyMs: number | undefined;
   let labUpWallMs: number | undefined;
+  const stderrFile = createWriteStream(`${out}.stderr.txt`);
   const tail: string[] = [];
   let partial = '';
   child.stderr.on('data', (chunk: Buffer) => {
+    stderrFile.write(chunk);
     partial += chunk.toString();
     const lines = partial.split('\n');
     partial = lines.pop() ?? '';
@@ -90,7 +92,7 @@ export async function runLabScenario(scenarioFile: string, out: string, options:
   };
   tick();
   const { code, signal } = await exited;
-  await new Promise((resolve) => stdoutFile.end(resolve));
+  await Promise.all([new Promise((resolve) => stdoutFile.end(resolve)), new Promise((resolve) => stderrFile.end(resolve))]);
   if (killed && runId !== undefined) spawnSync(process.execPath, [join(REPO_ROOT, 'bin/l2lab.mjs'), 'reap', '--run', runId], { cwd: REPO_ROOT, stdio: 'ignore', timeout: 120_000 });
   return {
     out,

@@ -104,6 +104,7 @@ describe('lease load measurement', () => {
     expect(m.measured.update).toBeCloseTo(5, 1);
     expect(m.measured.get).toBeCloseTo(3.1, 1);
     expect(m.model.update).toBeCloseTo(1000 / 205, 2); // sliding loop: R + 5 ms latency
+    expect(m.idealModel.update).toBeCloseTo(5, 5);
     expect(m.relativeError).not.toBeNull();
     expect(Math.abs(m.relativeError ?? 1)).toBeLessThan(0.05);
     expect(m.perNode.map((n) => [n.node, n.leasesHeld])).toEqual([['n1', 1], ['n2', 0]]);

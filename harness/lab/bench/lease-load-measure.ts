@@ -60,6 +60,11 @@ export interface LeaseLoadMeasurement {
   readonly measured: VerbRates;
   /** The model with the measured mean latency (client-go's loops are sliding). */
   readonly model: VerbRates;
+  /**
+   * The model at zero latency: what the elections ask for. A server that keeps up stays near it;
+   * an overloaded one slows every loop down, and `model` follows the latency while this does not.
+   */
+  readonly idealModel: VerbRates;
   /** (measured − model) / model of the total. */
   readonly relativeError: number | null;
   readonly perNode: readonly NodeLoad[];
@@ -107,6 +112,8 @@ export function measureLeaseLoad(ops: readonly HistoryOp[], input: LeaseLoadMeas
   };
   const estimate = estimateLeaseLoad(base);
   const model: VerbRates = { ...estimate.byVerbPerS, other: 0, total: estimate.clusterTotalPerS };
+  const ideal = estimateLeaseLoad({ ...base, requestLatencyMs: 0 });
+  const idealModel: VerbRates = { ...ideal.byVerbPerS, other: 0, total: ideal.clusterTotalPerS };
 
   const held = leasesHeldAt(ops, (fromMs + toMs) / 2);
   const rates = loopRates(base);
@@ -124,6 +131,7 @@ export function measureLeaseLoad(ops: readonly HistoryOp[], input: LeaseLoadMeas
     windowOk: toMs - fromMs >= 10 * input.timing.retryPeriodMs,
     measured,
     model,
+    idealModel,
     relativeError: model.total > 0 ? (measured.total - model.total) / model.total : null,
     perNode,
     perNodeMeasured: spreadOf(perNode.map((n) => n.measuredPerS)),
