@@ -93,8 +93,18 @@ export type Task<T> = Generator<Effect, T, EffectResult>;
  * @throws RangeError for a negative or non-finite delay (when the task is stepped).
  */
 export function* sleep(delayMs: number, signal?: AbortSignal | WakeSignal): Task<SleepOutcome> {
+  return (yield sleepEffect(delayMs, signal)) as SleepOutcome;
+}
+
+/**
+ * The effect {@link sleep} yields, for hot loops that yield it themselves —
+ * `(yield sleepEffect(ms, signal)) as SleepOutcome` — and so create and resume one generator less
+ * per wait (the elector sleeps between every attempt).
+ * @throws RangeError for a negative or non-finite delay.
+ */
+export function sleepEffect(delayMs: number, signal?: AbortSignal | WakeSignal): SleepEffect {
   assertDelayMs('sleep effect', delayMs);
-  return (yield { kind: 'sleep', delayMs, signal }) as SleepOutcome;
+  return { kind: 'sleep', delayMs, signal };
 }
 
 /** Options of {@link sendRequest}. */

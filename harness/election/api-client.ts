@@ -7,12 +7,12 @@
  *
  * Requests are task effects, so the same client runs in `sim` and `lab`.
  */
-import type { Clock } from '../core/clock.ts';
+import type { Clock, SleepOutcome } from '../core/clock.ts';
 import type { History, HistoryValue } from '../core/history.ts';
 import type { StoreRequest, StoreResponse } from '../core/object-store.ts';
 import { requestName, requestResource } from '../core/object-store.ts';
 import { ThrottledError, TimeoutError } from '../core/store-errors.ts';
-import { sleep, type RequestEffect, type Task } from '../core/task.ts';
+import { sleepEffect, type RequestEffect, type Task } from '../core/task.ts';
 import { TokenBucket } from '../core/token-bucket.ts';
 
 /** client-go QPS/burst (`k8sClientRateLimit.qps/burst`). */
@@ -90,7 +90,7 @@ export class ApiClient {
       if (waitMs > 0) {
         this.#countWait(waitMs);
         waitedMs = waitMs;
-        if ((yield* sleep(waitMs, context.signal)) === 'aborted') {
+        if (((yield sleepEffect(waitMs, context.signal)) as SleepOutcome) === 'aborted') {
           const error = new TimeoutError(`${request.verb} as ${this.identity}: aborted while waiting for the client rate limiter`, 'aborted');
           return this.#complete(f, subject, startMs, waitedMs, { ok: false, error }, 'fail');
         }

@@ -18,12 +18,12 @@
  * History: `became-leader` / `lost-leader` (info, with the reason), `released-lease`, `elector-exit`,
  * plus every request via the {@link ApiClient}.
  */
-import type { Clock } from '../core/clock.ts';
+import type { Clock, SleepOutcome } from '../core/clock.ts';
 import type { History, HistoryValue } from '../core/history.ts';
 import { formatMicroTime } from '../core/micro-time.ts';
-import type { ObjectRef } from '../core/object-store.ts';
+import type { ObjectRef, StoreResponse } from '../core/object-store.ts';
 import type { Rng } from '../core/rng.ts';
-import { sleep, type Task } from '../core/task.ts';
+import { sleepEffect, type Task } from '../core/task.ts';
 import { JITTER_FACTOR } from '../l2/lease.ts';
 import type { ApiClient } from './api-client.ts';
 import { decideLease, decideOptimisticRenew, decideRelease, freshRecord, isLeader, NO_OBSERVATION, observeWritten, releaseDeadlineMs, type DecideLeaseConfig, type LeaseNow, type LocalObservation } from './decide-lease.ts';
@@ -121,7 +121,7 @@ export class Elector {
       }
       if (won) return true;
       const waitMs = retryPeriodMs * (1 + JITTER_FACTOR * this.#ports.rng.float());
-      if ((yield* sleep(waitMs, signal)) === 'aborted') return false;
+      if (((yield sleepEffect(waitMs, signal)) as SleepOutcome) === 'aborted') return false;
     }
   }
 
@@ -129,7 +129,7 @@ export class Elector {
     for (;;) {
       if (signal.aborted) return 'cancelled';
       if (!(yield* this.#renewWithinDeadline(signal))) return signal.aborted ? 'cancelled' : 'renew-failed';
-      if ((yield* sleep(this.config.timing.retryPeriodMs, signal)) === 'aborted') return 'cancelled';
+      if (((yield sleepEffect(this.config.timing.retryPeriodMs, signal)) as SleepOutcome) === 'aborted') return 'cancelled';
     }
   }
 
@@ -148,38 +148,40 @@ export class Elector {
       const nextMs = startMs + attempt * retryPeriodMs;
       const nowMs = clock.monotonicMs();
       if (signal.aborted || nextMs >= deadlineMs || nowMs >= deadlineMs) return false;
-      if (nextMs > nowMs && (yield* sleep(nextMs - nowMs, signal)) === 'aborted') return false;
+      if (nextMs > nowMs && ((yield sleepEffect(nextMs - nowMs, signal)) as SleepOutcome) === 'aborted') return false;
     }
   }
 
   /** client-go `tryAcquireOrRenew`; `deadlineMs` undefined = no deadline (the acquire context). */
   *#tryAcquireOrRenew(deadlineMs: number | undefined, signal: AbortSignal | undefined): Task<boolean> {
-    const clock = this.#ports.clock;
+    const { clock, client } = this.#ports;
     const attemptMs = clock.monotonicMs();
     const now: LeaseNow = { monotonicMs: attemptMs, wallMs: clock.wallMs(), observedMs: attemptMs };
     const self = this.config.identity;
     if (this.config.switches.optimisticRenew && this.#cached !== undefined) {
       const record = decideOptimisticRenew(this.#observation, self, now, this.#decide);
       // On failure client-go logs "falling back to slow path" and goes on to GET.
-      if (record !== undefined && (yield* this.#write(withRecord(this.#cached, record), record, deadlineMs, signal))) return true;
+      if (record !== undefined && this.#wrote(yield* client.call({ verb: 'update', resource: LEASES, object: withRecord(this.#cached, record) }, { deadlineMs, signal }), record)) return true;
     }
-    const got = yield* this.#ports.client.call({ verb: 'get', ref: this.#ref }, { deadlineMs, signal });
+    const got = yield* client.call({ verb: 'get', ref: this.#ref }, { deadlineMs, signal });
     if (!got.ok) {
       if (got.error.code !== 'store-not-found') return false;
       const record = freshRecord(self, now, this.#decide);
-      return yield* this.#write(newLease(this.#ref.namespace, this.#ref.name, record), record, deadlineMs, signal, 'create');
+      return this.#wrote(yield* client.call({ verb: 'create', resource: LEASES, object: newLease(this.#ref.namespace, this.#ref.name, record) }, { deadlineMs, signal }), record);
     }
     if (!isLeaseObject(got.object)) return false;
     this.#cached = got.object;
     const decision = decideLease(got.object, self, { ...now, observedMs: clock.monotonicMs() }, this.#decide, this.#observation);
     this.#observation = decision.observation;
     if (decision.action !== 'update') return false;
-    return yield* this.#write(withRecord(got.object, decision.record), decision.record, deadlineMs, signal);
+    return this.#wrote(yield* client.call({ verb: 'update', resource: LEASES, object: withRecord(got.object, decision.record) }, { deadlineMs, signal }), decision.record);
   }
 
-  /** `LeaseLock.Create/Update` + `setObservedRecord` on success. */
-  *#write(lease: LeaseObject, record: LeaderElectionRecord, deadlineMs: number | undefined, signal: AbortSignal | undefined, verb: 'create' | 'update' = 'update'): Task<boolean> {
-    const response = yield* this.#ports.client.call({ verb, resource: LEASES, object: lease }, { deadlineMs, signal });
+  /**
+   * After `LeaseLock.Create/Update` of `record` returned `response`: `setObservedRecord` on success.
+   * Not a generator: the caller yields the request itself (one frame less on every effect).
+   */
+  #wrote(response: StoreResponse, record: LeaderElectionRecord): boolean {
     if (!response.ok || !isLeaseObject(response.object)) return false;
     this.#cached = response.object;
     this.#observation = observeWritten(this.#observation, record, this.#ports.clock.monotonicMs());
@@ -205,7 +207,7 @@ export class Elector {
       if (!got.ok || !isLeaseObject(got.object) || (got.object.spec.holderIdentity ?? '') !== this.config.identity) return;
       base = got.object;
     }
-    if (yield* this.#write(withRecord(base, record), record, deadlineMs, undefined)) {
+    if (this.#wrote(yield* this.#ports.client.call({ verb: 'update', resource: LEASES, object: withRecord(base, record) }, { deadlineMs }), record)) {
       this.#record('released-lease', { lease: this.config.leaseName, leaseDurationSeconds: record.leaseDurationSeconds });
     }
   }
