@@ -99,6 +99,11 @@ describe('failover-bound: the model stops owing a takeover', () => {
     expect(checkFailoverBound(h(101_000).ops, CONTEXT).valid).toBe(true);
     expect(checkFailoverBound(h(130_000).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 124_400 });
   });
+
+  it('nor one whose only eligible node left is dead', () => {
+    const h = history().webExpected(0, ['n1', 'n2', 'n3']).ips(0, WEB, [VIP]).became(0, 'n1').nemesis(100_000, 'kill-node', { node: 'n3' }).nemesis(100_000, 'kill-node', { node: 'n1' }).webExpected(101_000, ['n3']).op(end, 'harness', 'end', null);
+    expect(checkFailoverBound(h.ops, CONTEXT).valid).toBe(true);
+  });
 });
 
 describe('reacquire: gaps', () => {

@@ -84,14 +84,18 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
       // invariant's window assumes): an API outage or a partition of every candidate extends it,
       // including the tail of a request the partition swallowed (api-reach.ts).
       const candidates = eligible?.filter((n) => n !== node);
-      const joint = extendedDeadline(t0, failoverMs, faultTimes, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidates.some((n) => electorReachesApi(faults, tails, n, t)));
+      // The candidates follow the model (a policy edit can move eligibility to a node that is down).
+      const model = expectations.byService.get(service);
+      const candidatesAt = (t: number): readonly string[] => (model?.at(t)?.eligibleNodes ?? candidates ?? []).filter((n) => n !== node);
+      const times = model === undefined ? faultTimes : [...new Set([...faultTimes, ...model.points().map((p) => p.tMs)])].sort((a, b) => a - b);
+      const joint = extendedDeadline(t0, failoverMs, times, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidatesAt(t).some((n) => electorReachesApi(faults, tails, n, t)));
       const deadline = candidates === undefined ? joint : Math.max(joint, restartedDeadline(candidates, t0, joint));
       // Revived before the deadline (a later death is judged from its own nemesis op).
       const until = Math.min(deadline, endMs);
       // The model stops owing a takeover before the deadline: not announceable any more, or no other
       // eligible node (explore: reference failover-bound, 10k seed 1 — a policy edit deselected
-      // every node 1 s after the holder froze).
-      const released = expectations.byService.get(service)?.points().some((p) => p.tMs > t0 && p.tMs <= until && (!p.value.announceable || !p.value.eligibleNodes.some((n) => n !== node)));
+      // every node 1 s after the holder froze; or left only a node that had died).
+      const released = model?.points().some((p) => p.tMs > t0 && p.tMs <= until && (!p.value.announceable || !p.value.eligibleNodes.some((n) => n !== node && !nodeDead(faults, n, p.tMs))));
       if (released === true) continue;
       if ([...faultTimes.filter((t) => t > t0 && t <= until), until].some((t) => !nodeDead(faults, node, t))) continue;
       const old = deadMacs(node);
