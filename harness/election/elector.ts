@@ -83,27 +83,24 @@ export class Elector {
    * `lab` and by the kernel's limits in `sim`.
    */
   *run(signal: AbortSignal): Task<ElectorExit> {
+    // Each turn is one `RunOrDie`: a fresh LeaderElector (nothing observed, no cached lease). The
+    // term is written inline, not as a helper generator, because every effect of the elector is
+    // resumed through each generator frame on its stack.
     for (;;) {
-      const ended = yield* this.#term(signal);
+      this.#observation = NO_OBSERVATION;
+      this.#cached = undefined;
+      if (!(yield* this.#acquire(signal))) return this.#exit('cancelled');
+      this.#leading = true;
+      this.#record('became-leader', { lease: this.config.leaseName });
+      this.#callbacks.onStartedLeading?.();
+      const ended = yield* this.#renewLoop(signal);
+      yield* this.#release();
+      this.#leading = false;
+      this.#record('lost-leader', { lease: this.config.leaseName, reason: ended });
+      this.#callbacks.onStoppedLeading?.();
       if (ended === 'cancelled') return this.#exit('cancelled');
       if (!this.config.switches.reacquireAfterLoss) return this.#exit('lost-not-reacquired');
     }
-  }
-
-  /** One `RunOrDie`: a fresh LeaderElector (nothing observed, no cached lease). */
-  *#term(signal: AbortSignal): Task<TermEnd> {
-    this.#observation = NO_OBSERVATION;
-    this.#cached = undefined;
-    if (!(yield* this.#acquire(signal))) return 'cancelled';
-    this.#leading = true;
-    this.#record('became-leader', { lease: this.config.leaseName });
-    this.#callbacks.onStartedLeading?.();
-    const ended = yield* this.#renewLoop(signal);
-    yield* this.#release();
-    this.#leading = false;
-    this.#record('lost-leader', { lease: this.config.leaseName, reason: ended });
-    this.#callbacks.onStoppedLeading?.();
-    return ended;
   }
 
   *#acquire(signal: AbortSignal): Task<boolean> {
@@ -126,29 +123,29 @@ export class Elector {
   }
 
   *#renewLoop(signal: AbortSignal): Task<TermEnd> {
-    for (;;) {
-      if (signal.aborted) return 'cancelled';
-      if (!(yield* this.#renewWithinDeadline(signal))) return signal.aborted ? 'cancelled' : 'renew-failed';
-      if (((yield sleepEffect(this.config.timing.retryPeriodMs, signal)) as SleepOutcome) === 'aborted') return 'cancelled';
-    }
-  }
-
-  /** One renewal: attempts at start, start + R, start + 2R, … while before start + renewDeadline. */
-  *#renewWithinDeadline(signal: AbortSignal): Task<boolean> {
     const { retryPeriodMs, renewDeadlineMs } = this.config.timing;
     const clock = this.#ports.clock;
-    const startMs = clock.monotonicMs();
-    const deadlineMs = startMs + renewDeadlineMs;
     // `cancelCompletesLeaseRequest`: the attempt in flight ends by itself (its deadline bounds it),
     // so the release that follows a cancel knows the resourceVersion the attempt wrote.
     const attemptSignal = this.config.switches.cancelCompletesLeaseRequest === true ? undefined : signal;
-    // At most renewDeadline / retryPeriod + 1 attempts (the ticker of PollImmediateUntil).
-    for (let attempt = 1; ; attempt += 1) {
-      if (yield* this.#tryAcquireOrRenew(deadlineMs, attemptSignal)) return true;
-      const nextMs = startMs + attempt * retryPeriodMs;
-      const nowMs = clock.monotonicMs();
-      if (signal.aborted || nextMs >= deadlineMs || nowMs >= deadlineMs) return false;
-      if (nextMs > nowMs && ((yield sleepEffect(nextMs - nowMs, signal)) as SleepOutcome) === 'aborted') return false;
+    for (;;) {
+      if (signal.aborted) return 'cancelled';
+      // One renewal (inline, as the term in `run`): attempts at start, start + R, start + 2R, …
+      // while before start + renewDeadline — at most renewDeadline / retryPeriod + 1 of them (the
+      // ticker of PollImmediateUntil).
+      const startMs = clock.monotonicMs();
+      const deadlineMs = startMs + renewDeadlineMs;
+      let renewed = false;
+      for (let attempt = 1; ; attempt += 1) {
+        renewed = yield* this.#tryAcquireOrRenew(deadlineMs, attemptSignal);
+        if (renewed) break;
+        const nextMs = startMs + attempt * retryPeriodMs;
+        const nowMs = clock.monotonicMs();
+        if (signal.aborted || nextMs >= deadlineMs || nowMs >= deadlineMs) break;
+        if (nextMs > nowMs && ((yield sleepEffect(nextMs - nowMs, signal)) as SleepOutcome) === 'aborted') break;
+      }
+      if (!renewed) return signal.aborted ? 'cancelled' : 'renew-failed';
+      if (((yield sleepEffect(retryPeriodMs, signal)) as SleepOutcome) === 'aborted') return 'cancelled';
     }
   }
 
