@@ -111,7 +111,7 @@ export class Elector {
     const finishAttempt = this.config.switches.cancelCompletesLeaseRequest === true;
     for (;;) {
       if (signal.aborted) return false;
-      const won = yield* this.#tryAcquireOrRenew(undefined, finishAttempt ? undefined : signal);
+      const won = yield* this.#tryAcquireOrRenew(undefined, signal, finishAttempt);
       if (won && finishAttempt && signal.aborted) {
         yield* this.#release();
         return false;
@@ -127,7 +127,7 @@ export class Elector {
     const clock = this.#ports.clock;
     // `cancelCompletesLeaseRequest`: the attempt in flight ends by itself (its deadline bounds it),
     // so the release that follows a cancel knows the resourceVersion the attempt wrote.
-    const attemptSignal = this.config.switches.cancelCompletesLeaseRequest === true ? undefined : signal;
+    const finishAttempt = this.config.switches.cancelCompletesLeaseRequest === true;
     for (;;) {
       if (signal.aborted) return 'cancelled';
       // One renewal (inline, as the term in `run`): attempts at start, start + R, start + 2R, …
@@ -137,7 +137,7 @@ export class Elector {
       const deadlineMs = startMs + renewDeadlineMs;
       let renewed = false;
       for (let attempt = 1; ; attempt += 1) {
-        renewed = yield* this.#tryAcquireOrRenew(deadlineMs, attemptSignal);
+        renewed = yield* this.#tryAcquireOrRenew(deadlineMs, signal, finishAttempt);
         if (renewed) break;
         const nextMs = startMs + attempt * retryPeriodMs;
         const nowMs = clock.monotonicMs();
@@ -149,9 +149,15 @@ export class Elector {
     }
   }
 
-  /** client-go `tryAcquireOrRenew`; `deadlineMs` undefined = no deadline (the acquire context). */
-  *#tryAcquireOrRenew(deadlineMs: number | undefined, signal: AbortSignal | undefined): Task<boolean> {
+  /**
+   * client-go `tryAcquireOrRenew`; `deadlineMs` undefined = no deadline (the acquire context).
+   * `cancel` aborts the request in flight — or, with `finishInFlight` (`cancelCompletesLeaseRequest`),
+   * lets it finish and only keeps the next one from being sent.
+   */
+  *#tryAcquireOrRenew(deadlineMs: number | undefined, cancel: AbortSignal, finishInFlight = false): Task<boolean> {
     const { clock, client } = this.#ports;
+    const signal = finishInFlight ? undefined : cancel;
+    const stopped = (): boolean => finishInFlight && cancel.aborted;
     const attemptMs = clock.monotonicMs();
     const now: LeaseNow = { monotonicMs: attemptMs, wallMs: clock.wallMs(), observedMs: attemptMs };
     const self = this.config.identity;
@@ -160,9 +166,10 @@ export class Elector {
       // On failure client-go logs "falling back to slow path" and goes on to GET.
       if (record !== undefined && this.#wrote(yield* client.call({ verb: 'update', resource: LEASES, object: withRecord(this.#cached, record) }, { deadlineMs, signal }), record)) return true;
     }
+    if (stopped()) return false;
     const got = yield* client.call({ verb: 'get', ref: this.#ref }, { deadlineMs, signal });
     if (!got.ok) {
-      if (got.error.code !== 'store-not-found') return false;
+      if (got.error.code !== 'store-not-found' || stopped()) return false;
       const record = freshRecord(self, now, this.#decide);
       return this.#wrote(yield* client.call({ verb: 'create', resource: LEASES, object: newLease(this.#ref.namespace, this.#ref.name, record) }, { deadlineMs, signal }), record);
     }
@@ -170,7 +177,7 @@ export class Elector {
     this.#cached = got.object;
     const decision = decideLease(got.object, self, { ...now, observedMs: clock.monotonicMs() }, this.#decide, this.#observation);
     this.#observation = decision.observation;
-    if (decision.action !== 'update') return false;
+    if (decision.action !== 'update' || stopped()) return false;
     return this.#wrote(yield* client.call({ verb: 'update', resource: LEASES, object: withRecord(got.object, decision.record) }, { deadlineMs, signal }), decision.record);
   }
 
