@@ -114,7 +114,11 @@ export class ApiClient {
   }
 
   #complete(f: string, subject: Subject, startMs: number, waitedMs: number, response: StoreResponse, type: 'ok' | 'fail' | 'info'): StoreResponse {
-    const value: { [key: string]: HistoryValue } = { ...subject, outcome: response.ok ? 'ok' : response.error.code, latencyMs: this.#clock.monotonicMs() - startMs };
+    const outcome = response.ok ? 'ok' : response.error.code;
+    const latencyMs = this.#clock.monotonicMs() - startMs;
+    // The subject's keys, then outcome and latency (what `{ ...subject, … }` gave, without the copy).
+    const value: { [key: string]: HistoryValue | undefined } =
+      subject.name !== undefined ? { verb: subject.verb, name: subject.name, outcome, latencyMs } : { verb: subject.verb, namespace: subject.namespace, outcome, latencyMs };
     if (waitedMs > 0) value['throttleWaitMs'] = waitedMs;
     this.#history.record({ process: this.identity, type, f, value });
     return response;

@@ -78,8 +78,7 @@ export function decideOptimisticRenew(observation: LocalObservation, self: strin
  * keeps acquireTime and transitions, a takeover bumps transitions.
  */
 export function decideLease(observed: LeaseObject | undefined, self: string, now: LeaseNow, config: DecideLeaseConfig, local: LocalObservation): LeaseDecision {
-  const ours = freshRecord(self, now, config);
-  if (observed === undefined) return { action: 'create', record: ours, observation: local };
+  if (observed === undefined) return { action: 'create', record: freshRecord(self, now, config), observation: local };
 
   const read = recordFromLease(observed);
   const key = recordKey(read);
@@ -87,10 +86,13 @@ export function decideLease(observed: LeaseObject | undefined, self: string, now
   if (read.holderIdentity !== '' && isLeaseValid(observation, now.monotonicMs) && !isLeader(observation, self)) {
     return { action: 'wait', holder: read.holderIdentity, observation };
   }
+  // The time is formatted only here, for a record we write: most reads end in `wait`.
+  const time = config.formatTime(now.wallMs);
+  const { leaseDurationSeconds } = config;
   if (isLeader(observation, self)) {
-    return { action: 'update', kind: 'renew', record: { ...ours, acquireTime: read.acquireTime, leaderTransitions: read.leaderTransitions }, observation };
+    return { action: 'update', kind: 'renew', record: { holderIdentity: self, leaseDurationSeconds, acquireTime: read.acquireTime, renewTime: time, leaderTransitions: read.leaderTransitions }, observation };
   }
-  return { action: 'update', kind: 'takeover', record: { ...ours, leaderTransitions: read.leaderTransitions + 1 }, observation };
+  return { action: 'update', kind: 'takeover', record: { holderIdentity: self, leaseDurationSeconds, acquireTime: time, renewTime: time, leaderTransitions: read.leaderTransitions + 1 }, observation };
 }
 
 /** The record a new holder writes (client-go's default `leaderElectionRecord`): us, now, 0 transitions. */

@@ -53,6 +53,10 @@ export function recordFromLease(lease: LeaseObject): LeaderElectionRecord {
 
 /** `LeaderElectionRecordToLeaseSpec` (zero times are omitted, as Go serialises them as null). */
 export function leaseSpecFromRecord(record: LeaderElectionRecord): LeaseSpec {
+  // Both times set (every record but a zero one): one literal, the same keys in the same order.
+  if (record.acquireTime !== '' && record.renewTime !== '') {
+    return { holderIdentity: record.holderIdentity, leaseDurationSeconds: record.leaseDurationSeconds, acquireTime: record.acquireTime, renewTime: record.renewTime, leaseTransitions: record.leaderTransitions };
+  }
   return {
     holderIdentity: record.holderIdentity,
     leaseDurationSeconds: record.leaseDurationSeconds,
