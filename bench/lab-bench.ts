@@ -4,9 +4,11 @@
  *
  * (1) bring-up of a 3-node lab with the control plane built: median of `run.json`'s `lab.phasesMs`
  *     (plus the host-side topology time from the CLI's progress) over several runs; goal < 15 s;
- * (2) failover components over many kills in ONE bring-up (a generated scenario: the holder's
- *     agent SIGKILLed every `--every`, back after `--down`), p50/p90/max of each component, and
- *     every takeover checked against [L − D, L + D + 2.2 R] with the history's reason if outside;
+ * (2) failover components over many kills in ONE bring-up per profile (a generated scenario: the
+ *     holder's agent SIGKILLed every `--every-s`, back after `--down-s`), p50/p90/max of each
+ *     component, every takeover checked against [L − D, L + D + 2.2 R] with the history's reason
+ *     if outside, and the other components' outliers explained; `cilium-1.16` keeps pinned entries
+ *     across agent restarts (no GARP when a restarted agent takes over), `reference` prunes them;
  * (3) lease load on the real API server for nodes × services × {200 ms, 2 s} retryPeriod: measured
  *     requests/s by verb against the model, total and per node, request latency, errors, memory.
  *
@@ -14,7 +16,8 @@
  * number. Each run's namespaces are checked gone afterwards. Needs root and `make control-plane`.
  *
  *   node bench/lab-bench.ts [--only bringup,failover,load] [--trials 30] [--every-s 10] [--down-s 6]
- *        [--bringup-runs 5] [--cells 3x5,3x50,10x5,10x50,20x5,20x50] [--retry 2s,200ms] [--keep]
+ *        [--profiles cilium-1.16,reference] [--bringup-runs 5] [--cells 3x5,3x50,10x5,10x50,20x5,20x50]
+ *        [--retry 2s,200ms] [--keep]
  *
  * Writes reports/bench/lab-<stamp>.json (and keeps each run's report under reports/bench/lab-<stamp>/
  * with --keep; otherwise they live in a temporary directory, removed at the end).
@@ -34,7 +37,7 @@ import { measureLeaseLoad } from '../harness/lab/bench/lease-load-measure.ts';
 import { spreadOf } from '../harness/lab/bench/spread.ts';
 import { leaseName } from '../harness/l2/lease.ts';
 import { LINUX_NEIGHBOUR_DEFAULTS } from '../harness/net/neighbour-config.ts';
-import { getProfile } from '../harness/profiles/profiles.ts';
+import { getProfile, PROFILES } from '../harness/profiles/profiles.ts';
 import { runLabScenario, type LabBenchRun } from './lab-bench-run.ts';
 import { loadAverage } from './lab-bench-sampler.ts';
 
@@ -47,6 +50,7 @@ const { values } = parseArgs({
     'bringup-runs': { type: 'string', default: '5' },
     cells: { type: 'string', default: '3x5,3x50,10x5,10x50,20x5,20x50' },
     retry: { type: 'string', default: '2s,200ms' },
+    profiles: { type: 'string', default: 'cilium-1.16,reference' },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -72,6 +76,8 @@ const cells = values.cells.split(',').map((c) => {
 });
 const RETRY_PRESET: Readonly<Record<string, BenchTimings>> = { '2s': 'cilium-default', '200ms': 'fast' };
 const presets = values.retry.split(',').map((r) => RETRY_PRESET[r] ?? fail(`--retry ${r}: expected 2s or 200ms`));
+const failoverProfiles = values.profiles.split(',');
+for (const profile of failoverProfiles) if (!PROFILES.has(profile)) fail(`--profiles ${profile}: expected one of ${[...PROFILES.keys()].join(', ')}`);
 
 if (process.getuid?.() !== 0) fail('needs root (the lab creates network namespaces; run as root)');
 try {
@@ -165,33 +171,52 @@ if (only.has('bringup')) {
 }
 
 if (only.has('failover')) {
-  const scenario = failoverTrialsScenario({ trials, everyMs, downMs, firstKillMs: 15_000 });
-  say(`\n(2) failover: ${trials} kills of the holder's agent in one bring-up (fast 3 s / 1 s / 200 ms; every ${everyMs / 1000} s, agent back after ${downMs / 1000} s)`);
+  say(`\n(2) failover: ${trials} kills of the holder's agent in one bring-up per profile (fast 3 s / 1 s / 200 ms; every ${everyMs / 1000} s, agent back after ${downMs / 1000} s)`);
+  const sections: Record<string, unknown>[] = [];
+  report.failover = sections;
+  for (const profile of failoverProfiles) {
+    sections.push(await failoverSection(profile));
+    save();
+  }
+}
+
+/** One profile's failover run: components, the takeover window check, explained outliers. */
+async function failoverSection(profile: string): Promise<Record<string, unknown>> {
+  const scenario = failoverTrialsScenario({ trials, everyMs, downMs, firstKillMs: 15_000, profile });
   const durationMs = 15_000 + trials * everyMs;
   const { run: r, results, runJson, otherRuns } = await run(scenario, durationMs + 240_000);
-  const rows = ((results?.failover as { rows?: FailoverComponents[] } | undefined)?.rows ?? []) as FailoverComponents[];
-  const timing = ((runJson?.timing as { effective?: typeof BENCH_TIMINGS.fast } | undefined)?.effective ?? BENCH_TIMINGS.fast);
-  const ops = results === undefined ? [] : parseHistoryJsonl(readFileSync(join(r.out, 'history.jsonl'), 'utf8'));
+  say(`\n  profile ${profile}: run ${r.runId ?? '?'}, exit ${r.exitCode}${r.timedOut ? ' (wall limit)' : ''}; ${loadText(r)}; ${otherRuns} other lab run(s); peak memory (PSS) ${r.usage.peakMemMb} MB`);
+  if (results === undefined) {
+    say(`  no report; last lines:\n${r.stderrTail.split('\n').slice(-6).map((l) => `      ${l.slice(0, 300)}`).join('\n')}`);
+    return { profile, error: 'no report', stderrTail: r.stderrTail, conditions: conditions(r, otherRuns) };
+  }
+  const rows = ((results.failover as { rows?: FailoverComponents[] } | undefined)?.rows ?? []) as FailoverComponents[];
+  const timing = (runJson?.timing as { effective?: typeof BENCH_TIMINGS.fast } | undefined)?.effective ?? BENCH_TIMINGS.fast;
+  const ops = parseHistoryJsonl(readFileSync(join(r.out, 'history.jsonl'), 'utf8'));
   const spreads = componentSpreads(rows);
   const window = takeoverWindow(timing);
   const checks = takeoverTrials(rows, ops, timing);
-  say(`  run ${r.runId ?? '?'}: ${rows.length} failover rows, exit ${r.exitCode}${r.timedOut ? ' (wall limit)' : ''}; ${loadText(r)}; ${otherRuns} other lab run(s); peak memory (PSS) ${r.usage.peakMemMb} MB`);
   say(`  ${pad('component', 22)}${pad('n', 5)}${pad('p50', 10)}${pad('p90', 10)}${pad('max', 10)}missing`);
   for (const c of spreads) say(`  ${pad(c.component, 22)}${pad(c.spread?.n ?? 0, 5)}${pad(ms(c.spread?.p50), 10)}${pad(ms(c.spread?.p90), 10)}${pad(ms(c.spread?.max), 10)}${c.missing}`);
   const outside = checks.filter((c) => !c.inside);
   say(`  takeover window [L − D, L + D + 2.2 R] = [${window.lowMs}, ${window.highMs}] ms (client-go model [${window.modelLowMs}, ${window.modelHighMs}] ms): ${checks.length - outside.length}/${checks.length} inside`);
   for (const o of outside) say(`    trial ${o.trial} (kill ${(o.killMs / 1000).toFixed(1)} s, ${o.deadNode} → ${o.newHolder ?? 'nobody'}): ${o.reason ?? ''}`);
   const sinceRenew = spreadOf(checks.map((c) => c.sinceLastRenewMs).filter((x): x is number => x !== null));
-  say(`  takeover after the holder's last renewal: p50 ${ms(sinceRenew?.p50)}, max ${ms(sinceRenew?.max)}; new holder's longest poll pause p50 ${ms(spreadOf(checks.map((c) => c.maxPollGapMs ?? Number.NaN))?.p50)}, max ${ms(spreadOf(checks.map((c) => c.maxPollGapMs ?? Number.NaN))?.max)}`);
-  const topologyNodes = ((runJson?.topology as { nodes?: { name: string; interfaces: { mac: string }[] }[] } | undefined)?.nodes ?? []);
+  const pause = spreadOf(checks.map((c) => c.maxPollGapMs ?? Number.NaN));
+  say(`  takeover after the holder's last renewal: p50 ${ms(sinceRenew?.p50)}, max ${ms(sinceRenew?.max)}; the new holder's longest pause between polls: p50 ${ms(pause?.p50)}, max ${ms(pause?.max)}`);
+  const topologyNodes = (runJson?.topology as { nodes?: { name: string; interfaces: { mac: string }[] }[] } | undefined)?.nodes ?? [];
   const macsByNode = new Map(topologyNodes.map((n) => [n.name, n.interfaces.map((i) => i.mac.toLowerCase())]));
   const notes = failoverNotes(rows, ops, macsByNode, LINUX_NEIGHBOUR_DEFAULTS.locktimeMs);
-  if (notes.length > 0) say(`  outliers of the other components (${notes.length}), from the history:`);
-  for (const n of notes) say(`    kill ${(n.killMs / 1000).toFixed(1)} s, ${n.component}: ${n.note}`);
-  const invariants = ((results?.invariants ?? []) as { name: string; valid: boolean | 'unknown'; met: boolean }[]).map((i) => ({ name: i.name, valid: i.valid, met: i.met }));
-  say(`  invariants: ${invariants.map((i) => `${i.name} ${i.valid === true ? 'holds' : i.valid === false ? 'FAILS' : 'unknown'}`).join(', ')}`);
-  report.failover = { trials, everyMs, downMs, timing, window, components: spreads, takeovers: checks, outside: outside.length, notes, invariants, conditions: conditions(r, otherRuns) };
-  save();
+  const kinds = [...new Set(notes.map((n) => n.kind))];
+  if (notes.length > 0) say('  outliers of the other components, explained from the history (count, first example):');
+  for (const kind of kinds) {
+    const of = notes.filter((n) => n.kind === kind);
+    say(`    ${kind} × ${of.length}: kill ${((of[0]?.killMs ?? 0) / 1000).toFixed(1)} s, ${of[0]?.component}: ${of[0]?.note ?? ''}`);
+  }
+  const invariants = ((results.invariants ?? []) as { name: string; valid: boolean | 'unknown'; met: boolean }[]).map((i) => ({ name: i.name, valid: i.valid, met: i.met }));
+  const failing = invariants.filter((i) => i.valid !== true);
+  say(`  invariants: ${failing.length === 0 ? 'all hold' : failing.map((i) => `${i.name} ${i.valid === false ? 'FAILS' : 'unknown'}`).join(', ')}${failing.length === 0 ? '' : ` (the others hold; run report ${r.out.replace(`${REPO_ROOT}/`, '')}${values.keep ? '' : ', removed without --keep'})`}`);
+  return { profile, trials, everyMs, downMs, timing, window, components: spreads, takeovers: checks, outside: outside.length, notes, invariants, conditions: conditions(r, otherRuns) };
 }
 
 if (only.has('load')) {

@@ -63,17 +63,29 @@ describe('failover trials', () => {
 describe('failover notes', () => {
   const macs = new Map([['n1', [MAC.n1]], ['n2', [MAC.n2]], ['n3', [MAC.n3]]]);
 
-  it('no GARP: the new holder answered before it held the Lease (stale pinned-map entry after a restart)', () => {
+  it('no GARP: the new holder answered before it held the Lease (stale pinned-map entry after a restart), else plain no-garp', () => {
     const h = history().nemesis(6_000, 'restart-agent', { node: 'n2' }).answer(8_000, MAC.n2);
     const notes = failoverNotes([row(10_000, { firstGarpMs: null, firstNewMacAnswerMs: null, clientEntryChangedMs: null })], h.ops, macs, 1_000);
-    expect(notes).toHaveLength(1);
-    expect(notes[0]?.note).toMatch(/already answered .* at 8\.000 s, before it held the Lease \(its agent restarted at 6\.000 s\)/);
+    expect(notes.map((n) => n.kind)).toEqual(['stale-pinned-entry']);
+    expect(notes[0]?.note).toMatch(/answered for .* at 8\.000 s, before it held the Lease \(agent restarted at 6\.000 s\)/);
+    const quiet = failoverNotes([row(10_000, { firstGarpMs: null, firstNewMacAnswerMs: null, clientEntryChangedMs: null })], [], macs, 1_000);
+    expect(quiet.map((n) => n.kind)).toEqual(['no-garp']);
+  });
+
+  it('no GARP from a node whose agent was killed holding the IP earlier: stale unless its node was killed since', () => {
+    const earlier = row(5_000, { deadNode: 'n2', newHolder: 'n1' });
+    const later = row(10_000, { deadNode: 'n1', newHolder: 'n2', firstGarpMs: null });
+    const notes = failoverNotes([earlier, later], [], macs, 1_000);
+    expect(notes.map((n) => n.kind)).toEqual(['stale-pinned-entry']);
+    expect(notes[0]?.note).toMatch(/killed holding .* at 5\.000 s/);
+    const wiped = failoverNotes([earlier, later], history().nemesis(7_000, 'kill-node', { node: 'n2' }).ops, macs, 1_000);
+    expect(wiped.map((n) => n.kind)).toEqual(['no-garp']);
   });
 
   it('a late client entry: the entry changed within locktime before the GARP', () => {
     const h = history().op(12_995, 'c1', 'neigh-changed', { client: 'c1', ip: VIP, mac: MAC.n1, state: 'STALE', fromState: 'REACHABLE', fromMac: MAC.n1 });
     const notes = failoverNotes([row(10_000, { clientEntryChangedMs: 13_000 })], h.ops, macs, 1_000);
-    expect(notes.map((n) => n.component)).toEqual(['clientEntryChanged']);
+    expect(notes.map((n) => [n.component, n.kind])).toEqual([['clientEntryChanged', 'locktime']]);
     expect(notes[0]?.note).toMatch(/changed \(→ STALE\) 7 ms before the GARP, inside locktime/);
     expect(failoverNotes([row(10_000)], h.ops, macs, 1_000)).toEqual([]);
   });
@@ -81,7 +93,7 @@ describe('failover notes', () => {
   it('a probe answered before the takeover names the third node that answered', () => {
     const h = history().op(10_050, 'c1', 'probe', { client: 'c1', vip: VIP, seq: 1, outcome: 'answered', answeredBy: 'n3', rttMs: 1 }, 'ok');
     const notes = failoverNotes([row(10_000, { firstSuccessfulProbeMs: 50 })], h.ops, macs, 1_000);
-    expect(notes[0]).toMatchObject({ component: 'firstSuccessfulProbe' });
+    expect(notes[0]).toMatchObject({ component: 'firstSuccessfulProbe', kind: 'third-node-answered' });
     expect(notes[0]?.note).toMatch(/by n3/);
   });
 });

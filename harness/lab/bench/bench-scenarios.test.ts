@@ -23,6 +23,13 @@ describe('lab benchmark scenarios', () => {
     expect(restarts[0]?.atMs).toBe(21_000);
     expect(scenario.durationMs).toBe(15_000 + 30 * 10_000);
     expect(scenario.timing.effective).toEqual({ leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 });
+    expect(scenario.profile).toBe('cilium-1.16');
+  });
+
+  it('failover trials: the profile is the caller\'s, and in the name', () => {
+    const generated = failoverTrialsScenario({ trials: 2, everyMs: 10_000, downMs: 6_000, firstKillMs: 15_000, profile: 'reference' });
+    expect(generated.name).toBe('bench-leader-kill-x2-reference');
+    expect(parse(generated.yaml).profile).toBe('reference');
   });
 
   it('failover trials: refuses a restart that is not before the next kill', () => {

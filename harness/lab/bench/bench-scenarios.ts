@@ -69,25 +69,31 @@ export interface FailoverTrialsOptions {
   readonly downMs: number;
   /** The first kill (after every agent is up and the Lease is held). */
   readonly firstKillMs: number;
+  /** Behaviour profile (default `cilium-1.16`); `reference` prunes pinned entries on agent start. */
+  readonly profile?: string;
 }
 
 /**
  * 3 nodes, one client probing `default/web` 10×/s, fast timings, and the agent holding the Lease
  * SIGKILLed `trials` times (`repeat`), each restarted `downMs` later (`for:`). The restart comes
  * after the failover bound so that every kill is judged (a holder revived before the deadline is
- * not), and the next kill comes once the restarted agent is a candidate again.
+ * not), and the next kill comes once the restarted agent is a candidate again. With a profile that
+ * keeps pinned entries across an agent restart (`pruneOnAgentStart` off, every Cilium release
+ * modelled), a restarted agent that takes the Lease over later sends no GARP for the pair its
+ * previous life pinned (`docs/lab.md`): the GARP component then measures that behaviour.
  */
 export function failoverTrialsScenario(options: FailoverTrialsOptions): BenchScenario {
   const { trials, everyMs, downMs, firstKillMs } = options;
   if (!(Number.isInteger(trials) && trials >= 1 && trials <= 1_000)) throw new RangeError(`failover trials: ${trials} kills; expected 1 … 1000`);
   if (!(downMs > 0 && downMs < everyMs)) throw new RangeError(`failover trials: the agent stays down ${downMs} ms; expected 0 < down < every (${everyMs} ms)`);
-  const name = `bench-leader-kill-x${trials}`;
+  const profile = options.profile ?? 'cilium-1.16';
+  const name = `bench-leader-kill-x${trials}-${profile.replaceAll('.', '')}`;
   const durationMs = firstKillMs + (trials - 1) * everyMs + everyMs;
   const doc = {
     apiVersion: 'l2lab.io/v1alpha1',
     kind: 'Scenario',
     metadata: { name, description: `Kill the agent holding default/web's lease ${trials} times (lab benchmark).` },
-    profile: 'cilium-1.16',
+    profile,
     worlds: ['sim', 'lab'],
     duration: formatDurationMs(durationMs),
     seed: 1,

@@ -4,7 +4,7 @@
  * plane in the control-plane namespace, stores over the real API server, the shared run epoch,
  * tcpdump and `ip monitor neigh`, process history files and the run manifest.
  */
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { controlPlaneStatus, downControlPlane, tokenOf } from '../../control-plane/down.ts';
 import { layoutFor } from '../../control-plane/layout.ts';
@@ -91,6 +91,9 @@ export function realLabParts(plan: LabPlan, manifest: RunManifest, runDir: strin
     },
 
     async readProcessHistory(path) {
+      // A process that never got going (no 'ready' within the limit on a starved machine) wrote no
+      // file: one problem in the report, not an internal error that loses the whole run.
+      if (!(await access(path).then(() => true, () => false))) return { ops: [], problems: [`${path}: no history file (the process never started writing it)`] };
       const { ops, problems } = await readHistoryJsonl(path);
       return { ops, problems: problems.map((p) => `${p.path}:${p.line}: ${p.reason}`) };
     },
