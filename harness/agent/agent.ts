@@ -106,6 +106,8 @@ export class Agent {
   #endpoints: { version: number; items: readonly Endpoint[] } = { version: -1, items: [] };
   #nodes: { version: number; items: readonly Node[] } = { version: -1, items: [] };
   #electorGeneration = 0;
+  /** Interfaces whose link came back up since the loop last ran (`garpOnLinkUp`). */
+  readonly #linksUp = new Set<string>();
   /** The informer key of this node's Node (built once: a concatenated key is re-hashed per lookup). */
   readonly #selfKey: string;
 
@@ -163,6 +165,17 @@ export class Agent {
     this.#tasks.push(spawner.spawn(`${node}/agent`, this.#loop(this.#stop.signal)));
   }
 
+  /**
+   * The link of `iface` came back up (Cilium's devices controller sees it over netlink). Under
+   * `garpOnLinkUp` the agent's loop — a task, so a frozen or crashed agent does nothing — sends a
+   * GARP for every IP programmed on it.
+   */
+  linkUp(iface: string): void {
+    if (!this.config.profile.l2.garpOnLinkUp) return;
+    this.#linksUp.add(iface);
+    this.#wakeup.notify();
+  }
+
   /** Crash: every task of the agent stops now, watches close, nothing is released. */
   crash(): void {
     for (const task of this.#tasks) task.kill();
@@ -194,6 +207,8 @@ export class Agent {
     for (;;) {
       if (signal.aborted) return;
       if (this.#synced()) this.#reconcile();
+      for (const iface of [...this.#linksUp].sort()) this.reconciler.announceAgain(iface);
+      this.#linksUp.clear();
       if (clock.monotonicMs() >= nextResyncMs) {
         this.reconciler.fullResync(this.#table);
         nextResyncMs = clock.monotonicMs() + FULL_RESYNC_PERIOD_MS;

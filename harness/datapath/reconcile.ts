@@ -117,6 +117,22 @@ export class AnnounceReconciler {
     this.#run(desired, true);
   }
 
+  /**
+   * One GARP for every pair programmed on `iface` (`garpOnLinkUp`: its link came back up, and what
+   * was announced while it was down never left the node).
+   */
+  announceAgain(iface: string): void {
+    const { map, frames, interfaceMacs, history, node, profile } = this.#ports;
+    const mac = interfaceMacs.get(iface);
+    if (mac === undefined) return;
+    for (const key of map.keys().filter((k) => k.interface === iface)) {
+      const garp = decideGarp(key.ip, mac, profile);
+      frames.send(iface, garp);
+      this.stats.garpsSent += 1;
+      history.record({ process: node, type: 'info', f: 'garp-sent', value: { node, ip: key.ip, iface, mac, opcode: garp.opcode === 1 ? 'request' : 'reply' } });
+    }
+  }
+
   #run(desired: readonly AnnounceTableEntry[], full: boolean): void {
     const { map, frames, interfaceMacs, history, node, profile } = this.#ports;
     const plan = decideReconcile(this.#previous, desired, map.keys(), full);

@@ -106,6 +106,13 @@ export interface L2Switches {
    * client-go v0.34: version unknown, so only `reference` has it.
    */
   readonly releaseRefreshesLease: boolean;
+  /**
+   * §3.2 / C16 (explore: reference, 10,000 runs, seed 1): when true, a node whose interface link
+   * comes back up sends one GARP for every IP programmed on it. Cilium sends one per (IP,
+   * interface) at insert only, so a takeover while the link is down announces into the void and
+   * clients keep the dead holder's MAC until their entries expire. Only `reference` has it.
+   */
+  readonly garpOnLinkUp: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

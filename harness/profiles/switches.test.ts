@@ -141,6 +141,21 @@ describe('every L2 switch changes behaviour when flipped', () => {
     expect(holderAfterCancelMidRenew(withL2('releaseRefreshesLease', true, base))).toBe('');
   });
 
+  it('garpOnLinkUp (§3.2, C16): the holder announces its IPs again when its link comes back up', () => {
+    const garpsAfterLinkUp = (profile: Profile): number => {
+      const w = new ResponderWorld({ seed: 11, manifests: threeNodeCluster(), profile, timing: { leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 } });
+      w.runUntil(5_000);
+      const holder = w.holderOf('default/web') ?? '';
+      w.linkDown(holder, 'eth0');
+      w.runUntil(5_500);
+      w.linkUp(holder, 'eth0');
+      w.runUntil(5_600);
+      return w.history.ops().filter((op) => op.f === 'garp-sent' && op.process === holder && op.tMs >= 5_500).length;
+    };
+    expect(garpsAfterLinkUp(withL2('garpOnLinkUp', false))).toBe(0);
+    expect(garpsAfterLinkUp(withL2('garpOnLinkUp', true))).toBe(1);
+  });
+
   it('garpOpcode (§3.2): reply form (opcode 2) or request form (opcode 1)', () => {
     expect(decideGarp('10.0.0.1', '02:00:00:00:00:01', withL2('garpOpcode', 'reply')).opcode).toBe(2);
     expect(decideGarp('10.0.0.1', '02:00:00:00:00:01', withL2('garpOpcode', 'request')).opcode).toBe(1);

@@ -441,6 +441,7 @@ export class ResponderWorld {
   linkUp(name: string, iface: string): void {
     this.#nemesis('link-up', { node: name, iface });
     this.#port(name, iface).setLinkUp(true);
+    if (this.node(name).alive) this.node(name).agent.linkUp(iface);
   }
 
   #port(name: string, iface: string): SegmentPort {

@@ -230,6 +230,30 @@ describe('world histories: policies whose interfaces or IP types leave nothing t
   });
 });
 
+describe('world histories: a takeover while the new holder\'s link is down (reference)', () => {
+  // Why? explore (reference, 10,000 runs, seed 1): the holder n2 killed at 5 s, n1's eth0 down 6–8 s.
+  // n1 took over at 7.9 s and its only GARP went into the downed link; with no client asking,
+  // nothing ever appeared on the wire. Under garpOnLinkUp n1 announces again at the link-up.
+  it('the new holder announces again when its link comes back up: failover-bound holds', () => {
+    const two = manifests({ nodes: [simNode('n1'), simNode('n2')], services: [lbService('s1')], policies: [l2Policy()], pools: [lbPool('pool', '198.18.0.128/28')] });
+    const run = (profile: string) => {
+      const w = world({ seed: 1227, profile: getProfile(profile), clients: [], manifests: two });
+      w.runUntil(5_000);
+      const holder = w.holderOf('default/s1') ?? '';
+      const other = holder === 'n1' ? 'n2' : 'n1';
+      w.killNode(holder);
+      w.runUntil(5_100);
+      w.linkDown(other, 'eth0');
+      w.runUntil(8_000);
+      w.linkUp(other, 'eth0');
+      w.runUntil(20_000);
+      return { took: w.holderOf('default/s1') === other, verdict: verdicts(w)['failover-bound'] };
+    };
+    expect(run('reference')).toEqual({ took: true, verdict: true });
+    expect(run('cilium-1.20.2')).toEqual({ took: true, verdict: false });
+  });
+});
+
 describe('world histories: restart-agent on a killed node', () => {
   // Why? explore's reference-failover-bound-agent-kill-s1: kill-agent and kill-node at 5 s, then
   // restart-agent at 6 s started an agent on the dead node, which renewed the Lease for ever.
