@@ -1,7 +1,11 @@
 /**
  * INV-NEW-IP-ANNOUNCED (C05, C07, #47579): an IP that appears on an announceable service (a new
  * allocation, an IP change, or the service becoming announceable) is answered on the wire — a
- * GARP or a reply from any MAC — within `newIpMs` (5 s), provided an eligible node is healthy.
+ * GARP or a reply from any MAC — within `newIpMs` (5 s) of time during which an eligible node is
+ * healthy. Health does not make an IP new: an eligible node down for a while does not owe a
+ * second announcement once it is back (explore: reference, 10,000 runs, seed 2 — the IP became
+ * announceable in an API outage, was announced after it, and a later model change had made it
+ * "new" again).
  * An IP the model says no candidate programs (`unannouncedIps`: e.g. an LB IP when the selecting
  * policies enable only externalIPs) is not "an announceable address" and is owed nothing.
  * 'unknown' when the history ends before the bound. An answer up to `observerLagMs` before the
@@ -11,7 +15,8 @@
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
-import { buildExpectations, buildFaults, buildServiceIps, endOfHistoryMs, nodeHealthy, wireAnswers } from './timeline.ts';
+import { buildExpectations, buildFaults, buildServiceIps, endOfHistoryMs, extendedDeadline, nodeHealthy, wireAnswers } from './timeline.ts';
+import { nemesisOps } from './vocabulary.ts';
 
 /** Checks INV-NEW-IP-ANNOUNCED. 'unknown' without `announce-expected` ops. */
 export function checkNewIpAnnounced(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
@@ -25,22 +30,28 @@ export function checkNewIpAnnounced(ops: readonly HistoryOp[], context: CheckCon
   const violations: Violation[] = [];
   const unknowns: Violation[] = [];
   const announced: { service: string; ip: string; latencyMs: number }[] = [];
+  const faultTimes = nemesisOps(ops).map((n) => n.tMs);
 
   for (const [service, expected] of expectations.byService) {
     const ips = serviceIps.get(service);
     if (ips === undefined) continue;
     const times = [...new Set([...expected.points().map((p) => p.tMs), ...ips.points().map((p) => p.tMs)])].sort((a, b) => a - b);
+    const changeTimes = [...new Set([...expected.points().map((p) => p.tMs), ...faultTimes])].sort((a, b) => a - b);
+    const someEligibleHealthy = (t: number): boolean => expected.at(t)?.eligibleNodes.some((n) => nodeHealthy(faults, n, t)) ?? false;
     let owedBefore = new Set<string>();
     for (const t of times) {
       const e = expected.at(t);
-      const owedNow = e?.announceable === true && e.eligibleNodes.some((n) => nodeHealthy(faults, n, t)) ? new Set((ips.at(t) ?? []).filter((ip) => !e.unannouncedIps.includes(ip))) : new Set<string>();
+      const owedNow = e?.announceable === true ? new Set((ips.at(t) ?? []).filter((ip) => !e.unannouncedIps.includes(ip))) : new Set<string>();
       for (const ip of owedNow) {
         if (owedBefore.has(ip)) continue;
+        // The clock runs while an eligible node is healthy; never again: nothing is owed.
+        const dueMs = extendedDeadline(t, newIpMs, changeTimes, someEligibleHealthy);
+        if (!Number.isFinite(dueMs)) continue;
         // The model may record the IP after the agent already announced it (lab observer lag).
         const first = answers.find((a) => a.senderIp === ip && a.tMs >= t - observerLagMs);
-        if (first !== undefined && first.tMs <= t + newIpMs) announced.push({ service, ip, latencyMs: Math.max(0, first.tMs - t) });
-        else if (endMs < t + newIpMs) unknowns.push({ atMs: t, service, ip, reason: 'history ends before the bound' });
-        else violations.push({ atMs: t + newIpMs, service, ip, newSinceMs: t, boundMs: newIpMs });
+        if (first !== undefined && first.tMs <= dueMs) announced.push({ service, ip, latencyMs: Math.max(0, first.tMs - t) });
+        else if (endMs < dueMs) unknowns.push({ atMs: t, service, ip, reason: 'history ends before the bound' });
+        else violations.push({ atMs: dueMs, service, ip, newSinceMs: t, boundMs: newIpMs });
       }
       owedBefore = owedNow;
     }
