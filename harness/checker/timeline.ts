@@ -117,7 +117,12 @@ export function buildFaults(ops: readonly HistoryOp[]): Faults {
       if (op.f === NEMESIS.restartNode) end('agent', node, op.tMs, listFor(out.agentDown, node));
     }
     else if (op.f === NEMESIS.killAgent) start('agent', node, op.tMs);
-    else if (op.f === NEMESIS.restartAgent) end('agent', node, op.tMs, listFor(out.agentDown, node));
+    else if (op.f === NEMESIS.restartAgent) {
+      // Restarting a running agent crashes it first (the sim world does): an instant's death, so
+      // its terms end there (explore: reference holder-eligible, 10,000 runs, random seed 1851432355).
+      if (!open.has(`agent/${node}`) && !open.has(`node/${node}`)) listFor(out.agentDown, node).push({ fromMs: op.tMs, toMs: op.tMs });
+      else end('agent', node, op.tMs, listFor(out.agentDown, node));
+    }
     else if (op.f === NEMESIS.partitionApi) start('api', node, op.tMs);
     else if (op.f === NEMESIS.healApi) end('api', node, op.tMs, listFor(out.apiCut, node));
     else if (op.f === NEMESIS.apiOutage) start('outage', '', op.tMs);
