@@ -206,6 +206,28 @@ describe('failover-bound (INV-FAILOVER-BOUND)', () => {
   });
 });
 
+describe('iface-scope (INV-IFACE-SCOPE): a deselection the node cannot learn of', () => {
+  /**
+   * Why this test? explore (reference, 10,000 runs, random seed 87168703): n1 partitioned 5–8 s; a
+   * policy edit at 5 s deselected its eth0. Cut off, n1 could not learn of it and kept its table
+   * until its renew loop gave up at 7.06 s. The programming delay counts only time it reaches the API.
+   */
+  it('the programming delay after a deselection counts only time the node reaches the API server', () => {
+    const h = (tableMs: number) =>
+      history()
+        .ips(0, WEB, [VIP])
+        .op(0, 'observer', 'interfaces-selected', { node: 'n1', ifaces: ['eth0'] })
+        .nemesis(5_000, 'partition-api', { node: 'n1', mode: 'drop' })
+        .op(5_000, 'observer', 'interfaces-selected', { node: 'n1', ifaces: [] })
+        .op(tableMs, 'n1', 'announce-table', { node: 'n1', entries: [{ ip: VIP, iface: 'eth0' }] })
+        .nemesis(8_000, 'heal-api', { node: 'n1' })
+        .op(20_000, 'harness', 'end', null);
+    expect(checkIfaceScope(h(7_062).ops, CONTEXT).valid).toBe(true);
+    expect(checkIfaceScope(h(8_900).ops, CONTEXT).valid).toBe(true);
+    expect(checkIfaceScope(h(9_100).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 9_100 });
+  });
+});
+
 describe('new-ip-announced (INV-NEW-IP-ANNOUNCED)', () => {
   /**
    * Why this test? explore found reference-new-ip-announced-s42: an LB service with an external
