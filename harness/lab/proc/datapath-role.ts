@@ -11,7 +11,8 @@
  * as SCHED_FIFO (`bench/arp-latency-bench.ts`). So it makes itself SCHED_FIFO (all threads, via
  * `chrt`, priority {@link DEFAULT_DATAPATH_FIFO_PRIORITY} unless configured): it sleeps in poll
  * between frames, and the kernel's RT throttling (95 % per second by default) bounds the harm of
- * a runaway. A failure to do so (no root, no `chrt`) is logged and the responder runs anyway.
+ * a runaway; RLIMIT_RTTIME ({@link RT_SPIN_LIMIT_US}) has the kernel kill one that spins. A failure to
+ * do so (no root, no `chrt`) is logged and the responder runs anyway.
  *
  * A packet socket whose interface is set administratively *down* gets ENETDOWN, and `cap` answers
  * that with a failed assertion (the process aborts); the lab therefore pulls cables on the bridge
@@ -23,6 +24,9 @@ import { CapFramePort } from '../cap/cap-frame-port.ts';
 import { PinnedMapReader } from '../pinned-map.ts';
 import type { DatapathRoleConfig } from './role-config.ts';
 import type { RoleRuntime, RunningRole } from './role-runtime.ts';
+
+/** Longest run of CPU without blocking the SCHED_FIFO datapath is allowed (RLIMIT_RTTIME) before the kernel kills it. */
+export const RT_SPIN_LIMIT_US = 1_000_000;
 
 /** SCHED_FIFO priority the datapath takes unless its config says otherwise (0 = none). */
 export const DEFAULT_DATAPATH_FIFO_PRIORITY = 50;
@@ -48,7 +52,11 @@ export function startDatapathRole(config: DatapathRoleConfig, runtime: RoleRunti
   if (priority > 0) {
     try {
       execFileSync('chrt', ['--fifo', '--all-tasks', '--pid', String(priority), String(process.pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
-      log.info({ priority }, 'running SCHED_FIFO');
+      // A real-time task that spins starves every normal process on its CPU (agents, the API
+      // server): RLIMIT_RTTIME makes the kernel kill it after RT_SPIN_LIMIT_US of CPU without a
+      // blocking call — a dead datapath is a visible fault; a machine starved for minutes is not.
+      execFileSync('prlimit', ['--pid', String(process.pid), `--rttime=${RT_SPIN_LIMIT_US}:${RT_SPIN_LIMIT_US}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      log.info({ priority, rtSpinLimitUs: RT_SPIN_LIMIT_US }, 'running SCHED_FIFO');
     } catch (error) {
       log.warn({ priority, err: error instanceof Error ? error.message : String(error) }, 'could not switch to SCHED_FIFO; replies will wait for the scheduler on a busy machine');
     }
