@@ -50,8 +50,11 @@ export function checkLeaseScope(ops: readonly HistoryOp[], context: CheckContext
     if (now?.leaseInScope === true) return undefined;
     // The model may record the change the writer already acted on a little later (lab observer).
     if (observerLagMs > 0 && series?.points().some((p) => p.tMs > tMs && p.tMs <= tMs + observerLagMs && p.value.leaseInScope)) return undefined;
-    const earlier = series?.at(graceMs > 0 ? graceStart(node, tMs, graceMs) : tMs);
-    if (graceMs > 0 && earlier?.leaseInScope === true) return undefined;
+    // In scope at some instant of the grace window: a scope shorter than the grace counts too
+    // (explore: reference lease-scope, 10,000 runs, random seed 1755279927 — in scope for 1 s,
+    // released 6 ms after it ended).
+    const fromMs = graceMs > 0 ? graceStart(node, tMs, graceMs) : tMs;
+    if (graceMs > 0 && (series?.at(fromMs)?.leaseInScope === true || series?.points().some((p) => p.tMs > fromMs && p.tMs <= tMs && p.value.leaseInScope))) return undefined;
     return `service ${service} is not announceable`;
   };
 
