@@ -215,6 +215,21 @@ describe('reacquire (INV-REACQUIRE)', () => {
   });
 
   /**
+   * Why this test? explore (reference, 10,000 runs, random seed 14689039): the holder n1 frozen
+   * 5–9 s, n2 took over at 8.15 s and released at 9.005 s (deselected). Thawed, n1's elector still
+   * believed it led and its renew loop took the free Lease back at 9.2 s — no new became-leader.
+   * From that write n1 holds the Lease again; a release is not such a write.
+   */
+  it('a holder superseded while frozen leads again from the renewal that takes the Lease back', () => {
+    const frozen = () => history().webExpected(0, ['n1', 'n2']).became(0, 'n1').nemesis(5_000, 'freeze', { node: 'n1' }).became(8_150, 'n2').nemesis(9_000, 'thaw', { node: 'n1' }).webExpected(9_000, ['n1']).lost(9_005, 'n2', WEB_LEASE, 'cancelled');
+    expect(checkReacquire(frozen().leaseRequest(9_202, 'n1', 'update').op(200_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    expect(checkReacquire(frozen().op(200_000, 'harness', 'end', null).ops, CONTEXT)).toMatchObject({ valid: false });
+    // A release by the thawed n1 does not take the Lease back.
+    const releasedBack = frozen().leaseRequest(9_202, 'n1', 'update').op(9_202, 'n1', 'released-lease', { lease: WEB_LEASE, leaseDurationSeconds: 1 }).op(200_000, 'harness', 'end', null);
+    expect(checkReacquire(releasedBack.ops, CONTEXT)).toMatchObject({ valid: false });
+  });
+
+  /**
    * Why this test? explore found reference-reacquire-kill-frozen-s42: n1 frozen and killed at 5 s,
    * the freeze's thaw at 6 s. A thaw does not revive a killed node, so with n1 the only eligible
    * node nothing is owed after it (the checker had counted n1 healthy from the thaw).

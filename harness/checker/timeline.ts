@@ -15,6 +15,7 @@ import {
   readAnnounceExpected,
   readArpObserved,
   readLeadership,
+  readLeaseRequest,
   readInterfacesSelected,
   readServiceIps,
   type AnnounceExpectedOp,
@@ -188,9 +189,16 @@ export function buildLeadership(ops: readonly HistoryOp[], faults: Faults): Map<
   const terms = new Map<string, LeadershipTerm[]>();
   const open = new Map<string, { node: string; fromMs: number }[]>();
   const became: { lease: string; node: string; tMs: number }[] = [];
+  const written: LeaseWrite[] = [];
+  const released = new Set<string>();
   for (const op of ops) {
     if (op.type === 'invoke') continue;
-    if (op.f === F.becameLeader) {
+    if (op.f === F.leaseRequest && op.type === 'ok') {
+      const r = readLeaseRequest(op);
+      if ((r.verb === 'update' || r.verb === 'create') && r.name !== undefined) written.push({ node: r.node, lease: r.name, tMs: r.tMs });
+    } else if (op.f === F.releasedLease) {
+      released.add(`${op.process}|${readLeadership(op).lease}|${op.tMs}`);
+    } else if (op.f === F.becameLeader) {
       const l = readLeadership(op);
       became.push({ lease: l.lease, node: l.node, tMs: l.tMs });
       const list = open.get(l.lease) ?? [];
@@ -217,6 +225,8 @@ export function buildLeadership(ops: readonly HistoryOp[], faults: Faults): Map<
   for (const [lease, list] of open) {
     for (const term of list) push(terms, lease, { lease, node: term.node, fromMs: term.fromMs, lostMs: Number.POSITIVE_INFINITY, deadMs: Number.POSITIVE_INFINITY, supersededMs: Number.POSITIVE_INFINITY });
   }
+  // A release is a write too (holder ""), recorded with its `released-lease` at the same instant.
+  const writes = written.filter((w) => !released.has(`${w.node}|${w.lease}|${w.tMs}`));
   for (const [lease, list] of terms) {
     const next = list
       .sort((a, b) => a.fromMs - b.fromMs)
@@ -225,7 +235,7 @@ export function buildLeadership(ops: readonly HistoryOp[], faults: Faults): Map<
         const deadMs = firstDeathAfter(faults, term.node, term.fromMs);
         return { ...term, deadMs: deadMs <= term.lostMs ? deadMs : Number.POSITIVE_INFINITY, supersededMs: other?.tMs ?? Number.POSITIVE_INFINITY };
       })
-      .flatMap((term) => withResumptions(term, faults, became));
+      .flatMap((term) => withResumptions(term, faults, became, writes));
     terms.set(lease, next);
   }
   return terms;
@@ -235,7 +245,7 @@ export function buildLeadership(ops: readonly HistoryOp[], faults: Faults): Map<
  * `term` and its continuations: when the death that ends it is a freeze that was thawed (no kill,
  * agent still up), before the node lost or was superseded, the elector resumes at the thaw.
  */
-function withResumptions(term: LeadershipTerm, faults: Faults, became: readonly { lease: string; node: string; tMs: number }[]): LeadershipTerm[] {
+function withResumptions(term: LeadershipTerm, faults: Faults, became: readonly { lease: string; node: string; tMs: number }[], writes: readonly LeaseWrite[]): LeadershipTerm[] {
   const out = [term];
   let last = term;
   // Bounded by the node's pause intervals: each continuation starts at a later thaw.
@@ -243,12 +253,29 @@ function withResumptions(term: LeadershipTerm, faults: Faults, became: readonly 
     const dead = last.deadMs;
     const pause = faults.paused.get(last.node)?.find((i) => i.fromMs <= dead && dead < i.toMs);
     if (pause === undefined || inAny(faults.agentDown.get(last.node), pause.toMs)) return out;
-    if (pause.toMs >= Math.min(last.lostMs, last.supersededMs)) return out;
-    const deadMs = firstDeathAfter(faults, last.node, pause.toMs);
-    const other = became.find((b) => b.lease === last.lease && b.node !== last.node && b.tMs > pause.toMs);
-    last = { ...last, fromMs: pause.toMs, deadMs: deadMs <= last.lostMs ? deadMs : Number.POSITIVE_INFINITY, supersededMs: Math.min(last.supersededMs, other?.tMs ?? Number.POSITIVE_INFINITY), resumed: true };
+    let fromMs = pause.toMs;
+    if (pause.toMs >= Math.min(last.lostMs, last.supersededMs)) {
+      // Superseded while frozen: the thawed elector still believes it leads, and when the Lease is
+      // free again (released) its renew loop takes it back without a new became-leader — it leads
+      // from that write (explore: reference reacquire, 10,000 runs, random seed 14689039).
+      if (last.lostMs <= pause.toMs) return out;
+      const back = writes.find((w) => w.node === last.node && w.lease === last.lease && w.tMs >= pause.toMs && w.tMs < last.lostMs);
+      if (back === undefined) return out;
+      fromMs = back.tMs;
+    }
+    const deadMs = firstDeathAfter(faults, last.node, fromMs);
+    const other = became.find((b) => b.lease === last.lease && b.node !== last.node && b.tMs > fromMs);
+    const supersededMs = fromMs === pause.toMs ? Math.min(last.supersededMs, other?.tMs ?? Number.POSITIVE_INFINITY) : (other?.tMs ?? Number.POSITIVE_INFINITY);
+    last = { ...last, fromMs, deadMs: deadMs <= last.lostMs ? deadMs : Number.POSITIVE_INFINITY, supersededMs, resumed: true };
     out.push(last);
   }
+}
+
+/** A successful Lease write (create or update) by a node's elector. */
+interface LeaseWrite {
+  readonly node: string;
+  readonly lease: string;
+  readonly tMs: number;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
