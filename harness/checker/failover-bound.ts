@@ -16,6 +16,7 @@ import { leaseOfService, leaseByServiceMap } from './holder-answers.ts';
 import { buildExpectations, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, extendedDeadline, inAny, liveLeadersAt, nodeDead, nodeHealthy, wireAnswers } from './timeline.ts';
 import { NEMESIS, nemesisOps } from './vocabulary.ts';
 import { droppedRequestTails, electorReachesApi, tailEnds } from './api-reach.ts';
+import { buildLinksDown, someLinkUp } from './links.ts';
 
 /** Nemesis actions after which the node's leases must fail over. */
 export const HOLDER_DEATHS: ReadonlySet<string> = new Set([NEMESIS.killNode, NEMESIS.freeze, NEMESIS.killAgent]);
@@ -36,6 +37,8 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
   const takeovers: { node: string; service: string; killMs: number; latencyMs: number; garps: number }[] = [];
 
   const tails = droppedRequestTails(ops, faults);
+  // A candidate with every link down cannot announce a takeover: the clock waits for a link.
+  const links = buildLinksDown(ops);
   const faultTimes = [...new Set([...nemesisOps(ops).map((n) => n.tMs), ...tailEnds(tails)])].sort((a, b) => a - b);
   /** When `c`'s agent or node came back after being killed (a fresh elector: nothing observed), in (fromMs, toMs]. */
   const restarts = (c: string, fromMs: number, toMs: number): number[] => {
@@ -88,7 +91,7 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
       const model = expectations.byService.get(service);
       const candidatesAt = (t: number): readonly string[] => (model?.at(t)?.eligibleNodes ?? candidates ?? []).filter((n) => n !== node);
       const times = model === undefined ? faultTimes : [...new Set([...faultTimes, ...model.points().map((p) => p.tMs)])].sort((a, b) => a - b);
-      const joint = extendedDeadline(t0, failoverMs, times, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidatesAt(t).some((n) => electorReachesApi(faults, tails, n, t)));
+      const joint = extendedDeadline(t0, failoverMs, times, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidatesAt(t).some((n) => electorReachesApi(faults, tails, n, t) && someLinkUp(links, context.interfaces ?? [], n, t)));
       const deadline = candidates === undefined ? joint : Math.max(joint, restartedDeadline(candidates, t0, joint));
       // Revived before the deadline (a later death is judged from its own nemesis op).
       const until = Math.min(deadline, endMs);

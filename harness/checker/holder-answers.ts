@@ -21,8 +21,9 @@
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
-import { apiEndMs, apiHolderAt, liveEndMs, buildExpectations, buildIfaceSelection, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, macIndex, nodeHealthy, servicesWithIp, wireAnswers, type Interval, type LeadershipTerm } from './timeline.ts';
-import { completed, F, NEMESIS, nemesisOps, readArpObserved } from './vocabulary.ts';
+import { apiEndMs, apiHolderAt, liveEndMs, buildExpectations, buildIfaceSelection, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, macIndex, nodeHealthy, servicesWithIp, wireAnswers, type LeadershipTerm } from './timeline.ts';
+import { completed, F, readArpObserved } from './vocabulary.ts';
+import { buildLinksDown, linkDownWithin } from './links.ts';
 import { leaseName } from '../l2/lease.ts';
 
 /** The lease of `service` (from `announce-expected`, else Cilium's naming). */
@@ -90,7 +91,7 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
       // holder-answers, 10,000 runs, random seed 633454104).
       if (holder === undefined || holder.fromMs > t - bounds.programmingDelayMs || Math.min(apiEndMs(holder), liveEndMs(holder)) < t + bounds.replyWindowMs) continue;
       if (!nodeHealthy(faults, holder.node, t) || !nodeHealthy(faults, holder.node, t + bounds.replyWindowMs)) continue;
-      const linkUp = (iface: string): boolean => !overlaps(linksDown.get(`${holder.node}/${iface}`), t, t + bounds.replyWindowMs) && !overlaps(linksDown.get(`${holder.node}/`), t, t + bounds.replyWindowMs);
+      const linkUp = (iface: string): boolean => !linkDownWithin(linksDown, holder.node, iface, t, t + bounds.replyWindowMs);
       const programs = (iface: string, atMs: number): boolean => selection(holder.node, iface, atMs) === true && (expectations.byService.get(service)?.at(atMs)?.lbIfaces.get(holder.node)?.includes(iface) ?? true);
       const holderMacs = (context.interfaces ?? []).filter((i) => i.node === holder.node && programs(i.iface, t) && programs(i.iface, t - bounds.programmingDelayMs) && linkUp(i.iface) && (i.segment === undefined || request.segment === '' || i.segment === request.segment)).map((i) => i.mac.toLowerCase());
       if (holderMacs.length === 0) continue;
@@ -101,29 +102,4 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
     }
   }
   return verdict(violations, [], unknownMacs.size > 0 ? { unknownMacs: [...unknownMacs].sort() } : {});
-}
-
-/** `link-down` … `link-up` intervals by `node/iface` (`node/` when the op names no interface: all of them). */
-function buildLinksDown(ops: readonly HistoryOp[]): Map<string, Interval[]> {
-  const open = new Map<string, number>();
-  const out = new Map<string, Interval[]>();
-  const close = (key: string, toMs: number): void => {
-    const fromMs = open.get(key);
-    if (fromMs === undefined) return;
-    open.delete(key);
-    out.set(key, [...(out.get(key) ?? []), { fromMs, toMs }]);
-  };
-  for (const op of nemesisOps(ops)) {
-    if (op.node === undefined) continue;
-    const key = `${op.node}/${op.iface ?? ''}`;
-    if (op.f === NEMESIS.linkDown && !open.has(key)) open.set(key, op.tMs);
-    else if (op.f === NEMESIS.linkUp) close(key, op.tMs);
-  }
-  for (const key of [...open.keys()]) close(key, Number.POSITIVE_INFINITY);
-  return out;
-}
-
-/** Some interval of `intervals` meets [fromMs, toMs]. */
-function overlaps(intervals: readonly Interval[] | undefined, fromMs: number, toMs: number): boolean {
-  return intervals?.some((i) => i.fromMs <= toMs && fromMs < i.toMs) ?? false;
 }

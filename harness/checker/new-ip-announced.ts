@@ -2,7 +2,7 @@
  * INV-NEW-IP-ANNOUNCED (C05, C07, #47579): an IP that appears on an announceable service (a new
  * allocation, an IP change, or the service becoming announceable) is answered on the wire — a
  * GARP or a reply from any MAC — within `newIpMs` (5 s) of time during which an eligible node is
- * healthy. Health does not make an IP new: an eligible node down for a while does not owe a
+ * healthy with a link up. Health does not make an IP new: an eligible node down for a while does not owe a
  * second announcement once it is back (explore: reference, 10,000 runs, seed 2 — the IP became
  * announceable in an API outage, was announced after it, and a later model change had made it
  * "new" again).
@@ -17,6 +17,7 @@ import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
 import { buildExpectations, buildFaults, buildServiceIps, endOfHistoryMs, extendedDeadline, nodeHealthy, wireAnswers } from './timeline.ts';
 import { nemesisOps } from './vocabulary.ts';
+import { buildLinksDown, someLinkUp } from './links.ts';
 
 /** Checks INV-NEW-IP-ANNOUNCED. 'unknown' without `announce-expected` ops. */
 export function checkNewIpAnnounced(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
@@ -31,13 +32,16 @@ export function checkNewIpAnnounced(ops: readonly HistoryOp[], context: CheckCon
   const unknowns: Violation[] = [];
   const announced: { service: string; ip: string; latencyMs: number }[] = [];
   const faultTimes = nemesisOps(ops).map((n) => n.tMs);
+  // An eligible node with every link down cannot announce: the clock waits for a link.
+  const links = buildLinksDown(ops);
+  const interfaces = context.interfaces ?? [];
 
   for (const [service, expected] of expectations.byService) {
     const ips = serviceIps.get(service);
     if (ips === undefined) continue;
     const times = [...new Set([...expected.points().map((p) => p.tMs), ...ips.points().map((p) => p.tMs)])].sort((a, b) => a - b);
     const changeTimes = [...new Set([...expected.points().map((p) => p.tMs), ...faultTimes])].sort((a, b) => a - b);
-    const someEligibleHealthy = (t: number): boolean => expected.at(t)?.eligibleNodes.some((n) => nodeHealthy(faults, n, t)) ?? false;
+    const someEligibleHealthy = (t: number): boolean => expected.at(t)?.eligibleNodes.some((n) => nodeHealthy(faults, n, t) && someLinkUp(links, interfaces, n, t)) ?? false;
     let owedBefore = new Set<string>();
     for (const t of times) {
       const e = expected.at(t);
