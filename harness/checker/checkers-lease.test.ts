@@ -74,6 +74,19 @@ describe('lease-scope: a scope shorter than the grace', () => {
    * the service in scope, a policy edit at 21 s took it out; n1's release 6 ms later was judged
    * against the scope 1.2 s earlier (before the relabel), not against the scope it just left.
    */
+  /**
+   * Why this test? explore (reference, 10,000 runs, random seed 162315258): the LB IP appeared at
+   * 4.1 ms and took the service out of scope (no candidate announces both IPs); n2 had not seen it
+   * and its CREATE completed at 6.6 ms. An acquisition within the grace of the scope's end is
+   * allowed — the elector is cancelled and releases; a service never in scope gets no grace (C01).
+   */
+  it('an acquisition within the grace after the scope ended is allowed; never in scope is not', () => {
+    const h = () => history().webExpected(0, ['n2']).webExpected(4, [], false);
+    expect(checkLeaseScope(h().leaseRequest(7, 'n2', 'create').became(7, 'n2').lost(10, 'n2').op(30_000, 'harness', 'end', null).ops, CONTEXT).valid).toBe(true);
+    const never = history().webExpected(0, [], false).leaseRequest(7, 'n2', 'create').became(7, 'n2').op(30_000, 'harness', 'end', null);
+    expect(checkLeaseScope(never.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 7 });
+  });
+
   it('a write within the grace after a short scope ended is allowed', () => {
     const h = (writeMs: number) => history().webExpected(0, [], false).webExpected(20_000, ['n1']).became(20_005, 'n1').webExpected(21_000, [], false).leaseRequest(writeMs, 'n1', 'update').op(30_000, 'harness', 'end', null);
     expect(checkLeaseScope(h(21_006).ops, CONTEXT).valid).toBe(true);
