@@ -108,6 +108,8 @@ export class Agent {
   #electorGeneration = 0;
   /** Interfaces whose link came back up since the loop last ran (`garpOnLinkUp`). */
   readonly #linksUp = new Set<string>();
+  /** Devices whose link is down (`candidacyRequiresLinkUp`): left out of candidacy. */
+  readonly #linksDown = new Set<string>();
   /** The informer key of this node's Node (built once: a concatenated key is re-hashed per lookup). */
   readonly #selfKey: string;
 
@@ -171,9 +173,23 @@ export class Agent {
    * GARP for every IP programmed on it.
    */
   linkUp(iface: string): void {
-    if (!this.config.profile.l2.garpOnLinkUp) return;
+    const l2 = this.config.profile.l2;
+    if (l2.candidacyRequiresLinkUp && this.#linksDown.delete(iface)) this.#markAll();
+    if (!l2.garpOnLinkUp) return;
     this.#linksUp.add(iface);
     this.#wakeup.notify();
+  }
+
+  /** The link of `iface` went down: under `candidacyRequiresLinkUp` it no longer counts as a device. */
+  linkDown(iface: string): void {
+    if (!this.config.profile.l2.candidacyRequiresLinkUp || this.#linksDown.has(iface)) return;
+    this.#linksDown.add(iface);
+    this.#markAll();
+  }
+
+  /** The devices candidacy sees: all of them, or those with their link up (`candidacyRequiresLinkUp`). */
+  #devices(): readonly string[] {
+    return this.#linksDown.size === 0 ? this.config.devices : this.config.devices.filter((d) => !this.#linksDown.has(d));
   }
 
   /** Crash: every task of the agent stops now, watches close, nothing is released. */
@@ -254,7 +270,7 @@ export class Agent {
     const service = change.current === undefined ? undefined : serviceFromObject(change.current);
     if (service === undefined) return true;
     if (this.#etpGated(service, node)) return true;
-    return !decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.config.devices }).candidate;
+    return !decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.#devices() }).candidate;
   }
 
   /** The eTP=Local gate alone excludes the node (candidacy ends there or earlier): no policy work. */
@@ -294,7 +310,7 @@ export class Agent {
     const service = object === undefined ? undefined : serviceFromObject(object);
     // Not running for it and excluded by the eTP=Local gate alone: deciding changes nothing.
     if (service !== undefined && !this.#serviceLease.has(key) && this.#etpGated(service, node)) return;
-    const own = service === undefined ? undefined : decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.config.devices });
+    const own = service === undefined ? undefined : decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.#devices() });
     const decision = service !== undefined && own?.candidate === true && this.config.profile.l2.candidacyRequiresEveryIp ? this.#withFullCoverage(service, own) : own;
     const lease = service !== undefined && decision?.candidate === true ? electionLease(service, this.config.profile.l2.sharedIpSeparateLeases ? [] : this.#serviceModels(), this.config.profile) : undefined;
     const current = this.#serviceLease.get(key);

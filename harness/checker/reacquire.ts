@@ -10,6 +10,7 @@ import { resolveBounds, type CheckContext } from './context.ts';
 import { buildExpectations, buildFaults, buildLeadership, endOfHistoryMs, liveEndMs, liveLeadersAt } from './timeline.ts';
 import { nemesisOps } from './vocabulary.ts';
 import { droppedRequestTails, electorReachesApi, tailEnds } from './api-reach.ts';
+import { buildLinksDown, someLinkUp } from './links.ts';
 
 /** Checks INV-REACQUIRE. 'unknown' without `announce-expected` ops. */
 export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
@@ -23,6 +24,9 @@ export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext)
   // acquiring until it times out.
   const tails = droppedRequestTails(ops, faults);
   const faultTimes = [...nemesisOps(ops).map((n) => n.tMs), ...tailEnds(tails)];
+  // A node with every announcing link down does not compete where candidacy needs a link up.
+  const links = buildLinksDown(ops);
+  const interfaces = context.interfaces ?? [];
   const violations: Violation[] = [];
 
   for (const [service, series] of expectations.byService) {
@@ -37,7 +41,7 @@ export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext)
     let gapLease = firstLease;
     for (const t of times) {
       const expected = series.at(t);
-      const owed = expected?.announceable === true && expected.eligibleNodes.some((node) => electorReachesApi(faults, tails, node, t));
+      const owed = expected?.announceable === true && expected.eligibleNodes.some((node) => electorReachesApi(faults, tails, node, t) && someLinkUp(links, interfaces, node, t));
       const held = liveLeadersAt(leadership.get(expected?.lease ?? firstLease), t).length > 0;
       // The gap's length is judged at every change point, including the one that ends it (a
       // takeover after the bound is late too; explore: reference-failover-bound-s1).

@@ -110,9 +110,20 @@ export interface L2Switches {
    * §3.2 / C16 (explore: reference, 10,000 runs, seed 1): when true, a node whose interface link
    * comes back up sends one GARP for every IP programmed on it. Cilium sends one per (IP,
    * interface) at insert only, so a takeover while the link is down announces into the void and
-   * clients keep the dead holder's MAC until their entries expire. Only `reference` has it.
+   * clients keep the dead holder's MAC until their entries expire. Only `reference` has it. The
+   * agent learns of the link through `Agent.linkUp` (the sim world calls it; the lab world does not
+   * watch links yet).
    */
   readonly garpOnLinkUp: boolean;
+  /**
+   * §1.2 / C14 (explore: reference, 10,000 runs, random seed 47870872): when true, a node competes
+   * only through devices whose link is up — its agent drops the others from candidacy and from
+   * what it programs, and a node with no device up releases its Leases. Cilium's candidacy looks
+   * at policies, not link state: a node whose link is down can win a takeover and announce
+   * nothing until the link returns. The agent learns of links through `Agent.linkDown`/`linkUp`
+   * (the sim world calls them; the lab world does not watch links yet). Only `reference` has it.
+   */
+  readonly candidacyRequiresLinkUp: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

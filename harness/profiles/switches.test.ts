@@ -156,6 +156,20 @@ describe('every L2 switch changes behaviour when flipped', () => {
     expect(garpsAfterLinkUp(withL2('garpOnLinkUp', true))).toBe(1);
   });
 
+  it('candidacyRequiresLinkUp (§1.2, C14): a holder whose link goes down gives its Lease up to a node with a link', () => {
+    const holderAfterLinkDown = (profile: Profile): boolean => {
+      const w = new ResponderWorld({ seed: 11, manifests: threeNodeCluster(), profile, timing: { leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 } });
+      w.runUntil(5_000);
+      const holder = w.holderOf('default/web') ?? '';
+      w.linkDown(holder, 'eth0');
+      w.runUntil(10_000);
+      return w.holderOf('default/web') === holder;
+    };
+    const withDevices = withL2('candidacyRequiresDevice', true);
+    expect(holderAfterLinkDown(withL2('candidacyRequiresLinkUp', false, withDevices))).toBe(true);
+    expect(holderAfterLinkDown(withL2('candidacyRequiresLinkUp', true, withDevices))).toBe(false);
+  });
+
   it('garpOpcode (§3.2): reply form (opcode 2) or request form (opcode 1)', () => {
     expect(decideGarp('10.0.0.1', '02:00:00:00:00:01', withL2('garpOpcode', 'reply')).opcode).toBe(2);
     expect(decideGarp('10.0.0.1', '02:00:00:00:00:01', withL2('garpOpcode', 'request')).opcode).toBe(1);

@@ -293,6 +293,7 @@ export class ResponderWorld {
     const { agent, client } = this.#newAgent(node, this.#rng.fork(`node/${name}/restart/${this.#agentRestarts}`));
     node.agent = agent;
     node.client = client;
+    for (const [iface, port] of node.ports) if (!port.linkUp) agent.linkDown(iface);
     agent.start();
   }
 
@@ -435,6 +436,7 @@ export class ResponderWorld {
   linkDown(name: string, iface: string): void {
     this.#nemesis('link-down', { node: name, iface });
     this.#port(name, iface).setLinkUp(false);
+    if (this.node(name).alive) this.node(name).agent.linkDown(iface);
   }
 
   /** Brings a node interface's link back up. */
