@@ -142,6 +142,12 @@ describe('holder-eligible (INV-HOLDER-ELIGIBLE)', () => {
    * Why this test? explore (reference, round 5, seed 3): n1 deselected by a policy edit at 11 s while
    * partitioned 11–13 s. It could not learn of the edit until the heal; it gave up 0.1 s after it.
    */
+  it('a holder thawed into a partition gives up within the grace of time it reaches the API', () => {
+    const h = (lostMs: number) => history().webExpected(0, ['n1']).became(0, 'n1').nemesis(5_000, 'freeze', { node: 'n1' }).nemesis(5_000, 'partition-api', { node: 'n1', mode: 'drop' }).webExpected(5_000, []).nemesis(6_000, 'thaw', { node: 'n1' }).nemesis(8_000, 'heal-api', { node: 'n1' }).lost(lostMs, 'n1').op(30_000, 'harness', 'end', null);
+    expect(checkHolderEligible(h(8_000).ops, CONTEXT).valid).toBe(true);
+    expect(checkHolderEligible(h(11_500).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 11_000 });
+  });
+
   it('the grace to give up counts only time the leader reaches the API server', () => {
     const h = (lostMs: number) => history().webExpected(0, ['n1']).became(0, 'n1').nemesis(11_000, 'partition-api', { node: 'n1', mode: 'drop' }).webExpected(11_000, []).nemesis(13_000, 'heal-api', { node: 'n1' }).lost(lostMs, 'n1').op(30_000, 'harness', 'end', null);
     expect(checkHolderEligible(h(13_100).ops, CONTEXT).valid).toBe(true);
