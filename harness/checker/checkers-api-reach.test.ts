@@ -74,6 +74,49 @@ describe('failover-bound: a candidate that restarts', () => {
     expect(checkFailoverBound(h(127_400).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 127_400 });
   });
 
+  /**
+   * Why this test? explore (reference, 10,000 runs, random seed 1200931976): the only candidate's
+   * link flapped, and under candidacyRequiresLinkUp each return started a fresh elector
+   * (`candidacy` true): the bound runs from the last fresh start.
+   */
+  it('a fresh elector (candidacy again) restarts the candidate\'s clock', () => {
+    const h = (takeoverMs: number) =>
+      history()
+        .webExpected(0, ['n1', 'n2'])
+        .ips(0, WEB, [VIP])
+        .became(0, 'n1')
+        .nemesis(100_000, 'kill-node', { node: 'n1' })
+        .op(103_000, 'n2', 'candidacy', { service: WEB, candidate: true, policies: ['p'] })
+        .became(takeoverMs, 'n2')
+        .answer(takeoverMs + 50, MAC.n2, VIP, 'gratuitous-reply')
+        .op(end, 'harness', 'end', null);
+    expect(checkFailoverBound(h(127_000).ops, CONTEXT).valid).toBe(true);
+    expect(checkFailoverBound(h(127_400).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 127_400 });
+  });
+
+  /**
+   * Why this test? explore (reference, 10,000 runs, random seed 1034372425): n2, the one candidate
+   * available after the death, died 1 s later; n1, partitioned, could only start from its heal.
+   * The progress the joint clock counted for n2 died with it.
+   */
+  it('a candidate that dies takes the progress counted for it along', () => {
+    const h = (takeoverMs: number) =>
+      history()
+        .webExpected(0, ['n1', 'n2', 'n3'])
+        .ips(0, WEB, [VIP])
+        .became(0, 'n3')
+        .nemesis(99_000, 'partition-api', { node: 'n1', mode: 'reject' })
+        .nemesis(100_000, 'kill-node', { node: 'n3' })
+        .nemesis(101_000, 'kill-node', { node: 'n2' })
+        .nemesis(110_000, 'heal-api', { node: 'n1' })
+        .became(takeoverMs, 'n1')
+        .answer(takeoverMs + 50, MAC.n1, VIP, 'gratuitous-reply')
+        .op(end, 'harness', 'end', null);
+    // n1's own clock runs from its heal at 110 s: 134.4 s (the joint clock said 133.4 s).
+    expect(checkFailoverBound(h(134_000).ops, CONTEXT).valid).toBe(true);
+    expect(checkFailoverBound(h(134_400).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 134_400 });
+  });
+
   it('a candidate that kept observing sets the bound', () => {
     const h = history()
       .webExpected(0, ['n1', 'n2', 'n3'])

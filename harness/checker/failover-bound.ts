@@ -14,7 +14,7 @@ import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
 import { leaseOfService, leaseByServiceMap } from './holder-answers.ts';
 import { buildExpectations, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, extendedDeadline, inAny, liveLeadersAt, nodeDead, nodeHealthy, wireAnswers } from './timeline.ts';
-import { NEMESIS, nemesisOps } from './vocabulary.ts';
+import { completed, F, NEMESIS, nemesisOps } from './vocabulary.ts';
 import { droppedRequestTails, electorReachesApi, tailEnds } from './api-reach.ts';
 import { buildLinksDown, someLinkUp } from './links.ts';
 
@@ -40,28 +40,41 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
   // A candidate with every link down cannot announce a takeover: the clock waits for a link.
   const links = buildLinksDown(ops);
   const faultTimes = [...new Set([...nemesisOps(ops).map((n) => n.tMs), ...tailEnds(tails)])].sort((a, b) => a - b);
-  /** When `c`'s agent or node came back after being killed (a fresh elector: nothing observed), in (fromMs, toMs]. */
-  const restarts = (c: string, fromMs: number, toMs: number): number[] => {
+  const candidacyStarts = completed(ops, F.candidacy).filter((op) => (op.value as { candidate?: unknown } | null)?.candidate === true);
+  /**
+   * When `c` started a fresh elector for `service` (nothing observed) in (fromMs, toMs]: its agent or
+   * node came back after a kill, or it became a candidate again (`candidacy` true: e.g. its link
+   * came back up under `candidacyRequiresLinkUp`).
+   */
+  const restarts = (c: string, service: string, fromMs: number, toMs: number): number[] => {
     const pauses = faults.paused.get(c) ?? [];
     const downs = [...(faults.agentDown.get(c) ?? []), ...(faults.nodeDown.get(c) ?? []).filter((i) => !pauses.some((p) => p.fromMs === i.fromMs && p.toMs === i.toMs))];
-    return downs.map((i) => i.toMs).filter((r) => r > fromMs && r <= toMs).sort((a, b) => a - b);
+    const again = candidacyStarts.filter((op) => op.process === c && (op.value as { service?: unknown }).service === service).map((op) => op.tMs);
+    return [...downs.map((i) => i.toMs), ...again].filter((r) => r > fromMs && r <= toMs).sort((a, b) => a - b);
   };
   /**
-   * A restarted candidate observes the Lease afresh and must see it unchanged for leaseDuration
-   * from then on: when every candidate restarted before the joint deadline, the bound runs from
-   * its last restart (explore: reference failover-bound, round 4 seed 7 — the only candidate's agent
-   * killed 2 s after the holder died). Otherwise a candidate that kept observing sets the bound.
+   * The joint clock (any candidate available) assumes the progress it counts is kept: a candidate
+   * observing the Lease since before the death takes over once it expires. Two things lose it.
+   * A restarted candidate (agent or node back, or a fresh elector) observes afresh and must see
+   * the Lease unchanged for leaseDuration from then on (explore: reference failover-bound, round 4
+   * seed 7; random seed 1200931976 — a link flap restarted the only candidate's elector twice). A
+   * candidate that dies takes its progress with it (random seed 1034372425 — the one available
+   * candidate died 1 s in; the other, partitioned, started from its heal). So the bound is also
+   * the earliest own clock of the candidates still alive at the joint deadline, each run from its
+   * last fresh start; the later of the two applies.
    */
-  const restartedDeadline = (candidates: readonly string[], t0: number, joint: number): number => {
-    if (candidates.length === 0 || !candidates.every((c) => restarts(c, t0, joint).length > 0)) return joint;
+  const survivorsDeadline = (candidates: readonly string[], service: string, t0: number, joint: number, times: readonly number[]): number => {
+    const alive = candidates.filter((c) => !nodeDead(faults, c, joint));
+    if (alive.length === 0) return joint;
     let best = Number.POSITIVE_INFINITY;
-    for (const c of candidates) {
-      let from = restarts(c, t0, joint)[0] ?? t0;
-      let due = extendedDeadline(from, failoverMs, faultTimes, (t) => electorReachesApi(faults, tails, c, t));
-      // Bounded by c's restarts: each turn starts at a later one.
-      for (let next = restarts(c, from, due)[0]; next !== undefined; next = restarts(c, from, due)[0]) {
+    for (const c of alive) {
+      const own = (t: number): boolean => electorReachesApi(faults, tails, c, t) && someLinkUp(links, context.interfaces ?? [], c, t);
+      let from = t0;
+      let due = extendedDeadline(from, failoverMs, times, own);
+      // Bounded by c's fresh starts: each turn starts at a later one.
+      for (let next = restarts(c, service, from, due)[0]; next !== undefined; next = restarts(c, service, from, due)[0]) {
         from = next;
-        due = extendedDeadline(from, failoverMs, faultTimes, (t) => electorReachesApi(faults, tails, c, t));
+        due = extendedDeadline(from, failoverMs, times, own);
       }
       best = Math.min(best, due);
     }
@@ -92,7 +105,7 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
       const candidatesAt = (t: number): readonly string[] => (model?.at(t)?.eligibleNodes ?? candidates ?? []).filter((n) => n !== node);
       const times = model === undefined ? faultTimes : [...new Set([...faultTimes, ...model.points().map((p) => p.tMs)])].sort((a, b) => a - b);
       const joint = extendedDeadline(t0, failoverMs, times, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidatesAt(t).some((n) => electorReachesApi(faults, tails, n, t) && someLinkUp(links, context.interfaces ?? [], n, t)));
-      const deadline = candidates === undefined ? joint : Math.max(joint, restartedDeadline(candidates, t0, joint));
+      const deadline = candidates === undefined ? joint : Math.max(joint, survivorsDeadline(candidates, service, t0, joint, times));
       // Revived before the deadline (a later death is judged from its own nemesis op).
       const until = Math.min(deadline, endMs);
       // The model stops owing a takeover before the deadline: not announceable any more, or no other

@@ -12,6 +12,7 @@ export const F = {
   lostLeader: 'lost-leader',
   releasedLease: 'released-lease',
   electorExit: 'elector-exit',
+  candidacy: 'candidacy',
   leaseRequest: 'lease-request',
   apiRequest: 'api-request',
   leaseState: 'lease-state',
