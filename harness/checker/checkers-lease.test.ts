@@ -3,7 +3,7 @@ import { checkFailoverBound } from './failover-bound.ts';
 import { checkHolderEligible } from './holder-eligible.ts';
 import { checkLeaseScope } from './lease-scope.ts';
 import { checkReacquire } from './reacquire.ts';
-import { CONTEXT, history, VIP, WEB, WEB_LEASE } from './history.test-helpers.ts';
+import { CONTEXT, history, INTERFACES, VIP, WEB, WEB_LEASE } from './history.test-helpers.ts';
 
 const DNS = 'kube-system/kube-dns';
 const DNS_LEASE = 'cilium-l2announce-kube-system-kube-dns';
@@ -65,6 +65,29 @@ describe('lease-scope (INV-LEASE-SCOPE)', () => {
     const h = history().webExpected(0, [], false).became(100, 'n1').webExpected(140);
     expect(checkLeaseScope(h.ops, { ...CONTEXT, bounds: { observerLagMs: 250 } }).valid).toBe(true);
     expect(checkLeaseScope(h.ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 100 });
+  });
+});
+
+describe('reacquire: a node whose interfaces for the service are all down', () => {
+  /**
+   * Why this test? explore (reference, 2,000 runs, seed 3): n1 (eth0, eth1) announces s1 on eth0
+   * only (`ifaces`); eth1 is selected for another service. Its eth0 down 5–10 s, it released the
+   * Lease (candidacyRequiresLinkUp) and took it back at the link-up: nothing was owed meanwhile.
+   */
+  it('owes nothing while the eligible node has no link up among its interfaces for the service', () => {
+    const h = (backMs: number) =>
+      history()
+        .op(0, 'model', 'announce-expected', { service: WEB, lease: WEB_LEASE, announceable: true, eligibleNodes: ['n1'], ifaces: { n1: ['eth0'] } })
+        .became(0, 'n1')
+        .nemesis(5_000, 'link-down', { node: 'n1', iface: 'eth0' })
+        .lost(5_005, 'n1', WEB_LEASE, 'cancelled')
+        .nemesis(40_000, 'link-up', { node: 'n1', iface: 'eth0' })
+        .became(backMs, 'n1')
+        .op(200_000, 'harness', 'end', null);
+    // n1's eth1 is up and flagged in the topology, but it is not where n1 announces s1.
+    const context = { ...CONTEXT, interfaces: [...INTERFACES, { node: 'n1', iface: 'eth1', mac: '02:00:00:00:01:02', segment: 's2', announce: true }] };
+    expect(checkReacquire(h(40_005).ops, context).valid).toBe(true);
+    expect(checkReacquire(h(70_000).ops, context)).toMatchObject({ valid: false, failedAtMs: 64_400 });
   });
 });
 

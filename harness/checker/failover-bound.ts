@@ -63,12 +63,12 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
    * the earliest own clock of the candidates still alive at the joint deadline, each run from its
    * last fresh start; the later of the two applies.
    */
-  const survivorsDeadline = (candidates: readonly string[], service: string, t0: number, joint: number, times: readonly number[]): number => {
+  const survivorsDeadline = (candidates: readonly string[], service: string, t0: number, joint: number, times: readonly number[], ifacesAt: (c: string, t: number) => readonly string[] | undefined): number => {
     const alive = candidates.filter((c) => !nodeDead(faults, c, joint));
     if (alive.length === 0) return joint;
     let best = Number.POSITIVE_INFINITY;
     for (const c of alive) {
-      const own = (t: number): boolean => electorReachesApi(faults, tails, c, t) && someLinkUp(links, context.interfaces ?? [], c, t);
+      const own = (t: number): boolean => electorReachesApi(faults, tails, c, t) && someLinkUp(links, context.interfaces ?? [], c, t, ifacesAt(c, t));
       let from = t0;
       let due = extendedDeadline(from, failoverMs, times, own);
       // Bounded by c's fresh starts: each turn starts at a later one.
@@ -104,8 +104,8 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
       const model = expectations.byService.get(service);
       const candidatesAt = (t: number): readonly string[] => (model?.at(t)?.eligibleNodes ?? candidates ?? []).filter((n) => n !== node);
       const times = model === undefined ? faultTimes : [...new Set([...faultTimes, ...model.points().map((p) => p.tMs)])].sort((a, b) => a - b);
-      const joint = extendedDeadline(t0, failoverMs, times, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidatesAt(t).some((n) => electorReachesApi(faults, tails, n, t) && someLinkUp(links, context.interfaces ?? [], n, t)));
-      const deadline = candidates === undefined ? joint : Math.max(joint, survivorsDeadline(candidates, service, t0, joint, times));
+      const joint = extendedDeadline(t0, failoverMs, times, (t) => candidates === undefined ? !inAny(faults.apiOutage, t) : candidatesAt(t).some((n) => electorReachesApi(faults, tails, n, t) && someLinkUp(links, context.interfaces ?? [], n, t, model?.at(t)?.ifaces.get(n))));
+      const deadline = candidates === undefined ? joint : Math.max(joint, survivorsDeadline(candidates, service, t0, joint, times, (c, t) => model?.at(t)?.ifaces.get(c)));
       // Revived before the deadline (a later death is judged from its own nemesis op).
       const until = Math.min(deadline, endMs);
       // The model stops owing a takeover before the deadline: not announceable any more, or no other

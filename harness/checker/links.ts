@@ -39,13 +39,15 @@ export function linkDownWithin(links: LinksDown, node: string, iface: string, fr
 }
 
 /**
- * Has `node` an interface it announces on (the topology's flag; any of its interfaces when none is
- * flagged) with its link up at `t`? True for a node the topology lists no interface of.
+ * Has `node` an interface it announces on with its link up at `t`? Its interfaces for the service
+ * (`announce-expected.ifaces`) when given, else those the topology flags (any when none is).
+ * True for a node the topology lists no interface of.
  */
-export function someLinkUp(links: LinksDown, interfaces: readonly TopologyInterface[], node: string, tMs: number): boolean {
+export function someLinkUp(links: LinksDown, interfaces: readonly TopologyInterface[], node: string, tMs: number, forService?: readonly string[]): boolean {
   const all = interfaces.filter((i) => i.node === node);
   const flagged = all.filter((i) => i.announce);
-  const own = flagged.length > 0 ? flagged : all;
+  const own = forService !== undefined ? all.filter((i) => forService.includes(i.iface)) : flagged.length > 0 ? flagged : all;
+  if (forService !== undefined && own.length === 0) return false;
   if (own.length === 0) return true;
   return own.some((i) => !inAny(links.get(`${node}/${i.iface}`), tMs) && !inAny(links.get(`${node}/`), tMs));
 }

@@ -41,7 +41,10 @@ export function checkNewIpAnnounced(ops: readonly HistoryOp[], context: CheckCon
     if (ips === undefined) continue;
     const times = [...new Set([...expected.points().map((p) => p.tMs), ...ips.points().map((p) => p.tMs)])].sort((a, b) => a - b);
     const changeTimes = [...new Set([...expected.points().map((p) => p.tMs), ...faultTimes])].sort((a, b) => a - b);
-    const someEligibleHealthy = (t: number): boolean => expected.at(t)?.eligibleNodes.some((n) => nodeHealthy(faults, n, t) && someLinkUp(links, interfaces, n, t)) ?? false;
+    const someEligibleHealthy = (t: number): boolean => {
+      const e = expected.at(t);
+      return e?.eligibleNodes.some((n) => nodeHealthy(faults, n, t) && someLinkUp(links, interfaces, n, t, e.ifaces.get(n))) ?? false;
+    };
     let owedBefore = new Set<string>();
     for (const t of times) {
       const e = expected.at(t);

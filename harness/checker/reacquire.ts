@@ -41,7 +41,7 @@ export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext)
     let gapLease = firstLease;
     for (const t of times) {
       const expected = series.at(t);
-      const owed = expected?.announceable === true && expected.eligibleNodes.some((node) => electorReachesApi(faults, tails, node, t) && someLinkUp(links, interfaces, node, t));
+      const owed = expected?.announceable === true && expected.eligibleNodes.some((node) => electorReachesApi(faults, tails, node, t) && someLinkUp(links, interfaces, node, t, expected.ifaces.get(node)));
       const held = liveLeadersAt(leadership.get(expected?.lease ?? firstLease), t).length > 0;
       // The gap's length is judged at every change point, including the one that ends it (a
       // takeover after the bound is late too; explore: reference-failover-bound-s1).

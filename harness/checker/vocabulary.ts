@@ -154,6 +154,8 @@ export interface AnnounceExpectedOp {
    * which: a holder owes answers for them there alone (absent node: every interface it selects).
    */
   readonly lbIfaces: ReadonlyMap<string, readonly string[]>;
+  /** The same for every IP of the service: where each such candidate would announce anything. */
+  readonly ifaces: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Reads an `announce-expected` op. */
@@ -164,10 +166,12 @@ export function readAnnounceExpected(op: HistoryOp): AnnounceExpectedOp {
   const leaseInScope = value['leaseInScope'] ?? announceable;
   if (typeof leaseInScope !== 'boolean') throw new VocabularyError(`op #${op.index} ${op.f}: leaseInScope must be a boolean`);
   const unannouncedIps = value['unannouncedIps'] === undefined ? [] : strings(op, value, 'unannouncedIps');
-  const rawIfaces = value['lbIfaces'] ?? {};
-  if (rawIfaces === null || typeof rawIfaces !== 'object' || Array.isArray(rawIfaces)) throw new VocabularyError(`op #${op.index} ${op.f}: lbIfaces must be an object of string arrays`);
-  const lbIfaces = new Map(Object.keys(rawIfaces).map((node) => [node, strings(op, rawIfaces as Obj, node)]));
-  return { tMs: op.tMs, service: str(op, value, 'service'), lease: str(op, value, 'lease'), announceable, eligibleNodes: strings(op, value, 'eligibleNodes'), leaseInScope, unannouncedIps, lbIfaces };
+  const byNode = (key: string): Map<string, readonly string[]> => {
+    const raw = value[key] ?? {};
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new VocabularyError(`op #${op.index} ${op.f}: ${key} must be an object of string arrays`);
+    return new Map(Object.keys(raw).map((node) => [node, strings(op, raw as Obj, node)]));
+  };
+  return { tMs: op.tMs, service: str(op, value, 'service'), lease: str(op, value, 'lease'), announceable, eligibleNodes: strings(op, value, 'eligibleNodes'), leaseInScope, unannouncedIps, lbIfaces: byNode('lbIfaces'), ifaces: byNode('ifaces') };
 }
 
 /** `interfaces-selected` (process `observer`): the node's devices some valid policy selecting it announces on, from now on. */
