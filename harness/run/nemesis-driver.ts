@@ -169,20 +169,27 @@ function nodeAction(world: ResponderWorld, action: NemesisAction, node: string):
   return { outcome: 'done' };
 }
 
-function shapeOf(action: Extract<NemesisAction, { action: 'netem' }>): LinkShape {
+/** The netem shape a step asks for (the fields it sets). Pure; every world's driver uses it. */
+export function shapeOf(action: Extract<NemesisAction, { action: 'netem' }>): LinkShape {
   return { ...(action.delayMs === undefined ? {} : { delayMs: action.delayMs }), ...(action.jitterMs === undefined ? {} : { jitterMs: action.jitterMs }), ...(action.lossPercent === undefined ? {} : { lossPercent: action.lossPercent }) };
 }
 
-/** A node name, or why there is none at this instant. */
 function resolveNode(world: ResponderWorld, ref: NodeRef, targets: ReadonlyMap<string, string>): { readonly name: string } | { readonly skip: string } {
+  return resolveNodeRef(ref, targets, ref.kind === 'holder-of' ? world.holderOf(ref.service) : undefined);
+}
+
+/**
+ * A node name, or why there is none at this instant. Pure: `holder` is the holder of the
+ * referenced service's Lease now ('' released, undefined absent), read by the world's driver —
+ * synchronously in sim, from the real API server in lab.
+ */
+export function resolveNodeRef(ref: NodeRef, targets: ReadonlyMap<string, string>, holder: string | undefined): { readonly name: string } | { readonly skip: string } {
   switch (ref.kind) {
     case 'node':
       return { name: ref.name };
-    case 'holder-of': {
-      const holder = world.holderOf(ref.service);
+    case 'holder-of':
       if (holder === undefined || holder === '') return { skip: `holder-of ${ref.service}: the Lease ${holder === undefined ? 'does not exist' : 'is released'} at this instant` };
       return { name: holder };
-    }
     case 'target-of': {
       const name = targets.get(ref.step);
       return name === undefined ? { skip: `target-of ${ref.step}: that occurrence acted on no node` } : { name };

@@ -37,15 +37,22 @@ export interface TrackedChild {
   exitStatus(): ChildExit | undefined;
 }
 
+/** Where stderr goes (default: a pipe the caller reads) and the environment (default: ours). */
+export interface SpawnTrackedOptions {
+  /** An open file descriptor to write stderr to (a log file) instead of a pipe. */
+  readonly stderrFd?: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /**
- * Spawns `argv` with stdout/stderr piped as asked, waits for the `spawn` event and reports it.
+ * Spawns `argv` with stdout piped or ignored as asked, waits for the `spawn` event and reports it.
  * @throws Error naming the process when the binary cannot be started; what `onSpawn` threw (the
  * process is killed first).
  */
-export async function spawnTracked(name: string, argv: readonly string[], stdout: 'pipe' | 'ignore', onSpawn: OnSpawn | undefined): Promise<TrackedChild> {
+export async function spawnTracked(name: string, argv: readonly string[], stdout: 'pipe' | 'ignore', onSpawn: OnSpawn | undefined, options: SpawnTrackedOptions = {}): Promise<TrackedChild> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error(`starting ${name}: empty command line`);
-  const child = spawn(file, args, { detached: true, stdio: ['ignore', stdout, 'pipe'] });
+  const child = spawn(file, args, { detached: true, stdio: ['ignore', stdout, options.stderrFd ?? 'pipe'], ...(options.env === undefined ? {} : { env: options.env }) });
   let status: ChildExit | undefined;
   const exited = new Promise<ChildExit>((resolve) => {
     child.once('close', (code, signal) => {
@@ -70,7 +77,8 @@ export async function spawnTracked(name: string, argv: readonly string[], stdout
   return { child, record, exited, exitStatus: () => status };
 }
 
-function startTimeTicksOf(pid: number): number | undefined {
+/** The start time of `pid` now (`/proc/<pid>/stat` field 22), undefined when it is gone. */
+export function startTimeTicksOf(pid: number): number | undefined {
   try {
     return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.startTimeTicks;
   } catch {

@@ -117,7 +117,8 @@ export async function runLabCommand(scenario: Scenario, options: LabCommandOptio
 }
 
 function describeTeardown(report: Awaited<ReturnType<typeof teardownLab>>): string {
-  return JSON.stringify(report).slice(0, 400);
+  const running = report.processes.filter((p) => p.how !== 'not-running').length;
+  return `${report.processes.length} recorded process(es) (${running} still running, stopped), ${report.strays.length} unrecorded stopped, ${report.namespaces.length} namespace(s) and ${report.paths.length} path(s) removed`;
 }
 
 /** Runs the in-namespace orchestrator with inherited stdio; forwards an abort as SIGINT. */

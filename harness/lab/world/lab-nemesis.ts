@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../../core/clock.ts';
 import { complete } from '../../core/net.ts';
-import type { StepRecord } from '../../run/nemesis-driver.ts';
+import { resolveNodeRef, shapeOf, type StepRecord } from '../../run/nemesis-driver.ts';
 import type { NemesisAction, NodeRef } from '../../scenario/nemesis-types.ts';
 import type { TimedAction } from '../../scenario/timeline.ts';
 import type { Scenario } from '../../scenario/types.ts';
@@ -85,7 +85,7 @@ async function perform(scenario: Scenario, timed: TimedAction, targets: Readonly
       if (target !== undefined && 'skip' in target) return { outcome: 'skipped', reason: target.skip };
       const who = target === undefined ? (action.client === undefined ? undefined : { client: action.client }) : { node: target.name };
       if (who === undefined) return { outcome: 'skipped', reason: `${action.action} names neither a node nor a client` };
-      const shape = action.action === 'netem' ? { ...(action.delayMs === undefined ? {} : { delayMs: action.delayMs }), ...(action.jitterMs === undefined ? {} : { jitterMs: action.jitterMs }), ...(action.lossPercent === undefined ? {} : { lossPercent: action.lossPercent }) } : undefined;
+      const shape = action.action === 'netem' ? shapeOf(action) : undefined;
       await world.netem(who, action.iface ?? 'eth0', shape);
       return { ...(target === undefined ? {} : { node: target.name }), outcome: 'done' };
     }
@@ -159,18 +159,7 @@ async function nodeAction(world: LabWorld, action: NemesisAction, node: string):
   return { outcome: 'done' };
 }
 
-async function resolveNode(world: LabWorld, ref: NodeRef, targets: ReadonlyMap<string, string>): Promise<{ readonly name: string } | { readonly skip: string }> {
-  switch (ref.kind) {
-    case 'node':
-      return { name: ref.name };
-    case 'holder-of': {
-      const holder = await world.holderOf(ref.service);
-      if (holder === undefined || holder === '') return { skip: `holder-of ${ref.service}: the Lease ${holder === undefined ? 'does not exist' : 'is released'} at this instant` };
-      return { name: holder };
-    }
-    case 'target-of': {
-      const name = targets.get(ref.step);
-      return name === undefined ? { skip: `target-of ${ref.step}: that occurrence acted on no node` } : { name };
-    }
-  }
+function resolveNode(world: LabWorld, ref: NodeRef, targets: ReadonlyMap<string, string>): Promise<{ readonly name: string } | { readonly skip: string }> {
+  if (ref.kind !== 'holder-of') return Promise.resolve(resolveNodeRef(ref, targets, undefined));
+  return world.holderOf(ref.service).then((holder) => resolveNodeRef(ref, targets, holder));
 }

@@ -20,6 +20,7 @@ import { startCapture } from '../capture/tcpdump.ts';
 import { KubeObjectStore } from '../kube/kube-object-store.ts';
 import { ModelObjectStore } from '../kube/model-store.ts';
 import { LabClock, labEpochNow, parseEpochMonoNs } from '../lab-clock.ts';
+import { SystemClock } from '../../core/system-clock.ts';
 import type { RunManifest } from '../manifest/run-manifest.ts';
 import { LabNet } from '../net/lab-net.ts';
 import type { LabPlan } from '../topology/lab-plan.ts';
@@ -52,8 +53,8 @@ export function realLabParts(plan: LabPlan, manifest: RunManifest, runDir: strin
     },
 
     realStore(controlPlane, identityId) {
-      const caPem = cachedCa.get(controlPlane.caPath) ?? '';
-      return new KubeObjectStore({ serverUrl: controlPlane.serverUrl, caPem, token: controlPlane.tokenOf(identityId) }, new LabClock(parseEpochMonoNs(labEpochNow().epochMonoNs)));
+      // The store times requests out with relative timers only: the system clock serves.
+      return new KubeObjectStore({ serverUrl: controlPlane.serverUrl, caPem: controlPlane.caPem, token: controlPlane.tokenOf(identityId) }, new SystemClock());
     },
 
     modelStore(real, onProblem) {
@@ -104,8 +105,6 @@ export function realLabParts(plan: LabPlan, manifest: RunManifest, runDir: strin
   };
 }
 
-const cachedCa = new Map<string, string>();
-
 /** `fn` run at most once; later calls get the first call's promise. */
 function once<T>(fn: () => Promise<T>): () => Promise<T> {
   let result: Promise<T> | undefined;
@@ -116,12 +115,13 @@ async function controlPlaneOf(cpDir: string, plan: LabPlan, manifest: RunManifes
   const layout = layoutFor(cpDir);
   let record = await readRunRecord(layout.recordPath);
   const tokens = await readFile(layout.tokenFilePath, 'utf8');
-  cachedCa.set(layout.caCertPath, await readFile(layout.caCertPath, 'utf8'));
+  const caPem = await readFile(layout.caCertPath, 'utf8');
   const usernameOf = new Map(record.identities.map((i) => [i.id, i.username]));
   const adminToken = tokenOf(tokens, usernameOf.get('admin') ?? 'l2lab-admin');
   return {
     serverUrl: record.serverUrl,
     caPath: layout.caCertPath,
+    caPem,
     auditLogPath: layout.auditLogPath,
     tokenOf(identityId) {
       const username = usernameOf.get(identityId);
@@ -139,7 +139,6 @@ async function controlPlaneOf(cpDir: string, plan: LabPlan, manifest: RunManifes
       const started = await startDetached('kube-apiserver', old.argv, old.logPath, plan.controlPlane.netns);
       await manifest.recordProcess(started, plan.controlPlane.netns);
       record = { ...record, processes: record.processes.map((p) => (p.name === 'kube-apiserver' ? started : p)) };
-      const caPem = cachedCa.get(layout.caCertPath) ?? '';
       const t0 = performance.now();
       await waitFor({
         what: `kube-apiserver ${record.serverUrl}/readyz after the outage`, timeoutMs: 60_000, pollMs: 100,

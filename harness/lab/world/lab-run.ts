@@ -21,10 +21,10 @@ import { summarizeAuditForRun } from '../capture/audit-window.ts';
 import type { LeaseLoadInput } from '../../l2/lease-load.ts';
 import { topologyInterfaces } from '../../checker/topology-interfaces.ts';
 import { getProfile } from '../../profiles/profiles.ts';
-import { judgeRun, type JudgeInput, type RunResults } from '../../run/judge.ts';
+import { judgeRun } from '../../run/judge.ts';
 import type { StepRecord } from '../../run/nemesis-driver.ts';
-import { judgeInputFor } from '../../run/run-scenario.ts';
-import { worldOptionsFor, type WorldPlan } from '../../run/scenario-world.ts';
+import { judgeInputFor, type SimRunOutput } from '../../run/run-scenario.ts';
+import { worldOptionsFor } from '../../run/scenario-world.ts';
 import { nemesisTimeline } from '../../scenario/timeline.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import { HARNESS_IDENTITY } from './lab-edits.ts';
@@ -81,13 +81,8 @@ export interface LabRunOptions {
   readonly onProgress?: (line: string) => void;
 }
 
-/** What a lab run produced. */
-export interface LabRunOutput {
-  readonly ops: readonly HistoryOp[];
-  readonly steps: readonly StepRecord[];
-  readonly plan: WorldPlan;
-  readonly judge: JudgeInput;
-  readonly results: RunResults;
+/** What a lab run produced: what a sim run does (no kernel events), and the lab's own facts. */
+export interface LabRunOutput extends Omit<SimRunOutput, 'events'> {
   readonly end: 'completed' | 'interrupted';
   /** Wall ms of each phase (bring-up, run, collection). */
   readonly phasesMs: Readonly<Record<string, number>>;

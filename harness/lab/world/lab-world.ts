@@ -49,6 +49,8 @@ export interface LabFabric {
 export interface LabControlPlane {
   readonly serverUrl: string;
   readonly caPath: string;
+  /** The CA certificate itself (the orchestrator's own stores verify the server with it). */
+  readonly caPem: string;
   /** kube-apiserver's audit log (Lease requests per identity; wall-clock µs timestamps). */
   readonly auditLogPath: string;
   /** Token of an identity id (`admin`, `operator`, `node-<name>`). */

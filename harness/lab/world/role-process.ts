@@ -6,12 +6,13 @@
  * Signals are sent by PID only while the PID still belongs to it (start time checked), so a
  * recycled PID is never hit.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../control-plane/binaries.ts';
-import { isRunning, logTail, readProcStat } from '../../control-plane/processes.ts';
+import { isRunning, logTail } from '../../control-plane/processes.ts';
+import { spawnTracked, startTimeTicksOf, type TrackedChild } from '../capture/tracked-child.ts';
 
 /** A started role process. */
 export interface RoleProcess {
@@ -50,28 +51,28 @@ export async function startRoleProcess(options: StartRoleOptions): Promise<RoleP
   const configPath = join(options.dir, `${options.name}.json`);
   const logPath = join(options.dir, `${options.name}.log`);
   await writeFile(configPath, `${JSON.stringify(options.config, null, 2)}\n`);
+  const what = `${options.role} ${options.name} in netns ${options.netns}`;
+  const argv = ['ip', 'netns', 'exec', options.netns, process.execPath, '--max-semi-space-size=4', join(REPO_ROOT, 'bin/l2lab.mjs'), 'lab-proc', options.role, '--config', configPath];
+  const env = { ...process.env, ...(options.runId === undefined ? {} : { L2LAB_RUN_ID: options.runId }) };
+  const identity = (pid: number, startTimeTicks: number | undefined): Omit<RoleProcess, 'exited'> => ({ name: options.name, role: options.role, netns: options.netns, pid, startTimeTicks: startTimeTicks ?? 0, logPath });
   const logFd = openSync(logPath, 'a');
-  let child: ChildProcess;
+  let tracked: TrackedChild;
   try {
-    child = spawn('ip', ['netns', 'exec', options.netns, process.execPath, '--max-semi-space-size=4', join(REPO_ROOT, 'bin/l2lab.mjs'), 'lab-proc', options.role, '--config', configPath], { stdio: ['ignore', 'pipe', logFd], env: { ...process.env, ...(options.runId === undefined ? {} : { L2LAB_RUN_ID: options.runId }) } });
+    // Its own process group (spawnTracked): a Ctrl-C reaches the orchestrator, which stops it.
+    tracked = await spawnTracked(what, argv, 'pipe', (p) => options.onSpawn(identity(p.pid, p.startTimeTicks)), { stderrFd: logFd, env });
+  } catch (error) {
+    throw new RoleStartError(`starting ${what}: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     closeSync(logFd);
   }
-  const what = `${options.role} ${options.name} in netns ${options.netns}`;
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once('error', (error) => reject(new RoleStartError(`starting ${what}: ${error.message}`)));
-    child.once('spawn', () => resolve(child.pid ?? -1));
-  });
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
-  const stat = await readProcStat(pid);
-  const record = { name: options.name, role: options.role, netns: options.netns, pid, startTimeTicks: stat?.startTimeTicks ?? 0, logPath };
-  await options.onSpawn(record);
-  const ready = await waitForReady(child, exited, options.readyTimeoutMs);
+  const record = identity(tracked.record.pid, tracked.record.startTimeTicks);
+  const exited = tracked.exited.then((exit) => exit.code ?? exit.signal ?? 'unknown');
+  const ready = await waitForReady(tracked.child, exited, options.readyTimeoutMs);
   if (ready !== 'ready') {
     signalIfOurs(record, 'SIGKILL');
     throw new RoleStartError(`starting ${what}: ${ready} (limit ${options.readyTimeoutMs} ms); last log lines:\n${await logTail(logPath, 12)}`);
   }
-  child.stdout?.resume();
+  tracked.child.stdout?.resume();
   return { ...record, exited };
 }
 
@@ -94,13 +95,10 @@ function waitForReady(child: ChildProcess, exited: Promise<number | string>, tim
   });
 }
 
-/** Sends `signal` when the PID still belongs to `process`; returns whether it was sent. */
+/** Sends `signal` when the PID still belongs to the process (same start time); returns whether it was sent. */
 export function signalIfOurs(process_: Pick<RoleProcess, 'pid' | 'startTimeTicks'>, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(process_.pid, 0);
-  } catch {
-    return false;
-  }
+  const ticks = startTimeTicksOf(process_.pid);
+  if (ticks === undefined || (process_.startTimeTicks !== 0 && ticks !== process_.startTimeTicks)) return false;
   try {
     process.kill(process_.pid, signal);
     return true;
