@@ -1,3 +1,6 @@
+import type { KubeVipSwitches } from './kube-vip-switches.ts';
+import type { MetallbSwitches } from './metallb-switches.ts';
+
 /**
  * A behaviour profile: the named switches in which Cilium versions differ, as data. Decisions take
  * a profile and branch on switches, never on version strings. Every switch names the spec section
@@ -8,8 +11,18 @@ export interface Profile {
   readonly name: string;
   /** One line for `--help` and reports. */
   readonly description: string;
+  /**
+   * Which announcer the profile models. `cilium` profiles use only `l2` + `ipam`; `metallb` and
+   * `kube-vip` profiles keep Cilium-shaped `l2`/`ipam` defaults for the shared machinery and add
+   * their own switches (`metallb`, `kubeVip`).
+   */
+  readonly implementation: 'cilium' | 'metallb' | 'kube-vip';
   readonly l2: L2Switches;
   readonly ipam: IpamSwitches;
+  /** MetalLB layer2 switches (`implementation: 'metallb'` only). */
+  readonly metallb?: MetallbSwitches;
+  /** kube-vip ARP-mode switches (`implementation: 'kube-vip'` only). */
+  readonly kubeVip?: KubeVipSwitches;
 }
 
 /** L2 announcer and leader-election switches (spec §1–§3). */

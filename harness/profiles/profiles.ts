@@ -1,3 +1,5 @@
+import { KUBE_VIP_PROFILES } from './kube-vip-profiles.ts';
+import { METALLB_PROFILES } from './metallb-profiles.ts';
 import type { Profile } from './profile.ts';
 
 /**
@@ -7,6 +9,7 @@ import type { Profile } from './profile.ts';
 
 const cilium114: Profile = {
   name: 'cilium-1.14',
+  implementation: 'cilium',
   description: 'Cilium 1.14.0–1.14.6: leases for every selected service (C01), no re-election after loss (C02)',
   l2: {
     leaseForNonAnnounceable: true,
@@ -48,6 +51,7 @@ const cilium114: Profile = {
 
 const cilium115: Profile = {
   name: 'cilium-1.15',
+  implementation: 'cilium',
   description: 'Cilium 1.15: class filter, no lease without an IP, re-election after loss, blocks + hash allocator',
   l2: { ...cilium114.l2, leaseForNonAnnounceable: false, loadBalancerClassFilter: true, reacquireAfterLoss: true },
   ipam: {
@@ -64,6 +68,7 @@ const cilium115: Profile = {
 
 const cilium116: Profile = {
   name: 'cilium-1.16',
+  implementation: 'cilium',
   description: 'Cilium 1.16/1.17: optimistic renew, lbipam.cilium.io/* annotations, cidrs removed, first/last allowed by default',
   l2: { ...cilium115.l2, optimisticRenew: true, releaseSetsOneSecond: true },
   ipam: {
@@ -78,6 +83,7 @@ const cilium116: Profile = {
 
 const cilium118: Profile = {
   name: 'cilium-1.18',
+  implementation: 'cilium',
   description: 'Cilium 1.18–1.20.0: statedb frontends, pools in cilium.io/v2, new LB IPs not announced until another event (#47579)',
   l2: { ...cilium116.l2, newIpWakesAnnouncer: false },
   ipam: {
@@ -90,6 +96,7 @@ const cilium118: Profile = {
 
 const cilium1201: Profile = {
   name: 'cilium-1.20.1',
+  implementation: 'cilium',
   description: 'Cilium 1.20.1: IPv6/NDP, frontend-change fix (#47579), GARP still the reply form',
   l2: { ...cilium118.l2, newIpWakesAnnouncer: true, ipv6Ndp: true },
   ipam: { ...cilium118.ipam, importBeforeAllocate: true },
@@ -97,6 +104,7 @@ const cilium1201: Profile = {
 
 const cilium1202: Profile = {
   name: 'cilium-1.20.2',
+  implementation: 'cilium',
   description: 'Cilium 1.20.2: eTP=Local gating (#46399), which drops Gateway API services without nodeName backends (C05)',
   l2: { ...cilium1201.l2, etpLocalGating: true, etpLocalIgnoresNodelessBackends: true, garpOpcode: 'request' },
   ipam: cilium1201.ipam,
@@ -104,6 +112,7 @@ const cilium1202: Profile = {
 
 const reference: Profile = {
   name: 'reference',
+  implementation: 'cilium',
   description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed, shared IPs elected together, candidates announce every IP and have a device, bounded releases, no Lease orphaned by a cancel, stale entries pruned on agent start, candidacy only through links that are up and a GARP when one comes back',
   l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false, candidacyRequiresDevice: true, releaseBoundedByRenewDeadline: true, pruneOnAgentStart: true, candidacyRequiresEveryIp: true, cancelCompletesLeaseRequest: true, releaseRefreshesLease: true, garpOnLinkUp: true, candidacyRequiresLinkUp: true },
   ipam: cilium1202.ipam,
@@ -111,7 +120,7 @@ const reference: Profile = {
 
 /** All shipped profiles by name, oldest first, `reference` last. */
 export const PROFILES: ReadonlyMap<string, Profile> = new Map(
-  [cilium114, cilium115, cilium116, cilium118, cilium1201, cilium1202, reference].map((p) => [p.name, p]),
+  [cilium114, cilium115, cilium116, cilium118, cilium1201, cilium1202, reference, ...METALLB_PROFILES, ...KUBE_VIP_PROFILES].map((p) => [p.name, p]),
 );
 
 /** The profile used when none is given: the newest Cilium release modelled. */
