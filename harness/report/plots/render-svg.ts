@@ -1,0 +1,18 @@
+/**
+ * The one SVG renderer of the plots: vega-lite spec → vega → `View.toSVG()` with the headless
+ * renderer ('none': no canvas, text widths estimated), so plots render in plain Node. For one spec
+ * the SVG is byte-identical across calls and processes (no random ids; see reports/README.md).
+ */
+import { parse, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** Renders a vega-lite spec to an SVG document (with a trailing newline). */
+export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none', logLevel: 0 });
+  try {
+    const svg = await view.toSVG();
+    return `${svg}\n`;
+  } finally {
+    view.finalize();
+  }
+}
