@@ -84,7 +84,7 @@ const cilium116: Profile = {
 const cilium118: Profile = {
   name: 'cilium-1.18',
   implementation: 'cilium',
-  description: 'Cilium 1.18–1.20.0: statedb frontends, pools in cilium.io/v2, new LB IPs not announced until another event (#47579)',
+  description: 'Cilium 1.18–1.20.0: statedb frontends, pools in cilium.io/v2, new LB IPs not announced until another event (#47579); LB IPs reshuffled on operator restart until 1.18.2 (C19)',
   l2: { ...cilium116.l2, newIpWakesAnnouncer: false },
   ipam: {
     ...cilium116.ipam,
@@ -92,6 +92,18 @@ const cilium118: Profile = {
     incompatibleSharingReason: 'already_allocated_incompatible_service',
     defaultLbServiceIpamSetting: true,
   },
+};
+
+/**
+ * 1.18.2 backported the LB-IPAM restart fixes (#41147 + #41122, per #43131: "affects < 1.18.2");
+ * everything else as `cilium-1.18`, whose IPAM then stands for 1.18.0–1.18.1 (C19).
+ */
+const cilium1182: Profile = {
+  name: 'cilium-1.18.2',
+  implementation: 'cilium',
+  description: 'Cilium 1.18.2–1.20.0: as cilium-1.18, plus no LB IP reshuffle on operator restart (#41147, backported per #43131)',
+  l2: cilium118.l2,
+  ipam: { ...cilium118.ipam, importBeforeAllocate: true },
 };
 
 const cilium1201: Profile = {
@@ -120,7 +132,7 @@ const reference: Profile = {
 
 /** All shipped profiles by name, oldest first, `reference` last. */
 export const PROFILES: ReadonlyMap<string, Profile> = new Map(
-  [cilium114, cilium115, cilium116, cilium118, cilium1201, cilium1202, reference, ...METALLB_PROFILES, ...KUBE_VIP_PROFILES].map((p) => [p.name, p]),
+  [cilium114, cilium115, cilium116, cilium118, cilium1182, cilium1201, cilium1202, reference, ...METALLB_PROFILES, ...KUBE_VIP_PROFILES].map((p) => [p.name, p]),
 );
 
 /** The profile used when none is given: the newest Cilium release modelled. */
