@@ -1,0 +1,255 @@
+/**
+ * The state of one IP in one VLAN while events stream by: the current owner run, pending
+ * requests, the last claim of each MAC and the open split-brain window. Memory per IP is bounded
+ * by the MACs that claim it, the requests within one reply timeout and `maxListedPerIp`.
+ */
+import type { ArpEventKind, ArpFrameEvent, ClaimKind } from './arp-event.ts';
+import type { GratuitousArp, IpAnalysis, MacChange, OwnerPeriod, ResolvedArpAnalysisOptions, SplitBrainWindow, UnansweredRequest } from './analysis-types.ts';
+
+interface PendingRequest {
+  readonly atUs: number;
+  readonly frame: number | undefined;
+  readonly requesterMac: string;
+  readonly requesterIp: string;
+}
+
+interface OpenOwner {
+  readonly mac: string;
+  readonly fromUs: number;
+  readonly fromFrame: number | undefined;
+  lastClaimUs: number;
+  claims: number;
+}
+
+interface OpenWindow {
+  readonly startUs: number;
+  endUs: number;
+  readonly claims: Map<string, number>;
+  lastMac: string;
+  runs: number;
+}
+
+/** A bounded list: keeps the first `limit` entries, counts the rest. */
+class Listed<T> {
+  readonly items: T[] = [];
+  omitted = 0;
+  readonly limit: number;
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+  add(item: T): void {
+    if (this.items.length < this.limit) this.items.push(item);
+    else this.omitted += 1;
+  }
+  get total(): number {
+    return this.items.length + this.omitted;
+  }
+}
+
+function withFrame<T extends object>(value: T, frame: number | undefined): T & { frame?: number } {
+  return frame === undefined ? value : { ...value, frame };
+}
+
+/** Tracks one IP (in one VLAN); fed by the analyzer with the events that concern it. */
+export class IpTracker {
+  readonly ip: string;
+  readonly vlans: readonly number[];
+  private readonly options: ResolvedArpAnalysisOptions;
+  private readonly ifIndexes = new Set<number>();
+  private firstSeenUs = Number.NaN;
+  private lastSeenUs = Number.NaN;
+  private frames = 0;
+  private requests = 0;
+  private replies = 0;
+  private garpRequests = 0;
+  private garpReplies = 0;
+  private probes = 0;
+  private owner: OpenOwner | undefined;
+  private readonly owners: Listed<OwnerPeriod>;
+  private readonly macChanges: Listed<MacChange>;
+  private readonly garps: Listed<GratuitousArp>;
+  private readonly unanswered: Listed<UnansweredRequest>;
+  private readonly windows: Listed<SplitBrainWindow>;
+  private pending: PendingRequest[] = [];
+  private readonly lastClaimByMac = new Map<string, number>();
+  private window: OpenWindow | undefined;
+
+  constructor(ip: string, vlans: readonly number[], options: ResolvedArpAnalysisOptions) {
+    this.ip = ip;
+    this.vlans = vlans;
+    this.options = options;
+    this.owners = new Listed(options.maxListedPerIp);
+    this.macChanges = new Listed(options.maxListedPerIp);
+    this.garps = new Listed(options.maxListedPerIp);
+    this.unanswered = new Listed(options.maxListedPerIp);
+    this.windows = new Listed(options.maxListedPerIp);
+  }
+
+  /** Any frame naming this IP as sender or target. */
+  private seen(event: ArpFrameEvent): void {
+    if (this.frames === 0) this.firstSeenUs = event.tUs;
+    this.frames += 1;
+    this.lastSeenUs = Math.max(this.lastSeenUs, event.tUs);
+    if (event.ifIndex !== undefined) this.ifIndexes.add(event.ifIndex);
+  }
+
+  /** A frame whose target IP is this IP (requests, probes; claims for this IP come via {@link onClaim}). */
+  onTarget(event: ArpFrameEvent, kind: ArpEventKind): void {
+    this.seen(event);
+    this.expire(event.tUs);
+    if (kind === 'probe') this.probes += 1;
+    else if (kind === 'request') {
+      this.requests += 1;
+      this.pending.push({ atUs: event.tUs, frame: event.frame, requesterMac: event.senderMac, requesterIp: event.senderIp });
+    }
+  }
+
+  /** A frame whose sender IP is this IP but that claims nothing (an ordinary request it sends). */
+  onSenderOnly(event: ArpFrameEvent): void {
+    this.seen(event);
+  }
+
+  /** A claim: a reply or gratuitous ARP with this IP as sender IP. */
+  onClaim(event: ArpFrameEvent, kind: ClaimKind): void {
+    this.seen(event);
+    const tUs = event.tUs;
+    const mac = event.senderMac;
+    if (kind === 'reply') this.replies += 1;
+    else {
+      if (kind === 'garp-request') this.garpRequests += 1;
+      else this.garpReplies += 1;
+      const garp: GratuitousArp = { atUs: tUs, mac, form: kind === 'garp-request' ? 'request' : 'reply', targetMac: event.targetMac, ...(event.ethDst === undefined ? {} : { ethDst: event.ethDst }) };
+      this.garps.add(withFrame(garp, event.frame));
+    }
+    this.answer(event, kind);
+    this.trackOwner(event, kind);
+    this.trackSplitBrain(mac, tUs);
+  }
+
+  private answer(event: ArpFrameEvent, kind: ClaimKind): void {
+    if (this.pending.length === 0) return;
+    const timeoutUs = this.options.replyTimeoutUs;
+    const kept: PendingRequest[] = [];
+    for (const request of this.pending) {
+      const waitedUs = event.tUs - request.atUs;
+      // A reply answers the requester it is addressed to; a gratuitous ARP answers everyone.
+      const addressed = kind !== 'reply' || event.targetMac === request.requesterMac || event.targetIp === request.requesterIp;
+      if (waitedUs > timeoutUs) this.addUnanswered(request);
+      else if (!(addressed && waitedUs >= 0)) kept.push(request);
+    }
+    this.pending = kept;
+  }
+
+  /** Requests older than the timeout at `nowUs` are unanswered (pending is in arrival order). */
+  private expire(nowUs: number): void {
+    let expired = 0;
+    for (const request of this.pending) {
+      if (nowUs - request.atUs <= this.options.replyTimeoutUs) break;
+      this.addUnanswered(request);
+      expired += 1;
+    }
+    if (expired > 0) this.pending = this.pending.slice(expired);
+  }
+
+  private addUnanswered(request: PendingRequest): void {
+    this.unanswered.add(withFrame({ atUs: request.atUs, requesterMac: request.requesterMac, requesterIp: request.requesterIp }, request.frame));
+  }
+
+  private trackOwner(event: ArpFrameEvent, kind: ClaimKind): void {
+    const owner = this.owner;
+    if (owner !== undefined && owner.mac === event.senderMac) {
+      owner.claims += 1;
+      owner.lastClaimUs = Math.max(owner.lastClaimUs, event.tUs);
+      return;
+    }
+    if (owner !== undefined) {
+      this.closeOwner(owner);
+      const change: MacChange = { atUs: event.tUs, fromMac: owner.mac, toMac: event.senderMac, via: kind, oldLastClaimUs: owner.lastClaimUs, gapUs: event.tUs - owner.lastClaimUs };
+      this.macChanges.add(withFrame(change, event.frame));
+    }
+    this.owner = { mac: event.senderMac, fromUs: event.tUs, fromFrame: event.frame, lastClaimUs: event.tUs, claims: 1 };
+  }
+
+  private closeOwner(owner: OpenOwner): void {
+    const period: OwnerPeriod = { mac: owner.mac, fromUs: owner.fromUs, lastClaimUs: owner.lastClaimUs, claims: owner.claims };
+    this.owners.add(owner.fromFrame === undefined ? period : { ...period, fromFrame: owner.fromFrame });
+  }
+
+  /**
+   * A claim by `mac` at `tUs` conflicts with the last claim of every other MAC at most
+   * `splitWindowUs` earlier. Conflicts chain into one window while each one's earlier claim is
+   * not after the window's end; otherwise the open window is closed and a new one starts.
+   */
+  private trackSplitBrain(mac: string, tUs: number): void {
+    const windowUs = this.options.splitWindowUs;
+    let earliestConflictUs = Number.POSITIVE_INFINITY;
+    let conflicts: string[] | undefined;
+    for (const [other, lastUs] of this.lastClaimByMac) {
+      if (other !== mac && tUs - lastUs <= windowUs && tUs >= lastUs) {
+        (conflicts ??= []).push(other);
+        earliestConflictUs = Math.min(earliestConflictUs, lastUs);
+      }
+    }
+    this.lastClaimByMac.set(mac, tUs);
+    const open = this.window;
+    if (conflicts === undefined) return;
+    if (open !== undefined && earliestConflictUs <= open.endUs) {
+      for (const other of conflicts) if (!open.claims.has(other)) open.claims.set(other, 1);
+      open.endUs = Math.max(open.endUs, tUs);
+      this.countInWindow(open, mac);
+      return;
+    }
+    if (open !== undefined) this.closeWindow(open);
+    const claims = new Map<string, number>();
+    for (const other of conflicts) claims.set(other, 1);
+    claims.set(mac, 1);
+    this.window = { startUs: earliestConflictUs, endUs: tUs, claims, lastMac: mac, runs: 2 };
+  }
+
+  private countInWindow(open: OpenWindow, mac: string): void {
+    open.claims.set(mac, (open.claims.get(mac) ?? 0) + 1);
+    if (open.lastMac !== mac) {
+      open.runs += 1;
+      open.lastMac = mac;
+    }
+  }
+
+  private closeWindow(open: OpenWindow): void {
+    const macs = [...open.claims].map(([mac, claims]) => ({ mac, claims })).sort((a, b) => (a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0));
+    this.windows.add({ startUs: open.startUs, endUs: open.endUs, durationUs: open.endUs - open.startUs, macs, interleaved: open.runs > macs.length });
+    this.window = undefined;
+  }
+
+  /** Closes what is open (owner run, window, pending requests judged at `endUs`) and returns the result. */
+  finish(endUs: number): IpAnalysis {
+    if (this.owner !== undefined) this.closeOwner(this.owner);
+    this.owner = undefined;
+    if (this.window !== undefined) this.closeWindow(this.window);
+    // Requests whose timeout runs past the end of the capture are not judged: nobody knows.
+    this.expire(endUs);
+    return {
+      ip: this.ip,
+      vlans: this.vlans,
+      ifIndexes: [...this.ifIndexes].sort((a, b) => a - b),
+      firstSeenUs: this.firstSeenUs,
+      lastSeenUs: this.lastSeenUs,
+      counts: {
+        frames: this.frames,
+        requests: this.requests,
+        replies: this.replies,
+        garpRequests: this.garpRequests,
+        garpReplies: this.garpReplies,
+        probes: this.probes,
+        unanswered: this.unanswered.total,
+        macChanges: this.macChanges.total,
+        splitBrainWindows: this.windows.total,
+      },
+      owners: this.owners.items,
+      macChanges: this.macChanges.items,
+      garps: this.garps.items,
+      unanswered: this.unanswered.items,
+      splitBrain: this.windows.items,
+      omitted: { owners: this.owners.omitted, macChanges: this.macChanges.omitted, garps: this.garps.omitted, unanswered: this.unanswered.omitted, splitBrain: this.windows.omitted },
+    };
+  }
+}
