@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { formatIssue } from '../model/parse/issue.ts';
 import { BASE_SCENARIO, withAppended, withLine, withLines } from './fixtures.test-helpers.ts';
 import { parseScenarioText } from './parse-scenario.ts';
+import { PROFILES } from '../profiles/profiles.ts';
+
+/** The shipped profile names as unknown-profile messages list them (profiles are added by other work). */
+const PROFILE_NAMES = [...PROFILES.keys()].join(', ');
 
 const issuesOf = (text: string, options: Parameters<typeof parseScenarioText>[2] = {}) => parseScenarioText(text, 's.yaml', options).issues.map(formatIssue);
 const step = (lines: string) => withLine(39, `    node: n1\n${lines}`);
@@ -31,6 +35,8 @@ describe('parseScenarioText: the base scenario', () => {
     const bug = parseScenarioText(withLines(4, 5, '  name: base\n  bug: { id: C02, affected: [cilium-1.14], fixed: [cilium-1.15] }').replace('  hold: [one-responder]', '  fail: [reacquire]'), 's.yaml');
     expect(bug.issues.map(formatIssue)).toEqual([]);
     expect(bug.scenario?.profile).toBe('cilium-1.14');
+    const finding = parseScenarioText(withLines(4, 5, '  name: base\n  bug: { id: L01, repo: l2lab, affected: [cilium-1.16], fixed: [reference] }').replace('  hold: [one-responder]', '  fail: [failover-bound]'), 's.yaml');
+    expect(finding.issues.map(formatIssue)).toEqual([]);
   });
 
   it('reports lease-timing corrections as warnings and runs with the corrected values', () => {
@@ -56,7 +62,7 @@ describe('parseScenarioText: every problem as file:line: path: message', () => {
     ['unknown world', withLine(6, 'duration: 30s\nworlds: [sim, kind]'), ['s.yaml:7: worlds[1]: expected one of "sim", "lab", "cluster", got "kind"']],
     ['world listed twice', withLine(6, 'duration: 30s\nworlds: [sim, sim]'), ['s.yaml:7: worlds[1]: sim is listed twice']],
     // Profiles, timings
-    ['unknown profile', withLine(5, 'profile: cilium-9.9'), ['s.yaml:5: profile: unknown profile "cilium-9.9": expected one of cilium-1.14, cilium-1.15, cilium-1.16, cilium-1.18, cilium-1.20.1, cilium-1.20.2, reference']],
+    ['unknown profile', withLine(5, 'profile: cilium-9.9'), [`s.yaml:5: profile: unknown profile "cilium-9.9": expected one of ${PROFILE_NAMES}`]],
     ['unknown timing preset', withLine(7, 'timings: slow'), ['s.yaml:7: timings: expected a preset (fast, cilium-default) or a mapping with leaseDuration, renewDeadline, retryPeriod, got "slow"']],
     ['bad timing field', withLine(7, 'timings: { leaseDuration: 3s, renewDeadline: 1 }'), ['s.yaml:7: timings.renewDeadline: expected a duration like 3s, 200ms or 1m30s, got number 1']],
     ['client rate limit burst 0', withLine(7, 'timings: fast\nclientRateLimit: { qps: 5, burst: 0 }'), ['s.yaml:8: clientRateLimit.burst: expected at least 1, got 0']],
@@ -120,7 +126,8 @@ describe('parseScenarioText: every problem as file:line: path: message', () => {
     ['bug id not from the catalog', withLine(4, '  name: base\n  bug: { id: bug-2, affected: [cilium-1.14] }'), ['s.yaml:5: metadata.bug.id: expected a bug-catalog id like C02, M03 or K01, got "bug-2"']],
     ['bug without an affected profile', withLine(4, '  name: base\n  bug: { id: C02, affected: [] }'), ['s.yaml:5: metadata.bug.affected: expected at least one affected profile']],
     ['profile both affected and fixed', withLine(4, '  name: base\n  bug: { id: C02, affected: [cilium-1.14], fixed: [cilium-1.14] }').replace('  hold: [one-responder]', '  fail: [reacquire]'), ['s.yaml:5: metadata.bug.fixed[0]: cilium-1.14 is also listed as affected']],
-    ['unknown affected profile', withLine(4, '  name: base\n  bug: { id: C02, affected: [cilium-1.13] }'), ['s.yaml:5: metadata.bug.affected[0]: unknown profile "cilium-1.13": expected one of cilium-1.14, cilium-1.15, cilium-1.16, cilium-1.18, cilium-1.20.1, cilium-1.20.2, reference']],
+    ['unknown affected profile', withLine(4, '  name: base\n  bug: { id: C02, affected: [cilium-1.13] }'), [`s.yaml:5: metadata.bug.affected[0]: unknown profile "cilium-1.13": expected one of ${PROFILE_NAMES}`]],
+    ['bug repo neither owner/name nor l2lab', withLine(4, '  name: base\n  bug: { id: L01, repo: my-lab, affected: [cilium-1.14] }').replace('  hold: [one-responder]', '  fail: [reacquire]'), ['s.yaml:5: metadata.bug.repo: expected <owner>/<repository>, like cilium/cilium, or l2lab (l2lab\'s own finding), got "my-lab"']],
   ];
 
   it.each(cases)('%s', (name, text, expected) => {

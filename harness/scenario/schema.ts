@@ -52,7 +52,8 @@ const count = (min: number, max: number) => z.number({ error: 'expected a whole 
 const bugSchema = z.strictObject({
   id: z.string({ error: 'expected a bug-catalog id like C02' }).regex(/^[A-Z][0-9]{2,}$/, 'expected a bug-catalog id like C02, M03 or K01'),
   title: z.string().optional(),
-  repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected <owner>/<repository>, like cilium/cilium').optional(),
+  // `l2lab`: a finding of l2lab itself (an `L…` id), reported nowhere upstream yet.
+  repo: z.string().regex(/^(?:[\w.-]+\/[\w.-]+|l2lab)$/, "expected <owner>/<repository>, like cilium/cilium, or l2lab (l2lab's own finding)").optional(),
   issues: z.array(count(1, Number.MAX_SAFE_INTEGER)).optional(),
   pulls: z.array(count(1, Number.MAX_SAFE_INTEGER)).optional(),
   affected: z.array(profileSchema).min(1, 'expected at least one affected profile'),
