@@ -81,3 +81,10 @@ reap: $(SETUP_STAMP) ## remove what dead lab runs left: namespaces l2l-<run>-*, 
 
 e2e: $(SETUP_STAMP) control-plane ## L2 lab suite (root): every scenario on a real wire + real kube-apiserver, sim-vs-lab, leak check (< 20 min)
 	@bash scripts/e2e.sh
+
+# --- bugs (issue 7): every scenarios/bugs/*.yaml on its affected and fixed profiles ---------------
+.PHONY: bugs
+WORLD ?= sim
+
+bugs: $(SETUP_STAMP) $(if $(filter lab,$(WORLD)),control-plane,) ## reproduce every bug: fails on affected profiles, holds on fixed ones (WORLD=lab: root; ONLY=C02,C10; exit 0 all reproduced, 1 not, 2 error)
+	@$(L2LAB) bugs --world $(WORLD) $(if $(ONLY),--only $(ONLY),) $(if $(OUT),--out $(OUT),) $(ARGS)
