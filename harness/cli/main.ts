@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { registerBenchCommand } from './bench-command.ts';
 import { registerBugsCommand } from './bugs-command.ts';
 import { registerCheckCommand } from './check-command.ts';
 import { registerControlPlaneCommands } from './control-plane.ts';
@@ -34,7 +33,6 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   registerControlPlaneCommands(program, io, result);
   registerExploreCommand(program, io, result);
   registerReapCommand(program, io, result);
-  registerBenchCommand(program, io, result);
   registerBugsCommand(program, io, result);
   // Lab role processes (started by the lab orchestrator only): hidden, loaded on use.
   program.command('lab-proc <role>', { hidden: true }).requiredOption('--config <file>').action(async (role: string, options: { config: string }) => {
