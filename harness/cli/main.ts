@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBugsCommand } from './bugs-command.ts';
 import { registerCheckCommand } from './check-command.ts';
+import { registerClusterCommands } from './cluster-command.ts';
 import { registerControlPlaneCommands } from './control-plane.ts';
 import { registerExploreCommand } from './explore-command.ts';
 import { registerReapCommand } from './reap-command.ts';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   registerControlPlaneCommands(program, io, result);
   registerExploreCommand(program, io, result);
   registerReapCommand(program, io, result);
+  registerClusterCommands(program, io, result);
   registerBugsCommand(program, io, result);
   // Lab role processes (started by the lab orchestrator only): hidden, loaded on use.
   program.command('lab-proc <role>', { hidden: true }).requiredOption('--config <file>').action(async (role: string, options: { config: string }) => {
