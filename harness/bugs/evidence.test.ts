@@ -18,7 +18,7 @@ describe('extractEvidence', () => {
       details: { violationCount: 3, violations: [{ atMs: 301, kind: 'lease-create', node: 'n1', lease: 'cilium-l2announce-default-dns', why: 'service default/dns is not announceable' }, { atMs: 312, kind: 'became-leader', node: 'n1', lease: 'cilium-l2announce-default-dns', why: '' }] },
     });
     expect(lines).toEqual([
-      't=0.301s Lease cilium-l2announce-default-dns created, holder n1 (service default/dns has no LB IP (ClusterIP-only)); 2 out-of-scope writes',
+      't=0.301s Lease cilium-l2announce-default-dns created, holder n1 (service default/dns has no LB IP (ClusterIP-only))',
       '2 Leases held for 1 announceable service',
       '3 violations, first at 0.301s',
     ]);

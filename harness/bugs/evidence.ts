@@ -60,7 +60,7 @@ const FAILED: Readonly<Record<string, FailedRenderer>> = {
       const verb = str(first['kind']) === 'lease-create' ? 'created' : str(first['kind']) === 'lease-update' ? 'written' : 'acquired';
       const service = h.serviceOfLease.get(lease);
       const why = service === undefined ? str(first['why']) : `service ${service}${h.ipsOf(service).length === 0 ? ' has no LB IP (ClusterIP-only)' : ' is not announceable'}`;
-      return `t=${fmtS(num(first['atMs']) ?? 0)} Lease ${lease} ${verb}, holder ${str(first['node'])} (${why}); ${vs.length} out-of-scope write${vs.length === 1 ? '' : 's'}`;
+      return `t=${fmtS(num(first['atMs']) ?? 0)} Lease ${lease} ${verb}, holder ${str(first['node'])} (${why})`;
     });
     lines.push(`${h.leasesHeld().length} Leases held for ${h.announceableServices().length} announceable service${h.announceableServices().length === 1 ? '' : 's'}`);
     return lines;

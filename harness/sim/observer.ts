@@ -59,6 +59,12 @@ export class WorldObserver {
   readonly #options: ObserverOptions;
   /** The profile with reference eTP=Local semantics (eligibility and the data plane). */
   readonly #gateProfile: Profile;
+  /**
+   * The run's profile for the model's candidacy, except that nodeless backends count as local on
+   * every node (C05): what the invariants owe an eTP=Local Gateway service does not depend on the
+   * 1.20.2 gate that drops it (`etpLocalIgnoresNodelessBackends`), so its silence is a violation.
+   */
+  readonly #modelProfile: Profile;
   readonly #services = new Map<string, Service>();
   readonly #nodes = new Map<string, Node>();
   readonly #policies = new Map<string, L2AnnouncementPolicy>();
@@ -77,6 +83,7 @@ export class WorldObserver {
     this.#options = options;
     const l2 = options.profile.l2;
     this.#gateProfile = { ...options.profile, l2: { ...l2, etpLocalGating: true, etpLocalIgnoresNodelessBackends: false } };
+    this.#modelProfile = l2.etpLocalIgnoresNodelessBackends ? { ...options.profile, l2: { ...l2, etpLocalIgnoresNodelessBackends: false } } : options.profile;
   }
 
   /** Handles one committed change (wire to `SimApiServer.onCommit`). */
@@ -214,10 +221,10 @@ export class WorldObserver {
       }
       return;
     }
-    const { profile, defaultDevices, leaseOf } = this.#options;
+    const { defaultDevices, leaseOf } = this.#options;
     const lists = this.#lists_();
     const backends = backendsOf(service, lists.endpoints);
-    const decision = decideService(service, service.ingressIPs, this.#candidateScope(service, backends, lists.nodes), lists.policies, lists.endpoints, profile, { devices: defaultDevices });
+    const decision = decideService(service, service.ingressIPs, this.#candidateScope(service, backends, lists.nodes), lists.policies, lists.endpoints, this.#modelProfile, { devices: defaultDevices });
     const eligibleNodes = decision.candidateNodes.filter((name) => {
       const node = this.#nodes.get(name);
       return node !== undefined && !etpLocalGate(service, node, backends, this.#gateProfile).gated;
@@ -268,7 +275,7 @@ export class WorldObserver {
    * `announceable` are those of a pass over every node, without O(nodes) work per service write.
    */
   #candidateScope(service: Service, backends: readonly Endpoint[], nodes: readonly Node[]): readonly Node[] {
-    const l2 = this.#options.profile.l2;
+    const l2 = this.#modelProfile.l2;
     if (service.externalTrafficPolicy !== 'Local' || !l2.etpLocalGating) return nodes;
     const hosting = new Set<string>();
     let nodeless = false;
