@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAnalyzeCommand } from './analyze-command.ts';
 import { registerBugsCommand } from './bugs-command.ts';
 import { registerCheckCommand } from './check-command.ts';
 import { registerClusterCommands } from './cluster-command.ts';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   registerControlPlaneCommands(program, io, result);
   registerExploreCommand(program, io, result);
   registerReapCommand(program, io, result);
+  registerAnalyzeCommand(program, io, result);
   registerClusterCommands(program, io, result);
   registerBugsCommand(program, io, result);
   // Lab role processes (started by the lab orchestrator only): hidden, loaded on use.
