@@ -38,8 +38,8 @@ import { spreadOf } from '../harness/lab/bench/spread.ts';
 import { leaseName } from '../harness/l2/lease.ts';
 import { LINUX_NEIGHBOUR_DEFAULTS } from '../harness/net/neighbour-config.ts';
 import { getProfile, PROFILES } from '../harness/profiles/profiles.ts';
-import { runLabScenario, type LabBenchRun } from './lab-bench-run.ts';
-import { loadAverage } from './lab-bench-sampler.ts';
+import { runLabScenario, type LabBenchRun } from '../harness/lab/bench/lab-run.ts';
+import { loadAverage } from '../harness/lab/bench/sampler.ts';
 
 const { values } = parseArgs({
   options: {

@@ -32,8 +32,19 @@ export interface FailoverComponents {
   readonly firstSuccessfulProbeMs: number | null;
 }
 
-/** Extracts the failover components of every holder death in the history. */
-export function failoverComponents(ops: readonly HistoryOp[], context: CheckContext): FailoverComponents[] {
+/** Options of {@link failoverComponents}. */
+export interface FailoverComponentsOptions {
+  /**
+   * Nemesis ops (`f`) that start a failover: default the holder deaths (kill-node, freeze,
+   * kill-agent). `l2lab bench failover` adds `link-down` of the holder's data link, a fault Cilium
+   * does not fail over (its components then read "never").
+   */
+  readonly faults?: ReadonlySet<string>;
+}
+
+/** Extracts the failover components of every holder death (or `options.faults`) in the history. */
+export function failoverComponents(ops: readonly HistoryOp[], context: CheckContext, options: FailoverComponentsOptions = {}): FailoverComponents[] {
+  const faults = options.faults ?? HOLDER_DEATHS;
   const leadership = buildLeadership(ops, buildFaults(ops));
   const leaseOf = leaseByServiceMap(buildExpectations(ops).serviceOfLease);
   const serviceIps = buildServiceIps(ops);
@@ -45,7 +56,7 @@ export function failoverComponents(ops: readonly HistoryOp[], context: CheckCont
   const rows: FailoverComponents[] = [];
 
   for (const kill of nemesisOps(ops)) {
-    if (!HOLDER_DEATHS.has(kill.f) || kill.node === undefined) continue;
+    if (!faults.has(kill.f) || kill.node === undefined) continue;
     const dead = kill.node;
     const t0 = kill.tMs;
     const deadMacs = new Set((context.interfaces ?? []).filter((i) => i.node === dead).map((i) => i.mac.toLowerCase()));

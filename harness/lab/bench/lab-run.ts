@@ -8,9 +8,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../harness/control-plane/binaries.ts';
-import { SystemClock } from '../harness/core/system-clock.ts';
-import { loadAverage, ProcessTreeSampler, type TreeUsage } from './lab-bench-sampler.ts';
+import { REPO_ROOT } from '../../control-plane/binaries.ts';
+import { SystemClock } from '../../core/system-clock.ts';
+import { loadAverage, ProcessTreeSampler, type TreeUsage } from './sampler.ts';
 
 const clock = new SystemClock();
 /** How long a run may take to stop after SIGINT (report + teardown) before it is killed. */
@@ -24,7 +24,7 @@ export interface LabBenchRun {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly wallMs: number;
-  /** The wall limit was reached and the run was interrupted. */
+  /** The wall limit was reached (or the caller's signal aborted) and the run was interrupted. */
   readonly timedOut: boolean;
   /** The run did not stop after SIGINT and was killed, then reaped. */
   readonly killed: boolean;
@@ -42,7 +42,7 @@ export interface LabBenchRun {
 }
 
 /** Runs `scenarioFile` in the lab, writing the report to `out`; never throws for a failed run. */
-export async function runLabScenario(scenarioFile: string, out: string, options: { readonly wallLimitMs: number; readonly onLine?: (line: string) => void }): Promise<LabBenchRun> {
+export async function runLabScenario(scenarioFile: string, out: string, options: { readonly wallLimitMs: number; readonly onLine?: (line: string) => void; readonly signal?: AbortSignal }): Promise<LabBenchRun> {
   const startMs = clock.monotonicMs();
   const loadBefore = loadAverage();
   const child = spawn(process.execPath, ['--max-semi-space-size=4', join(REPO_ROOT, 'bin/l2lab.mjs'), 'run', scenarioFile, '--world', 'lab', '--out', out], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -75,15 +75,23 @@ export async function runLabScenario(scenarioFile: string, out: string, options:
   void exited.then(() => (done = true));
   let timedOut = false;
   let killed = false;
+  let stoppedAtMs = Number.POSITIVE_INFINITY;
   const tick = (): void => {
     if (done) return;
     sampler.sample();
     const elapsedMs = clock.monotonicMs() - startMs;
-    if (!timedOut && elapsedMs > options.wallLimitMs) {
+    if (!timedOut && options.signal?.aborted === true) {
+      // Ctrl-C of the benchmark: the run stops like on a wall limit (report with what ran, teardown).
       timedOut = true;
+      stoppedAtMs = elapsedMs;
+      options.onLine?.('interrupted: SIGINT to the run (it stops, reports what ran, tears down)');
+      child.kill('SIGINT');
+    } else if (!timedOut && elapsedMs > options.wallLimitMs) {
+      timedOut = true;
+      stoppedAtMs = elapsedMs;
       options.onLine?.(`wall limit ${Math.round(options.wallLimitMs / 1000)} s reached: SIGINT (the run stops, reports, tears down)`);
       child.kill('SIGINT');
-    } else if (timedOut && !killed && elapsedMs > options.wallLimitMs + STOP_GRACE_MS) {
+    } else if (timedOut && !killed && elapsedMs > stoppedAtMs + STOP_GRACE_MS) {
       killed = true;
       options.onLine?.(`no exit ${STOP_GRACE_MS / 1000} s after SIGINT: SIGKILL of the run's process tree, then l2lab reap --run ${runId ?? '?'}`);
       killTree(child.pid);
