@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBenchCommand } from './bench-command.ts';
 import { registerAnalyzeCommand } from './analyze-command.ts';
 import { registerBugsCommand } from './bugs-command.ts';
 import { registerCheckCommand } from './check-command.ts';
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   registerControlPlaneCommands(program, io, result);
   registerExploreCommand(program, io, result);
   registerReapCommand(program, io, result);
+  registerBenchCommand(program, io, result);
   registerAnalyzeCommand(program, io, result);
   registerClusterCommands(program, io, result);
   registerBugsCommand(program, io, result);
