@@ -11,10 +11,22 @@ import { type ParsedIp, parseIp } from '../core/ip.ts';
 /** §5.3: the annotation suffixes under both prefixes (`lbipam.cilium.io/` and `io.cilium/lb-ipam-`). */
 export type LbIpamAnnotation = 'ips' | 'sharing-key' | 'sharing-cross-namespace';
 
+/** MetalLB's annotation prefix (MetalLB profiles list it instead of Cilium's). */
+const METALLB_PREFIX = 'metallb.universe.tf/';
+
+/**
+ * MetalLB's names for the same requests (`metallb.universe.tf/loadBalancerIPs`, `…/allow-shared-ip`;
+ * MetalLB's website `usage/_index.md`); MetalLB has no cross-namespace opt-in (sharing is
+ * namespace-local unless the key matches, which l2lab does not model).
+ */
+const METALLB_NAMES: Readonly<Record<LbIpamAnnotation, string | undefined>> = { ips: 'loadBalancerIPs', 'sharing-key': 'allow-shared-ip', 'sharing-cross-namespace': undefined };
+
 /** §5.3: the value of an LB-IPAM annotation under the first honoured prefix present, if any. */
 export function lbIpamAnnotation(svc: Service, switches: IpamSwitches, suffix: LbIpamAnnotation): string | undefined {
   for (const prefix of switches.annotationPrefixes) {
-    const value = svc.annotations[`${prefix}${suffix}`];
+    const name = prefix === METALLB_PREFIX ? METALLB_NAMES[suffix] : suffix;
+    if (name === undefined) continue;
+    const value = svc.annotations[`${prefix}${name}`];
     if (value !== undefined) {
       return value;
     }

@@ -154,8 +154,12 @@ export interface IpamSwitches {
   readonly cidrsField: boolean;
   /** §5.1: pool API versions served (`cilium.io/v2` from 1.18). */
   readonly poolApiVersions: readonly ('cilium.io/v2alpha1' | 'cilium.io/v2')[];
-  /** §5.3: annotation prefixes honoured, first wins (`lbipam.cilium.io/` since 1.16, #30169). */
-  readonly annotationPrefixes: readonly ('lbipam.cilium.io/' | 'io.cilium/lb-ipam-')[];
+  /**
+   * §5.3: annotation prefixes honoured, first wins (`lbipam.cilium.io/` since 1.16, #30169).
+   * `metallb.universe.tf/` (MetalLB profiles only) reads MetalLB's names for the same requests:
+   * `loadBalancerIPs` and `allow-shared-ip` (`harness/ipam/requested-ips.ts`).
+   */
+  readonly annotationPrefixes: readonly ('lbipam.cilium.io/' | 'io.cilium/lb-ipam-' | 'metallb.universe.tf/')[];
   /** §5.3 (#28806, 1.15+): the sharing-key annotation is honoured. */
   readonly sharingKey: boolean;
   /** §5.3: cross-namespace sharing annotation honoured. */

@@ -4,6 +4,7 @@ import { ipPoolKind } from './ip-pool.ts';
 import type { KindHandler } from './kind-handler.ts';
 import { l2AnnouncementPolicyKind } from './l2-announcement-policy.ts';
 import { leaseKind } from './lease.ts';
+import { ipAddressPoolKind, l2AdvertisementKind } from './metallb.ts';
 import { nodeKind } from './node.ts';
 import { podKind } from './pod.ts';
 import { serviceKind } from './service.ts';
@@ -20,5 +21,7 @@ export const KIND_HANDLERS: ReadonlyMap<string, KindHandler> = new Map(
     ipPoolKind,
     gatewayKind,
     gatewayClassKind,
+    l2AdvertisementKind,
+    ipAddressPoolKind,
   ].map((handler) => [handler.kind, handler]),
 );

@@ -1,0 +1,40 @@
+/**
+ * The one seam between the sim world (`harness/sim/responder-world.ts`) and the MetalLB model:
+ * under a `metallb` profile the world builds speakers instead of Cilium agents, on one gossip
+ * network whose reachability it answers, judges with MetalLB's equivalent of lease timings, and
+ * resolves `holder-of` to the node whose speaker announces the service. Cilium profiles get
+ * `undefined` and the world runs as before.
+ */
+import type { NodeAnnouncer } from '../../agent/announcer.ts';
+import type { LeaseTiming } from '../../l2/lease.ts';
+import type { Profile } from '../../profiles/profile.ts';
+import { GossipHub } from './gossip.ts';
+import { metallbCheckTiming } from './memberlist-timing.ts';
+import { MetallbSpeaker, type SpeakerConfig, type SpeakerPorts } from './speaker.ts';
+
+/** What the sim world asks of the MetalLB model. */
+export interface MetallbSeam {
+  /** The checkers' timing for the cluster ({@link metallbCheckTiming}). */
+  readonly timing: LeaseTiming;
+  readonly gossip: GossipHub;
+  /** A node's speaker, on the world's gossip network. */
+  speaker(config: SpeakerConfig, ports: Omit<SpeakerPorts, 'gossip'>): NodeAnnouncer;
+  /** The first node (in `nodes` order) whose running speaker announces `service`, if any. */
+  holderOf(service: string, nodes: readonly { readonly name: string; readonly alive: boolean; readonly agent: NodeAnnouncer }[]): string | undefined;
+}
+
+/**
+ * The seam for `profile`, or undefined when it is not a MetalLB profile. `reach(a, b)`: whether
+ * memberlist traffic from node a's speaker reaches node b's now.
+ */
+export function buildMetallbSeam(profile: Profile, nodeCount: number, reach: (a: string, b: string) => boolean): MetallbSeam | undefined {
+  const switches = profile.metallb;
+  if (profile.implementation !== 'metallb' || switches === undefined) return undefined;
+  const gossip = new GossipHub({ canReach: reach });
+  return {
+    timing: metallbCheckTiming(nodeCount, switches.memberlist),
+    gossip,
+    speaker: (config, ports) => new MetallbSpeaker(config, { ...ports, gossip }),
+    holderOf: (service, nodes) => nodes.find((node) => node.alive && node.agent.ledServices.includes(service))?.name,
+  };
+}
