@@ -5,6 +5,7 @@ import { registerBugsCommand } from './bugs-command.ts';
 import { registerCheckCommand } from './check-command.ts';
 import { registerClusterCommands } from './cluster-command.ts';
 import { registerControlPlaneCommands } from './control-plane.ts';
+import { registerDoctorCommand } from './doctor-command.ts';
 import { registerExploreCommand } from './explore-command.ts';
 import { registerReapCommand } from './reap-command.ts';
 import { registerReportCommand } from './report-command.ts';
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   registerBenchCommand(program, io, result);
   registerAnalyzeCommand(program, io, result);
   registerClusterCommands(program, io, result);
+  registerDoctorCommand(program, io, result);
   registerBugsCommand(program, io, result);
   // Lab role processes (started by the lab orchestrator only): hidden, loaded on use.
   program.command('lab-proc <role>', { hidden: true }).requiredOption('--config <file>').action(async (role: string, options: { config: string }) => {
