@@ -88,3 +88,12 @@ WORLD ?= sim
 
 bugs: $(SETUP_STAMP) $(if $(filter lab,$(WORLD)),control-plane,) ## reproduce every bug: fails on affected profiles, holds on fixed ones (WORLD=lab: root; ONLY=C02,C10; exit 0 all reproduced, 1 not, 2 error)
 	@$(L2LAB) bugs --world $(WORLD) $(if $(ONLY),--only $(ONLY),) $(if $(OUT),--out $(OUT),) $(ARGS)
+
+# --- benchmarks (issue 6): failover distributions over sweeps, lease load against the model -------
+.PHONY: bench-failover bench-lease-load
+
+bench-failover: $(SETUP_STAMP) ## failover p50/p90/p99/max per component: the default sim sweep (timings × 4, nodes × 3, faults × 4, 100 trials), tables + CDFs in reports/bench/failover/ (ARGS='--world lab' etc.)
+	@$(L2LAB) bench failover $(ARGS)
+
+bench-lease-load: $(SETUP_STAMP) ## lease requests/s by verb and per node vs the model, throttling and losses (ARGS='--qps 5 --burst 10', '--world lab')
+	@$(L2LAB) bench lease-load $(ARGS)

@@ -46,6 +46,7 @@ export function createProgress(options: ProgressOptions): Progress {
   const everyMs = options.everyMs ?? 5_000;
   let lastMs = startMs;
   let lastDone = 0;
+  let printed = -1;
   const line = (done: number): string => {
     const elapsedMs = clock.monotonicMs() - startMs;
     return `${label}: ${done}/${total} ${unit} (${total === 0 ? 100 : Math.floor((done * 100) / total)} %), ${Math.round(elapsedMs / 1000)} s elapsed, ETA ${formatEta(elapsedMs, done, total)}`;
@@ -56,10 +57,11 @@ export function createProgress(options: ProgressOptions): Progress {
       const now = clock.monotonicMs();
       if (now - lastMs < everyMs) return;
       lastMs = now;
+      printed = done;
       options.writeLine(line(done));
     },
     stop(): void {
-      options.writeLine(line(lastDone));
+      if (printed !== lastDone) options.writeLine(line(lastDone));
     },
   };
 }
