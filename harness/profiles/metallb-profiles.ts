@@ -6,7 +6,9 @@ import type { IpamSwitches, L2Switches, Profile } from './profile.ts';
  * operator standing in for MetalLB's controller) reads under a MetalLB profile: MetalLB's
  * announce rules expressed in them. `etpLocalGating`: MetalLB only considers nodes with a ready
  * local endpoint for `externalTrafficPolicy: Local` (`layer2_controller.go` `ShouldAnnounce`).
- * `sharedIpSeparateLeases` mirrors `electionKey` (one election per service or per IP).
+ * `sharedIpSeparateLeases`: MetalLB has no Lease; the speaker names its claim on each service like
+ * that service's own Lease (what `became-leader` ops and `announce-expected` join on), while the
+ * election itself is per IP or per service as `metallb.electionKey` says.
  */
 const metallbL2: L2Switches = {
   leaseForNonAnnounceable: false,
@@ -20,7 +22,7 @@ const metallbL2: L2Switches = {
   garpOpcode: 'reply',
   newIpWakesAnnouncer: true,
   ipv6Ndp: false,
-  sharedIpSeparateLeases: false,
+  sharedIpSeparateLeases: true,
   candidacyRequiresDevice: false,
   releaseBoundedByRenewDeadline: false,
   pruneOnAgentStart: false,
@@ -74,7 +76,7 @@ const profile = (name: string, description: string, metallb: MetallbSwitches): P
   name,
   description,
   implementation: 'metallb',
-  l2: { ...metallbL2, sharedIpSeparateLeases: metallb.electionKey === 'service' },
+  l2: metallbL2,
   ipam: metallbIpam,
   metallb,
 });
