@@ -21,6 +21,14 @@
  * `newIpWakesAnnouncer` (#47579: when false, a status-only change adding/changing LB IPs of a
  * service that already had one does not wake the announcer; it is picked up by the next other
  * event), and the elector's switches (re-candidacy after loss, renew style, release form).
+ * `deleteSharedEntryWithOrigin` (C07: `shared-entry-drop.ts`) and `devicesFrozenAtAcquire` (C10:
+ * `devices-at-acquire.ts`) shape the table it publishes.
+ *
+ * kube-vip profiles (`profile.kubeVip`) reuse all of it — informers, candidacy, one client-go
+ * elector per Lease — with kube-vip's Lease names (`lease-group.ts`), no Lease GC, no full resync
+ * (an address a crashed kube-vip left stays: K02) and its periodic GARP rounds
+ * (`harness/impl/kube-vip/garp-rounds.ts`, K04); the reconciler's map stands for the addresses on
+ * the interfaces, which the kernel answers for (`ArpContext.kernelAnswers`).
  */
 import type { HistoryValue } from '../core/history.ts';
 import type { KubeObject } from '../core/object-store.ts';
@@ -30,6 +38,7 @@ import { leaseGcLoop } from '../election/lease-gc.ts';
 import { AnnounceReconciler, FULL_RESYNC_PERIOD_MS, type AnnounceTableEntry } from '../datapath/reconcile.ts';
 import type { FramePort } from '../datapath/frame-port.ts';
 import type { ResponderMap } from '../datapath/responder-map.ts';
+import { KubeVipGarpRounds } from '../impl/kube-vip/garp-rounds.ts';
 import { backendsOf, etpLocalGate } from '../l2/backends.ts';
 import { decideCandidacy, type CandidacyDecision } from '../l2/candidacy.ts';
 import { restrictToFullCoverage } from '../l2/coverage.ts';
@@ -37,6 +46,8 @@ import type { LeaseTiming } from '../l2/lease.ts';
 import type { Endpoint, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
 import { announceTable, sameTable } from './announce-table.ts';
+import { restrictToDevicesAtAcquire } from './devices-at-acquire.ts';
+import { droppedSharedPairs, withoutDropped } from './shared-entry-drop.ts';
 import type { ControllerPorts } from './controller-ports.ts';
 import { Informer, type InformerChange } from './informer.ts';
 import { electionLease } from './lease-group.ts';
@@ -110,6 +121,13 @@ export class Agent {
   readonly #linksUp = new Set<string>();
   /** Devices whose link is down (`candidacyRequiresLinkUp`): left out of candidacy. */
   readonly #linksDown = new Set<string>();
+  /** Devices whose link is down, whatever candidacy does with them (`devicesFrozenAtAcquire`). */
+  readonly #downNow = new Set<string>();
+  /** C10 (`devicesFrozenAtAcquire`): per Lease led, the devices whose link was up when the term started. */
+  readonly #devicesAtAcquire = new Map<string, ReadonlySet<string>>();
+  /** C07 (`deleteSharedEntryWithOrigin`): the table before the drop, and the pairs dropped. */
+  #desired: readonly AnnounceTableEntry[] = [];
+  #droppedShared: ReadonlySet<string> = new Set();
   /** The informer key of this node's Node (built once: a concatenated key is re-hashed per lookup). */
   readonly #selfKey: string;
 
@@ -163,7 +181,8 @@ export class Agent {
       this.#tasks.push(spawner.spawn(`${node}/informer/${name}`, informer.run(client, rng.fork(`informer/${name}`), this.#stop.signal)));
     }
     this.#tasks.push(spawner.spawn(`${node}/liveness`, this.#livenessLoop(this.#stop.signal)));
-    if (this.config.leaseGc !== false) this.#tasks.push(spawner.spawn(`${node}/lease-gc`, leaseGcLoop(client, { namespace: this.config.leaseNamespace }, this.#stop.signal)));
+    // kube-vip runs no Lease GC (Cilium's collects only `cilium-l2announce*` Leases anyway).
+    if (this.config.leaseGc !== false && this.config.profile.kubeVip === undefined) this.#tasks.push(spawner.spawn(`${node}/lease-gc`, leaseGcLoop(client, { namespace: this.config.leaseNamespace }, this.#stop.signal)));
     this.#tasks.push(spawner.spawn(`${node}/agent`, this.#loop(this.#stop.signal)));
   }
 
@@ -174,6 +193,7 @@ export class Agent {
    */
   linkUp(iface: string): void {
     const l2 = this.config.profile.l2;
+    this.#downNow.delete(iface);
     if (l2.candidacyRequiresLinkUp && this.#linksDown.delete(iface)) this.#markAll();
     if (!l2.garpOnLinkUp) return;
     this.#linksUp.add(iface);
@@ -182,6 +202,7 @@ export class Agent {
 
   /** The link of `iface` went down: under `candidacyRequiresLinkUp` it no longer counts as a device. */
   linkDown(iface: string): void {
+    this.#downNow.add(iface);
     if (!this.config.profile.l2.candidacyRequiresLinkUp || this.#linksDown.has(iface)) return;
     this.#linksDown.add(iface);
     this.#markAll();
@@ -219,6 +240,9 @@ export class Agent {
   *#loop(signal: AbortSignal): Task<void> {
     const clock = this.#ports.clock;
     let nextResyncMs = clock.monotonicMs() + FULL_RESYNC_PERIOD_MS;
+    const kubeVip = this.config.profile.kubeVip;
+    // kube-vip: the ARP loop's periodic GARPs (K04), paced by this loop so a stopped agent sends none.
+    const garps = kubeVip === undefined ? undefined : new KubeVipGarpRounds(kubeVip, this.config.profile.l2.garpOpcode, clock.monotonicMs(), (key, opcode) => this.reconciler.garp(key, opcode));
     // Bounded by the signal (lab) and the kernel's limits (sim): each turn waits on the wake-up.
     for (;;) {
       if (signal.aborted) return;
@@ -226,10 +250,13 @@ export class Agent {
       for (const iface of [...this.#linksUp].sort()) this.reconciler.announceAgain(iface);
       this.#linksUp.clear();
       if (clock.monotonicMs() >= nextResyncMs) {
-        this.reconciler.fullResync(this.#table);
+        // kube-vip removes only addresses it stops leading: one left by a crashed process stays (K02).
+        if (kubeVip === undefined) this.reconciler.fullResync(this.#table);
         nextResyncMs = clock.monotonicMs() + FULL_RESYNC_PERIOD_MS;
       }
-      yield* this.#wakeup.wait(Math.max(0, nextResyncMs - clock.monotonicMs()));
+      const garpDueMs = garps?.turn(clock.monotonicMs(), this.#table);
+      const untilMs = garpDueMs === undefined ? nextResyncMs : Math.min(nextResyncMs, garpDueMs);
+      yield* this.#wakeup.wait(Math.max(0, untilMs - clock.monotonicMs()));
     }
   }
 
@@ -364,7 +391,7 @@ export class Agent {
   /** Starts the elector of `lease`, first wanted by service `key` (names its task and rng stream). */
   #startElector(lease: string, key: string): ElectorSlot {
     const { clock, rng, history, client, spawner } = this.#ports;
-    const callbacks = { onStartedLeading: () => this.#onLeadershipChange(), onStoppedLeading: () => this.#onLeadershipChange() };
+    const callbacks = { onStartedLeading: () => this.#onStartedLeading(lease), onStoppedLeading: () => this.#onStoppedLeading(lease) };
     this.#electorGeneration += 1;
     const elector = new Elector(
       { namespace: this.config.leaseNamespace, leaseName: lease, identity: this.config.node, switches: this.config.profile.l2, ...(this.config.timing === undefined ? {} : { timing: this.config.timing }) },
@@ -378,12 +405,45 @@ export class Agent {
     return slot;
   }
 
+  /** C10: under `devicesFrozenAtAcquire` the term on `lease` programs only the devices up now. */
+  #onStartedLeading(lease: string): void {
+    if (this.config.profile.l2.devicesFrozenAtAcquire === true) this.#devicesAtAcquire.set(lease, new Set(this.config.devices.filter((d) => !this.#downNow.has(d))));
+    this.#onLeadershipChange();
+  }
+
+  #onStoppedLeading(lease: string): void {
+    this.#devicesAtAcquire.delete(lease);
+    this.#onLeadershipChange();
+  }
+
+  /** The desired table as the profile's bugs leave it: C10's devices frozen at acquisition, C07's dropped shared entries. */
+  #withProfileBugs(desired: readonly AnnounceTableEntry[]): readonly AnnounceTableEntry[] {
+    let table = desired;
+    if (this.#devicesAtAcquire.size > 0) {
+      const frozen = new Map<string, ReadonlySet<string>>();
+      for (const entry of table) {
+        for (const service of entry.services) {
+          const lease = this.#serviceLease.get(service);
+          const devices = lease === undefined ? undefined : this.#devicesAtAcquire.get(lease);
+          if (devices !== undefined) frozen.set(service, devices);
+        }
+      }
+      table = restrictToDevicesAtAcquire(table, frozen);
+    }
+    if (this.config.profile.l2.deleteSharedEntryWithOrigin === true) {
+      this.#droppedShared = droppedSharedPairs(this.#desired, table, this.#droppedShared);
+      this.#desired = table;
+      table = withoutDropped(table, this.#droppedShared);
+    }
+    return table;
+  }
+
   #publish(): void {
     const led = [...this.#electors.values()]
       .filter((slot) => slot.task.state === 'running' && slot.elector.leading)
       .flatMap((slot) => [...slot.services].map(([service, decision]) => ({ service, decision })))
       .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
-    const table = announceTable(led);
+    const table = this.#withProfileBugs(announceTable(led));
     if (sameTable(table, this.#table)) return;
     this.#table = table;
     this.reconciler.apply(table);

@@ -3,15 +3,25 @@
  * `sharedIpSeparateLeases`) elects one Lease per service, so services sharing an IP can be led by
  * different nodes (INV-SHARED-IP-ONE-NODE, the M03/K01 shape). With the switch off (`reference`),
  * services that share an IP elect together: on the Lease of the first (by `namespace/name`) service
- * that shares an ingress IP with it — itself when none does. Pure.
+ * that shares an ingress IP with it — itself when none does (kube-vip ≥ v1.0.1's common lease, K01,
+ * is the same rule). Lease names follow the profile's implementation. Pure.
  */
+import { kubeVipLeaseName } from '../impl/kube-vip/lease-name.ts';
 import { leaseName } from '../l2/lease.ts';
 import type { Profile } from '../profiles/profile.ts';
 import type { Service } from '../model/types.ts';
 
+/**
+ * The own Lease of service `namespace/name` under `profile`: Cilium's `cilium-l2announce-<ns>-<name>`,
+ * or kube-vip's `kubevip-…` (`harness/impl/kube-vip/lease-name.ts`).
+ */
+export function serviceLeaseName(namespace: string, name: string, profile: Profile): string {
+  return profile.kubeVip === undefined ? leaseName(namespace, name) : kubeVipLeaseName(namespace, name, profile.kubeVip.leaseNaming);
+}
+
 /** The Lease `service` elects on, given every known service (`ns/name` → service). */
 export function electionLease(service: Service, services: Iterable<Service>, profile: Profile): string {
-  if (profile.l2.sharedIpSeparateLeases || service.ingressIPs.length === 0) return leaseName(service.namespace, service.name);
+  if (profile.l2.sharedIpSeparateLeases || service.ingressIPs.length === 0) return serviceLeaseName(service.namespace, service.name, profile);
   let first = service;
   let firstKey = `${service.namespace}/${service.name}`;
   const own = new Set(service.ingressIPs);
@@ -22,5 +32,5 @@ export function electionLease(service: Service, services: Iterable<Service>, pro
       firstKey = key;
     }
   }
-  return leaseName(first.namespace, first.name);
+  return serviceLeaseName(first.namespace, first.name, profile);
 }

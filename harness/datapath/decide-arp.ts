@@ -47,6 +47,13 @@ export interface ArpContext {
   readonly livenessAgeMs: number | undefined;
   /** `l2_announcements_max_liveness`: the effective lease duration. */
   readonly leaseDurationMs: number;
+  /**
+   * The addresses are on the node's interfaces and the *kernel* answers (kube-vip,
+   * `KubeVipSwitches.kernelAnswersArp`): with `arp_ignore=0` a request for any local address is
+   * answered on whichever interface it arrived, with that interface's MAC, and no agent liveness
+   * is consulted — an address left behind answers until it is removed (K02). Default false.
+   */
+  readonly kernelAnswers?: boolean;
 }
 
 /**
@@ -62,12 +69,23 @@ export function decideArp(frame: ArpFrame, context: ArpContext): ArpDecision {
   const mac = context.interfaceMacs.get(context.arrivedOn);
   if (mac === undefined) return drop('unknown-interface');
   if (frame.ethDst !== BROADCAST_MAC && frame.ethDst !== mac) return drop('not-for-us');
+  if (context.kernelAnswers === true) {
+    // Linux's `arp_process` routes the sender first: a sender IP that is one of our own addresses
+    // (another node's gratuitous request for the VIP) is a martian source — not answered.
+    if (context.table.hasIp(frame.senderIp)) return drop('locally-originated');
+    return context.table.hasIp(frame.targetIp) ? reply(frame, context.arrivedOn, mac) : drop('not-programmed');
+  }
   if (!context.table.has(frame.targetIp, context.arrivedOn)) return drop(context.table.hasIp(frame.targetIp) ? 'wrong-interface' : 'not-programmed');
   // eBPF: `ktime_get_ns() - liveness > max_liveness` → pass to the stack (strictly older).
   if (context.livenessAgeMs === undefined || context.livenessAgeMs > context.leaseDurationMs) return drop('agent-liveness-expired');
+  return reply(frame, context.arrivedOn, mac);
+}
+
+/** The reply to `frame` out of `arrivedOn`, whose MAC is `mac`. */
+function reply(frame: ArpFrame, arrivedOn: string, mac: string): ArpDecision {
   return {
     action: 'reply',
-    interface: context.arrivedOn,
+    interface: arrivedOn,
     frame: { ethDst: frame.senderMac, ethSrc: mac, opcode: OPCODE_REPLY, senderMac: mac, senderIp: frame.targetIp, targetMac: frame.senderMac, targetIp: frame.senderIp },
   };
 }

@@ -19,7 +19,7 @@
  */
 import type { History } from '../core/history.ts';
 import type { Profile } from '../profiles/profile.ts';
-import { decideGarp } from '../responder/decide-garp.ts';
+import { ARP_REQUEST, decideGarp, type ARP_REPLY } from '../responder/decide-garp.ts';
 import type { FramePort } from './frame-port.ts';
 import { responderKey, type ResponderKey, type ResponderMap } from './responder-map.ts';
 
@@ -133,6 +133,20 @@ export class AnnounceReconciler {
     }
   }
 
+  /**
+   * One GARP for a programmed pair with `opcode` (kube-vip's periodic rounds); nothing when its
+   * interface has no MAC.
+   */
+  garp(key: ResponderKey, opcode: typeof ARP_REQUEST | typeof ARP_REPLY): void {
+    const { frames, interfaceMacs, history, node, profile } = this.#ports;
+    const mac = interfaceMacs.get(key.interface);
+    if (mac === undefined) return;
+    const garp = { ...decideGarp(key.ip, mac, profile), opcode };
+    frames.send(key.interface, garp);
+    this.stats.garpsSent += 1;
+    history.record({ process: node, type: 'info', f: 'garp-sent', value: { node, ip: key.ip, iface: key.interface, mac, opcode: opcode === ARP_REQUEST ? 'request' : 'reply' } });
+  }
+
   #run(desired: readonly AnnounceTableEntry[], full: boolean): void {
     const { map, frames, interfaceMacs, history, node, profile } = this.#ports;
     const plan = decideReconcile(this.#previous, desired, map.keys(), full);
@@ -140,11 +154,13 @@ export class AnnounceReconciler {
       map.delete(key);
       this.stats.deleted += 1;
     }
+    // kube-vip v1.x only registers a new VIP with its ARP loop: no GARP when the address is added.
+    const garpOnInsert = profile.kubeVip?.garp !== 'periodic-manager';
     for (const key of plan.insertWithGarp) {
       const mac = interfaceMacs.get(key.interface);
       // A pair on an interface without a MAC cannot be sent on (Cilium: the GARP fails; 1.19+
       // inserts anyway, which is what happens here) — the datapath then never answers on it.
-      if (mac !== undefined) {
+      if (mac !== undefined && garpOnInsert) {
         const garp = decideGarp(key.ip, mac, profile);
         frames.send(key.interface, garp);
         this.stats.garpsSent += 1;

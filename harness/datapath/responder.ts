@@ -22,6 +22,8 @@ export interface ResponderOptions {
   /** `l2_announcements_max_liveness`: the agent's effective lease duration. */
   readonly leaseDurationMs: number;
   readonly history: History;
+  /** The kernel answers for the programmed addresses (kube-vip; see `ArpContext.kernelAnswers`). Default false. */
+  readonly kernelAnswers?: boolean;
   /** Record each reply in the history (`arp-reply`, the node's own account; the wire has `arp-observed`). Default false. */
   readonly recordReplies?: boolean;
 }
@@ -56,6 +58,7 @@ export class ArpResponder {
       interfaceMacs,
       livenessAgeMs: stampMs === undefined ? undefined : clock.monotonicMs() - stampMs,
       leaseDurationMs,
+      ...(this.#options.kernelAnswers === true ? { kernelAnswers: true } : {}),
     });
     if (decision.action === 'drop') {
       this.counters.drops[decision.reason] += 1;

@@ -11,7 +11,7 @@ import { ENDPOINTS, IP_POOLS, L2_POLICIES, NODES, nodeObject, policyObject, pool
 import { applyMergePatch } from '../core/merge-patch.ts';
 import type { KubeObject, StoreResponse } from '../core/object-store.ts';
 import { LEASES } from '../election/lease-record.ts';
-import { leaseName } from '../l2/lease.ts';
+import { serviceLeaseName } from '../agent/lease-group.ts';
 import { assembleManifestSet } from '../model/parse/assemble.ts';
 import { parseManifestText } from '../model/parse/parse-documents.ts';
 import type { ManifestSet, Node } from '../model/types.ts';
@@ -50,7 +50,7 @@ export class ScenarioEditor {
     switch (action.action) {
       case 'patch-lease': {
         const [namespace = '', name = ''] = action.service.split('/');
-        const ref = { resource: LEASES, namespace: this.#world.leaseNamespace, name: leaseName(namespace, name) };
+        const ref = { resource: LEASES, namespace: this.#world.leaseNamespace, name: serviceLeaseName(namespace, name, this.#world.profile) };
         return outcomeOf(this.#world.apply({ verb: 'patch', ref, patch: { spec: { holderIdentity: action.holder } } }), `patch-lease ${action.service}`);
       }
       case 'delete':

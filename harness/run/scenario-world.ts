@@ -17,6 +17,7 @@
 import { parseCidr } from '../core/ip.ts';
 import type { RateLimit } from '../election/api-client.ts';
 import { getProfile, PROFILES } from '../profiles/profiles.ts';
+import { implementationTiming } from '../impl/kube-vip/default-timing.ts';
 import type { SourceRef } from '../model/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { nodeMac, ResponderWorld, type ResponderWorldOptions, type SimClientSpec } from '../sim/responder-world.ts';
@@ -107,12 +108,14 @@ export function worldOptionsFor(scenario: Scenario, options: BuildWorldOptions):
   });
   if (issues.length > 0) throw new ScenarioWorldError(`scenario ${scenario.name} cannot run in the sim world`, issues);
   const rateLimit: RateLimit | undefined = scenario.clientRateLimit;
+  const timing = implementationTiming(getProfile(profile), scenario.timing.effective, scenario.timing.preset);
+  if (timing.note !== undefined) notes.push(timing.note);
   return {
     options: {
       seed: options.seed,
       manifests: scenario.manifests,
       profile: getProfile(profile),
-      timing: scenario.timing.effective,
+      timing: timing.timing,
       ...(rateLimit === undefined ? {} : { rateLimit }),
       clients,
       ...(options.recordHistory === undefined ? {} : { recordHistory: options.recordHistory }),

@@ -47,7 +47,7 @@ export function startDatapathRole(config: DatapathRoleConfig, runtime: RoleRunti
     onFrame: (iface, frame) => responder?.receive(iface, frame),
     onUndecodable: (iface, reason) => log.debug({ iface, reason }, 'undecodable frame'),
   });
-  responder = new ArpResponder({ node: config.node, clock, map, frames, interfaceMacs, leaseDurationMs: config.leaseDurationMs, history, recordReplies: config.recordReplies ?? false });
+  responder = new ArpResponder({ node: config.node, clock, map, frames, interfaceMacs, leaseDurationMs: config.leaseDurationMs, history, recordReplies: config.recordReplies ?? false, ...(config.kernelAnswers === true ? { kernelAnswers: true } : {}) });
   const priority = config.schedFifoPriority ?? DEFAULT_DATAPATH_FIFO_PRIORITY;
   if (priority > 0) {
     try {

@@ -61,6 +61,8 @@ export const datapathConfigSchema = z.strictObject({
   leaseDurationMs: positiveMs,
   /** Record each reply as `arp-reply` (the node's own account). Default false. */
   recordReplies: z.boolean().optional(),
+  /** The kernel answers for the programmed addresses (kube-vip: every interface, no liveness cutoff). Default false. */
+  kernelAnswers: z.boolean().optional(),
   /** SCHED_FIFO priority of the process (1–99), 0 = leave it to the normal scheduler. Default 50 (see `datapath-role.ts`). */
   schedFifoPriority: z.number().int().min(0).max(99).optional(),
 });

@@ -18,13 +18,12 @@
 import { mkdir, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ENDPOINTS, IP_POOLS, L2_POLICIES, NODES, serviceFromObject, SERVICES } from '../../agent/model-objects.ts';
-import { electionLease } from '../../agent/lease-group.ts';
+import { electionLease, serviceLeaseName } from '../../agent/lease-group.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Grudge, LinkShape } from '../../core/net.ts';
 import type { ObjectStore, WatchHandle } from '../../core/object-store.ts';
 import type { History } from '../../core/history.ts';
 import { isLeaseObject, LEASES } from '../../election/lease-record.ts';
-import { leaseName } from '../../l2/lease.ts';
 import type { Profile } from '../../profiles/profile.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import { WorldObserver } from '../../sim/observer.ts';
@@ -167,7 +166,7 @@ export class LabWorld {
   async holderOf(service: string): Promise<string | undefined> {
     const [namespace = '', name = ''] = service.split('/');
     try {
-      const lease = await this.#o.adminStore.get({ resource: LEASES, namespace: this.#o.leaseNamespace, name: leaseName(namespace, name) }, { identity: HARNESS_IDENTITY });
+      const lease = await this.#o.adminStore.get({ resource: LEASES, namespace: this.#o.leaseNamespace, name: serviceLeaseName(namespace, name, this.#o.profile) }, { identity: HARNESS_IDENTITY });
       return isLeaseObject(lease) ? (lease.spec.holderIdentity ?? '') : undefined;
     } catch {
       return undefined;
@@ -348,7 +347,7 @@ export class LabWorld {
     await mkdir(join(this.#o.runDir, 'node', node), { recursive: true });
     await Promise.all([
       this.#start(`${node}-echo`, 'echo', place.netns, { node, ports: this.#servicePorts(), ...this.#common(`${node}-echo`) }),
-      this.#start(`${node}-datapath`, 'datapath', place.netns, { node, interfaces: place.interfaces, mapPath: this.#mapPath(node), leaseDurationMs: this.#o.scenario.timing.effective.leaseDurationMs, ...this.#common(`${node}-datapath`) }),
+      this.#start(`${node}-datapath`, 'datapath', place.netns, { node, interfaces: place.interfaces, mapPath: this.#mapPath(node), leaseDurationMs: this.#o.scenario.timing.effective.leaseDurationMs, ...(this.#o.profile.kubeVip?.kernelAnswersArp === true ? { kernelAnswers: true } : {}), ...this.#common(`${node}-datapath`) }),
     ]);
   }
 
