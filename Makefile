@@ -97,3 +97,9 @@ bench-failover: $(SETUP_STAMP) ## failover p50/p90/p99/max per component: the de
 
 bench-lease-load: $(SETUP_STAMP) ## lease requests/s by verb and per node vs the model, throttling and losses (ARGS='--qps 5 --burst 10', '--world lab')
 	@$(L2LAB) bench lease-load $(ARGS)
+
+# --- analyze (issue 6): l2lab analyze throughput on a large synthetic capture ---------------------
+.PHONY: bench-analyze
+
+bench-analyze: $(SETUP_STAMP) ## l2lab analyze MB/s, frames/s, peak RSS on a synthetic 1 GB pcap in .cache/ (deleted after; ARGS='--size-mb 200 --keep', '--file x.pcap')
+	@node bench/analyze-bench.ts $(ARGS)

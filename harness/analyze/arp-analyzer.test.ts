@@ -43,6 +43,7 @@ describe('analyzeArpEvents', () => {
     expect(ip?.splitBrain).toEqual([]);
     expect(ip?.counts).toMatchObject({ requests: 4, replies: 3, garpRequests: 1, garpReplies: 0, unanswered: 1, macChanges: 1 });
     expect(analysis.originUs).toBe(T0);
+    expect([ip?.firstSeenUs, ip?.lastSeenUs]).toEqual([T0, T0 + 4_000_333]);
   });
 
   it('judges a request unanswered only past the reply timeout, and only by replies addressed to its requester', () => {

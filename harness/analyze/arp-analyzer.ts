@@ -14,7 +14,7 @@ export const DEFAULT_REPLY_TIMEOUT_US = 1_000_000;
 /** Default `splitWindowUs`: 1 s. */
 export const DEFAULT_SPLIT_WINDOW_US = 1_000_000;
 /** Default `maxListedPerIp`. */
-export const DEFAULT_MAX_LISTED_PER_IP = 10_000;
+export const DEFAULT_MAX_LISTED_PER_IP = 1_000;
 
 /** An analysis in progress. */
 export interface ArpAnalyzer {

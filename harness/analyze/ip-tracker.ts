@@ -87,9 +87,12 @@ export class IpTracker {
 
   /** Any frame naming this IP as sender or target. */
   private seen(event: ArpFrameEvent): void {
-    if (this.frames === 0) this.firstSeenUs = event.tUs;
+    if (this.frames === 0) {
+      this.firstSeenUs = event.tUs;
+      this.lastSeenUs = event.tUs;
+    }
     this.frames += 1;
-    this.lastSeenUs = Math.max(this.lastSeenUs, event.tUs);
+    if (event.tUs > this.lastSeenUs) this.lastSeenUs = event.tUs;
     if (event.ifIndex !== undefined) this.ifIndexes.add(event.ifIndex);
   }
 

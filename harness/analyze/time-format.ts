@@ -15,6 +15,7 @@ export interface ReportTime {
 
 /** Formats epoch µs as `2025-11-21T04:40:00.000160Z` (exact to the µs; no clock is read). */
 export function formatUtcUs(epochUs: number): string {
+  if (!Number.isSafeInteger(epochUs) || Math.abs(epochUs) > 8.64e18) return `(invalid time ${epochUs} µs)`;
   const seconds = Math.floor(epochUs / 1_000_000);
   const micros = epochUs - seconds * 1_000_000;
   const text = new Date(seconds * 1000).toISOString(); // …:SS.000Z

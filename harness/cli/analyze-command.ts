@@ -15,7 +15,7 @@ export function registerAnalyzeCommand(program: Command, io: CliIo, result: { ex
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--reply-timeout <duration>', 'a request with no answer within this is unanswered (1s, 200ms, 500us)', '1s')
     .option('--split-window <duration>', 'claims by two MACs at most this far apart make a split-brain window', '1s')
-    .option('--max-listed <n>', 'most entries kept per list per IP (the rest are counted)', '10000')
+    .option('--max-listed <n>', 'most entries kept per list per IP (the rest are counted)', '1000')
     .option('--max-rows <n>', 'text format: most rows per table and timeline lines', '200')
     .addHelpText('after', '\nExit codes: 0 analysed (also partially: a cut or corrupt capture gives its results so far, flagged partial, with a warning), 2 nothing could be analysed (missing file, not a capture, bad option), 5 interrupted (Ctrl-C; results so far printed). See docs/analyze.md.')
     .action(async (capture: string, options: import('../analyze/analyze-cli.ts').AnalyzeCliOptions) => {
