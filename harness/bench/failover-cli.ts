@@ -14,7 +14,7 @@ import { pointResults, storedTrials } from './failover-results.ts';
 import { parsePointScenario, pointScenario } from './point-scenario.ts';
 import { createProgress } from './progress.ts';
 import { renderFailoverText } from './render-failover.ts';
-import { parseSweepOption, planSweep, type SweepPoint } from './sweep.ts';
+import { DEFAULT_FAILOVER_SWEEP, DEFAULT_LAB_FAILOVER_SWEEP, parseSweepOption, planSweep, type SweepPoint } from './sweep.ts';
 import { runTrials } from './trial-pool.ts';
 import { writeFailoverBench } from './write-failover.ts';
 
@@ -57,10 +57,10 @@ export function benchDirFor(root: string, kind: string, startedAt: Date): string
 }
 
 /** The sweep points of the options. @throws UserError for a bad option. */
-export function planFromOptions(options: Pick<BenchFailoverOptions, 'profile' | 'sweep'>): SweepPoint[] {
+export function planFromOptions(options: Pick<BenchFailoverOptions, 'profile' | 'sweep' | 'world'>): SweepPoint[] {
   const profiles = options.profile === undefined ? [] : options.profile.split(',').map((p) => p.trim());
   if (profiles.some((p) => p === '')) throw new UserError(`--profile ${JSON.stringify(options.profile)}: expected P1,P2,… without empty names`);
-  return planSweep({ axes: options.sweep.map(parseSweepOption), profiles });
+  return planSweep({ axes: options.sweep.map(parseSweepOption), profiles, defaultAxes: options.world === 'lab' ? DEFAULT_LAB_FAILOVER_SWEEP : DEFAULT_FAILOVER_SWEEP });
 }
 
 /** Runs the command; returns the exit code (0, or 5 when interrupted). @throws UserError (exit 2). */

@@ -59,6 +59,7 @@ export async function runLabFailoverPoints(points: readonly SweepPoint[], trials
   const totalS = generated.reduce((s, g) => s + g.durationMs / 1000 + 30, 0);
   ports.stderr(`bench failover: ${points.length} sweep point${points.length === 1 ? '' : 's'} in the lab, ${trials} faults each in one bring-up per point (~${Math.round(totalS / 60)} min; Ctrl-C stops the running point, which reports what ran)\n`);
   await mkdir(join(out, 'scenarios'), { recursive: true });
+  await mkdir(join(out, 'runs'), { recursive: true }); // the runner writes <run>.stdout.txt beside each run
   const results: PointResults[] = [];
   let interrupted = false;
   // A function, not the property: the signal aborts while a run is awaited.

@@ -140,6 +140,7 @@ async function runCellInLab(generated: BenchScenario, durationMs: number, cell: 
   await requireLabPrerequisites();
   const { runLabScenario } = await import('../lab/bench/lab-run.ts');
   await mkdir(join(out, 'scenarios'), { recursive: true });
+  await mkdir(join(out, 'runs'), { recursive: true }); // the runner writes <run>.stdout.txt beside each run
   const file = join(out, 'scenarios', `${generated.name}.yaml`);
   await writeFile(file, generated.yaml);
   const runDir = join(out, 'runs', generated.name);

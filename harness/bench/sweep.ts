@@ -106,6 +106,12 @@ export const DEFAULT_FAILOVER_SWEEP: readonly SweepAxis[] = [
   { key: 'fault', values: [...BENCH_FAULTS] },
 ];
 
+/** The lab's default sweep: one bring-up per point, so only the fast timings and the two kills (about 6 min each at 30 trials). */
+export const DEFAULT_LAB_FAILOVER_SWEEP: readonly SweepAxis[] = [
+  { key: 'timings', values: ['fast'] },
+  { key: 'fault', values: ['kill-agent', 'kill-node'] },
+];
+
 /** At most this many sweep points (a typo like nodes=1,…,100 should not start a day-long run). */
 export const MAX_SWEEP_POINTS = 10_000;
 
@@ -174,6 +180,8 @@ export interface PlanSweepInput {
   readonly axes: readonly SweepAxis[];
   /** `--profile P1,P2`: a profile axis (ahead of the others) unless `profile` is also swept. */
   readonly profiles?: readonly string[];
+  /** The axes without `--sweep` (default {@link DEFAULT_FAILOVER_SWEEP}). */
+  readonly defaultAxes?: readonly SweepAxis[];
 }
 
 /**
@@ -182,7 +190,7 @@ export interface PlanSweepInput {
  * refused.
  */
 export function planSweep(input: PlanSweepInput): SweepPoint[] {
-  const given = input.axes.length === 0 ? DEFAULT_FAILOVER_SWEEP : input.axes;
+  const given = input.axes.length === 0 ? (input.defaultAxes ?? DEFAULT_FAILOVER_SWEEP) : input.axes;
   const keys = new Set<SweepKey>();
   for (const axis of given) {
     if (keys.has(axis.key)) throw new UserError(`--sweep ${axis.key} is given twice; list every value in one --sweep ${axis.key}=v1,v2,…`);
@@ -194,7 +202,7 @@ export function planSweep(input: PlanSweepInput): SweepPoint[] {
   const axes: SweepAxis[] = profiles.length > 0 ? [{ key: 'profile', values: profiles }, ...given] : [...given];
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   if (total > MAX_SWEEP_POINTS) throw new UserError(`the sweep has ${total} points; expected at most ${MAX_SWEEP_POINTS}`);
-  const varied = axes.filter((a) => a.values.length > 1 || input.axes.length > 0 || profiles.length > 0);
+  const varied = axes.filter((a) => a.values.length > 1 || input.axes.length > 0 || (a.key === 'profile' && profiles.length > 0));
   const points: SweepPoint[] = [];
   for (let index = 0; index < total; index += 1) {
     const values: Partial<Record<SweepKey, SweepValue>> = {};

@@ -20,7 +20,7 @@ export function registerBenchCommand(program: Command, io: CliIo, result: { exit
       'after',
       [
         '',
-        'Default sweep (no --sweep): timings=fast,kube-vip-default,cilium-default,k8s-default × nodes=3,5,10 × fault=agent-kill,node-kill,freeze,link-down.',
+        'Default sweep (no --sweep): sim timings=fast,kube-vip-default,cilium-default,k8s-default × nodes=3,5,10 × fault=agent-kill,node-kill,freeze,link-down; lab (root, one bring-up per point) timings=fast × fault=agent-kill,node-kill.',
         'Examples: --sweep retryPeriod=100ms,200ms,500ms   --sweep arpAccept=0,1 --sweep baseReachableTime=5s,30s   --profile cilium-1.16,reference',
         'Exit codes: 0 done, 2 bad option or harness error, 5 interrupted (the bench directory holds what was measured).',
       ].join('\n'),
