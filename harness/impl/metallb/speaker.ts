@@ -265,10 +265,11 @@ export class MetallbSpeaker implements NodeAnnouncer {
       leases.set(lease, [...(leases.get(lease) ?? []), key]);
     }
     this.#candidates = candidates;
-    this.#recordLeadership(leases);
-    const table = announceTable(led);
-    const joined = this.#memberJoined && this.switches.garpOnMemberJoin;
+    const memberJoined = this.#memberJoined;
     this.#memberJoined = false;
+    this.#recordLeadership(leases, memberJoined);
+    const table = announceTable(led);
+    const joined = memberJoined && this.switches.garpOnMemberJoin;
     const before = new Set(this.#table.map((e) => `${e.ip}@${e.interface}`));
     if (!sameTable(table, this.#table)) {
       this.#table = table;
@@ -294,9 +295,16 @@ export class MetallbSpeaker implements NodeAnnouncer {
     return this.switches.interfacesField ? policies : policies.map((p) => ({ ...p, interfaces: undefined }));
   }
 
-  #recordLeadership(next: Map<string, string[]>): void {
-    for (const lease of [...this.#led.keys()].sort()) if (!next.has(lease)) this.#record('lost-leader', { lease, reason: 'cancelled' });
-    for (const lease of [...next.keys()].sort()) if (!this.#led.has(lease)) this.#record('became-leader', { lease });
+  /**
+   * `became-leader` / `lost-leader` for the claims that start / end. After a member joined (a
+   * speaker started, or the two sides of a partition merged) every kept claim is made afresh — a
+   * `lost-leader` and a `became-leader` at the same instant: the speaker re-decides on the merged
+   * view (`ForceSync`), and the other side may have claimed the same services meanwhile, which the
+   * checkers' timeline reads as a takeover of this speaker's claim.
+   */
+  #recordLeadership(next: Map<string, string[]>, memberJoined: boolean): void {
+    for (const lease of [...this.#led.keys()].sort()) if (!next.has(lease) || memberJoined) this.#record('lost-leader', { lease, reason: 'cancelled' });
+    for (const lease of [...next.keys()].sort()) if (!this.#led.has(lease) || memberJoined) this.#record('became-leader', { lease });
     this.#led = next;
   }
 
