@@ -24,6 +24,7 @@ interface Truth {
   splitBrain: { ip: string; windows: Record<string, { startUs: number; endUs: number; durationUs: number; macs: { mac: string; claims: number }[]; interleaved: boolean }[]>; macChanges: number; unanswered: number };
   vlan: { ip: string; vlans: number[]; owner: string; claims: number }[];
   corruptBlock: { offset: number; packetsBefore: number };
+  simplePacketBlock: { garp: Truth['takeover']['garps'][number]; ownerBClaims: number };
 }
 const truth = JSON.parse(readFileSync(join(DIR, 'ground-truth.json'), 'utf8')) as Truth;
 const T0 = truth.t0Us;
@@ -74,6 +75,14 @@ describe('readCapture on independent ground-truth captures', () => {
       expect(ip?.counts.unanswered).toBe(truth.splitBrain.unanswered);
       expect(ip?.ifIndexes).toEqual([0, 1]);
     }
+  });
+
+  it('obsolete packet blocks, and a simple packet block that takes the previous packet\'s time', async () => {
+    const { capture, analysis } = await readCapture(join(DIR, 'takeover-pb-spb.pcapng'));
+    expect(capture.partial).toBe(false);
+    expect(capture.problems.map((p) => p.message)).toEqual([expect.stringMatching(/simple packet blocks carry no timestamp \(first at offset \d+\)/)]);
+    const [ownerA, ownerB] = truth.takeover.owners;
+    expect(relative(analysis.ips[0])).toEqual({ ...expected, owners: [ownerA, { ...ownerB, claims: truth.simplePacketBlock.ownerBClaims }], garps: [...truth.takeover.garps, truth.simplePacketBlock.garp] });
   });
 
   it('802.1Q and QinQ: one domain per VLAN path', async () => {
