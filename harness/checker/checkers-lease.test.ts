@@ -91,6 +91,26 @@ describe('reacquire: a node whose interfaces for the service are all down', () =
   });
 });
 
+describe('reacquire: a service whose Lease changes', () => {
+  /**
+   * Why this test? The C07 scenario on `reference` (shared IPs elect together): default/b's IP
+   * joined default/a's, so its Lease became a's, which n1 took 3 s later. The gap ended at a term
+   * on the new Lease, which the checker did not look at (it followed the first Lease only).
+   */
+  it('a term on the Lease the service moved to ends the gap', () => {
+    const h = (tookMs: number) =>
+      history()
+        .op(0, 'model', 'announce-expected', { service: 'default/b', lease: 'cilium-l2announce-default-b', announceable: false, eligibleNodes: [] })
+        .op(5, 'model', 'announce-expected', { service: 'default/b', lease: WEB_LEASE, announceable: true, eligibleNodes: ['n1'] })
+        .became(tookMs, 'n1')
+        .op(40_000, 'model', 'announce-expected', { service: 'default/b', lease: 'cilium-l2announce-default-b', announceable: true, eligibleNodes: ['n1'] })
+        .became(40_005, 'n1', 'cilium-l2announce-default-b')
+        .op(60_000, 'harness', 'end', null);
+    expect(checkReacquire(h(3_000).ops, CONTEXT).valid).toBe(true);
+    expect(checkReacquire(h(30_000).ops, CONTEXT)).toMatchObject({ valid: false, failedAtMs: 24_405 });
+  });
+});
+
 describe('lease-scope: a scope shorter than the grace', () => {
   /**
    * Why this test? explore (reference, 10,000 runs, random seed 1755279927): a relabel at 20 s put

@@ -32,7 +32,10 @@ export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext)
   for (const [service, series] of expectations.byService) {
     const firstLease = series.points()[0]?.value.lease;
     if (firstLease === undefined) continue;
-    const terms = leadership.get(firstLease) ?? [];
+    // Every Lease the service elects on over the run: under shared-IP elections its Lease changes
+    // as IPs join and leave, and a term on any of them can end a gap (found by the C07 scenario on
+    // `reference`: the service's Lease moved to its sharing partner's, held 3 s later).
+    const terms = [...new Set(series.points().map((p) => p.value.lease))].flatMap((lease) => leadership.get(lease) ?? []);
     // Every time the answer to "should be held / is held" can change.
     const times = [...new Set([...series.points().map((p) => p.tMs), ...faultTimes, ...terms.flatMap((t) => [t.fromMs, liveEndMs(t)]), endMs])]
       .filter((t) => Number.isFinite(t) && t <= endMs)

@@ -137,6 +137,31 @@ export interface L2Switches {
    * (the sim world calls them; the lab world does not watch links yet). Only `reference` has it.
    */
   readonly candidacyRequiresLinkUp: boolean;
+  /**
+   * §1.3 / C07 (cilium/cilium#32115 on 1.15.3, fixed by PR #32279 "l2announcer: Fix delete entry if
+   * no origins left", May 2024): when true, a service leaving the node's led set (deleted,
+   * deselected, Lease lost) deletes every (IP, interface) entry it originated from the announce
+   * table, even when other services sharing that IP still originate it — the shared VIP stops
+   * being answered although the remaining services carry it. The entry comes back only when a
+   * service is upserted onto it again (`agent/shared-entry-drop.ts`). Only `cilium-1.15.3` has it
+   * (the reported release; which 1.15 patch releases carry it is not verified). Optional (absent =
+   * false).
+   */
+  readonly deleteSharedEntryWithOrigin?: boolean;
+  /**
+   * C10 (cilium/cilium#48626, 1.20.1, open): when true, a node that starts leading a service
+   * programs it only on the devices whose link is up at that instant, and a device whose link
+   * comes back later is not programmed for it: a node that wins the Lease during a LAN bounce (it
+   * still reaches the API server, e.g. the control-plane node) renews it and answers nothing until
+   * its agent restarts or it loses the Lease (`agent/devices-at-acquire.ts`). The mechanism is an
+   * inference from the report ("Successfully acquired lease", then no l2-responder activity, fixed
+   * by deleting the agent pod): the desired entries are computed from the devices table when
+   * leadership starts and a returning device does not re-run it. Set in `cilium-1.20.1` and
+   * inherited by `cilium-1.20.2` (the issue is open). The agent learns of links through
+   * `Agent.linkDown`/`linkUp` (the sim world calls them; the lab world does not watch links yet).
+   * Optional (absent = false).
+   */
+  readonly devicesFrozenAtAcquire?: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

@@ -66,6 +66,19 @@ const cilium115: Profile = {
   },
 };
 
+/**
+ * 1.15.3 as reported in #32115 (C07): cilium-1.15 plus the delete path that drops an IP shared with
+ * services still carrying it from the announce table (fixed by PR #32279, May 2024). Which other
+ * 1.15 patch releases carry it is not verified.
+ */
+const cilium1153: Profile = {
+  name: 'cilium-1.15.3',
+  implementation: 'cilium',
+  description: 'Cilium 1.15.3 (#32115): deleting one of several services sharing an IP removes the IP from the announce table (C07)',
+  l2: { ...cilium115.l2, deleteSharedEntryWithOrigin: true },
+  ipam: cilium115.ipam,
+};
+
 const cilium116: Profile = {
   name: 'cilium-1.16',
   implementation: 'cilium',
@@ -109,8 +122,8 @@ const cilium1182: Profile = {
 const cilium1201: Profile = {
   name: 'cilium-1.20.1',
   implementation: 'cilium',
-  description: 'Cilium 1.20.1: IPv6/NDP, frontend-change fix (#47579), GARP still the reply form',
-  l2: { ...cilium118.l2, newIpWakesAnnouncer: true, ipv6Ndp: true },
+  description: 'Cilium 1.20.1: IPv6/NDP, frontend-change fix (#47579), GARP still the reply form; a holder that wins with its links down never programs them (C10, #48626, open)',
+  l2: { ...cilium118.l2, newIpWakesAnnouncer: true, ipv6Ndp: true, devicesFrozenAtAcquire: true },
   ipam: { ...cilium118.ipam, importBeforeAllocate: true },
 };
 
@@ -126,13 +139,13 @@ const reference: Profile = {
   name: 'reference',
   implementation: 'cilium',
   description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed, shared IPs elected together, candidates announce every IP and have a device, bounded releases, no Lease orphaned by a cancel, stale entries pruned on agent start, candidacy only through links that are up and a GARP when one comes back',
-  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false, candidacyRequiresDevice: true, releaseBoundedByRenewDeadline: true, pruneOnAgentStart: true, candidacyRequiresEveryIp: true, cancelCompletesLeaseRequest: true, releaseRefreshesLease: true, garpOnLinkUp: true, candidacyRequiresLinkUp: true },
+  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false, candidacyRequiresDevice: true, releaseBoundedByRenewDeadline: true, pruneOnAgentStart: true, candidacyRequiresEveryIp: true, cancelCompletesLeaseRequest: true, releaseRefreshesLease: true, garpOnLinkUp: true, candidacyRequiresLinkUp: true, devicesFrozenAtAcquire: false },
   ipam: cilium1202.ipam,
 };
 
 /** All shipped profiles by name, oldest first, `reference` last. */
 export const PROFILES: ReadonlyMap<string, Profile> = new Map(
-  [cilium114, cilium115, cilium116, cilium118, cilium1182, cilium1201, cilium1202, reference, ...METALLB_PROFILES, ...KUBE_VIP_PROFILES].map((p) => [p.name, p]),
+  [cilium114, cilium115, cilium1153, cilium116, cilium118, cilium1182, cilium1201, cilium1202, reference, ...METALLB_PROFILES, ...KUBE_VIP_PROFILES].map((p) => [p.name, p]),
 );
 
 /** The profile used when none is given: the newest Cilium release modelled. */

@@ -17,7 +17,7 @@ import { decideGarp } from '../responder/decide-garp.ts';
 import { releaseDeadlineMs } from '../election/decide-lease.ts';
 import { ElectionWorld } from '../sim/election-world.ts';
 import { ResponderWorld } from '../sim/responder-world.ts';
-import { threeNodeCluster } from '../sim/responder-world.fixtures.ts';
+import { l2Policy, lbPool, lbService, manifests, simNode, threeNodeCluster } from '../sim/responder-world.fixtures.ts';
 import type { IpamSwitches, L2Switches, Profile } from './profile.ts';
 import { getProfile } from './profiles.ts';
 
@@ -168,6 +168,41 @@ describe('every L2 switch changes behaviour when flipped', () => {
     const withDevices = withL2('candidacyRequiresDevice', true);
     expect(holderAfterLinkDown(withL2('candidacyRequiresLinkUp', false, withDevices))).toBe(true);
     expect(holderAfterLinkDown(withL2('candidacyRequiresLinkUp', true, withDevices))).toBe(false);
+  });
+
+  it('devicesFrozenAtAcquire (C10, #48626): a node that wins the Lease while its links are down never programs them', () => {
+    const newHolderTable = (profile: Profile): { holder: string | undefined; entries: number } => {
+      const w = new ResponderWorld({ seed: 11, manifests: threeNodeCluster(), profile, timing: { leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 } });
+      w.runUntil(5_000);
+      const first = w.holderOf('default/web') ?? '';
+      for (const n of w.nodeNames) w.linkDown(n, 'eth0');
+      w.killAgent(first);
+      w.runUntil(10_000);
+      for (const n of w.nodeNames) w.linkUp(n, 'eth0');
+      w.runUntil(12_000);
+      const holder = w.holderOf('default/web');
+      return { holder: holder === first ? undefined : holder, entries: holder === undefined ? -1 : w.node(holder).agent.table.length };
+    };
+    const frozen = newHolderTable(withL2('devicesFrozenAtAcquire', true));
+    const thawed = newHolderTable(withL2('devicesFrozenAtAcquire', false));
+    expect(frozen.holder).toBeDefined();
+    expect(frozen.entries).toBe(0);
+    expect(thawed.entries).toBe(1);
+  });
+
+  it('deleteSharedEntryWithOrigin (C07, #32115): one of two services sharing an IP leaving drops the IP from the table', () => {
+    const tableAfterDeselect = (profile: Profile): string[] => {
+      const shared = { annotations: { 'lbipam.cilium.io/sharing-key': 'k' } };
+      const set = manifests({ nodes: [simNode('n1')], policies: [l2Policy()], pools: [lbPool('pool', '192.168.10.0/24')], services: [lbService('a', shared), lbService('b', { ...shared, ports: [{ port: 81, protocol: 'TCP' }] })] });
+      const w = new ResponderWorld({ seed: 11, manifests: set, profile, timing: { leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 } });
+      w.runUntil(5_000);
+      expect(w.node('n1').agent.table.map((e) => e.services.join(','))).toEqual(['default/a,default/b']);
+      w.patchServiceSpec('default/b', { type: 'ClusterIP' });
+      w.runUntil(8_000);
+      return w.node('n1').agent.table.map((e) => e.services.join(','));
+    };
+    expect(tableAfterDeselect(withL2('deleteSharedEntryWithOrigin', false))).toEqual(['default/a']);
+    expect(tableAfterDeselect(withL2('deleteSharedEntryWithOrigin', true))).toEqual([]);
   });
 
   it('garpOpcode (§3.2): reply form (opcode 2) or request form (opcode 1)', () => {
