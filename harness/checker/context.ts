@@ -51,6 +51,13 @@ export interface CheckBounds {
    * service that just got its IP — a few tens of ms before the model records it.
    */
   readonly observerLagMs: number;
+  /**
+   * INV-REACQUIRE's API-outage variant (C12, M09): for this long into an outage of the API server
+   * (for everyone), a service with an eligible node that runs is still owed a live holder. 0 (the
+   * default): an outage exempts, as the invariant is stated ("while … the API server is
+   * reachable"); a scenario sets it to demand that announcements survive a control-plane outage.
+   */
+  readonly outageSurvivalMs: number;
 }
 
 /** What the lease-load checker compares against. */
@@ -86,7 +93,8 @@ export interface CheckContext {
  * - eligible grace = programming delay + retryPeriod (deselection cancels the elector);
  * - ex-holder quiet = leaseDuration + programming delay (the datapath's liveness cutoff);
  * - reply window 1 s; deselect grace = eligible grace;
- * - clock skew 5 ms between sources (pcap wall time vs the processes' monotonic clock in `lab`).
+ * - clock skew 5 ms between sources (pcap wall time vs the processes' monotonic clock in `lab`);
+ * - outage survival 0: an API outage exempts INV-REACQUIRE unless a scenario asks otherwise.
  */
 export function resolveBounds(context: CheckContext): CheckBounds {
   const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = context.timing;
@@ -105,6 +113,7 @@ export function resolveBounds(context: CheckContext): CheckBounds {
     deselectGraceMs: eligibleGraceMs,
     clockSkewMs: 5,
     observerLagMs: 0,
+    outageSurvivalMs: 0,
     ...context.bounds,
   };
 }

@@ -3,18 +3,21 @@
  * node is healthy (running, agent up, API reachable), its Lease has a live holder — no gap longer
  * than `reacquireMs`. Catches "a lost lease is never re-acquired" (1.14 without re-candidacy, or
  * every agent throttled), "an announceable service never gets a lease" (C05) and stalled elections.
+ * API-outage variant (C12): for `outageSurvivalMs` into an outage of the API server, an eligible
+ * node that runs (agent up, not partitioned) counts as able to hold — the announcements must
+ * survive that long (0 by default: an outage exempts).
  */
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
-import { buildExpectations, buildFaults, buildLeadership, endOfHistoryMs, liveEndMs, liveLeadersAt } from './timeline.ts';
+import { buildExpectations, buildFaults, buildLeadership, endOfHistoryMs, inAny, liveEndMs, liveLeadersAt, nodeDead } from './timeline.ts';
 import { nemesisOps } from './vocabulary.ts';
 import { droppedRequestTails, electorReachesApi, tailEnds } from './api-reach.ts';
 import { buildLinksDown, someLinkUp } from './links.ts';
 
 /** Checks INV-REACQUIRE. 'unknown' without `announce-expected` ops. */
 export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext): CheckResult {
-  const { reacquireMs } = resolveBounds(context);
+  const { reacquireMs, outageSurvivalMs } = resolveBounds(context);
   const expectations = buildExpectations(ops);
   if (expectations.byService.size === 0) return { valid: 'unknown', details: { reason: 'no announce-expected ops' } };
   const faults = buildFaults(ops);
@@ -23,7 +26,11 @@ export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext)
   // A request swallowed by a partition (an acquire GET, an informer LIST) keeps its node from
   // acquiring until it times out.
   const tails = droppedRequestTails(ops, faults);
-  const faultTimes = [...nemesisOps(ops).map((n) => n.tMs), ...tailEnds(tails)];
+  // C12 variant: the first outageSurvivalMs of each API outage still owe a holder.
+  const surviving = (t: number): boolean => outageSurvivalMs > 0 && faults.apiOutage.some((i) => t >= i.fromMs && t < i.toMs && t < i.fromMs + outageSurvivalMs);
+  const runsThroughOutage = (node: string, t: number): boolean => surviving(t) && !nodeDead(faults, node, t) && !inAny(faults.apiCut.get(node), t);
+  const outageEnds = outageSurvivalMs > 0 ? faults.apiOutage.map((i) => i.fromMs + outageSurvivalMs) : [];
+  const faultTimes = [...nemesisOps(ops).map((n) => n.tMs), ...tailEnds(tails), ...outageEnds];
   // A node with every announcing link down does not compete where candidacy needs a link up.
   const links = buildLinksDown(ops);
   const interfaces = context.interfaces ?? [];
@@ -44,7 +51,7 @@ export function checkReacquire(ops: readonly HistoryOp[], context: CheckContext)
     let gapLease = firstLease;
     for (const t of times) {
       const expected = series.at(t);
-      const owed = expected?.announceable === true && expected.eligibleNodes.some((node) => electorReachesApi(faults, tails, node, t) && someLinkUp(links, interfaces, node, t, expected.ifaces.get(node)));
+      const owed = expected?.announceable === true && expected.eligibleNodes.some((node) => (electorReachesApi(faults, tails, node, t) || runsThroughOutage(node, t)) && someLinkUp(links, interfaces, node, t, expected.ifaces.get(node)));
       const held = liveLeadersAt(leadership.get(expected?.lease ?? firstLease), t).length > 0;
       // The gap's length is judged at every change point, including the one that ends it (a
       // takeover after the bound is late too; explore: reference-failover-bound-s1).

@@ -61,10 +61,17 @@ export class NotFoundError extends StoreError {
 export class UnavailableError extends StoreError {
   readonly code = 'store-unavailable' as const;
   readonly httpStatus: number | undefined;
+  /**
+   * The server itself said it is down — HTTP 503, or a connection refused by its host — rather
+   * than the path to it failing (timeouts, unreachable networks). `leadThroughApiOutage` (C12)
+   * keeps leading on this alone.
+   */
+  readonly serverDown: boolean;
 
-  constructor(message: string, httpStatus?: number) {
+  constructor(message: string, httpStatus?: number, serverDown: boolean = httpStatus === 503) {
     super(message, true);
     this.httpStatus = httpStatus;
+    this.serverDown = serverDown;
   }
 }
 

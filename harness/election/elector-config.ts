@@ -9,11 +9,11 @@ import type { L2Switches } from '../profiles/profile.ts';
 
 /**
  * The profile switches the elector branches on (spec §2.2, C02, §4). `releaseBoundedByRenewDeadline`,
- * `cancelCompletesLeaseRequest` and `releaseRefreshesLease` may be left out (then false, as in every
+ * `cancelCompletesLeaseRequest`, `releaseRefreshesLease` and `leadThroughApiOutage` may be left out (then false, as in every
  * Cilium profile), so
  * election-only worlds and benches that predate it keep their meaning.
  */
-export type ElectorSwitches = Pick<L2Switches, 'optimisticRenew' | 'reacquireAfterLoss' | 'releaseSetsOneSecond'> & Partial<Pick<L2Switches, 'releaseBoundedByRenewDeadline' | 'cancelCompletesLeaseRequest' | 'releaseRefreshesLease'>>;
+export type ElectorSwitches = Pick<L2Switches, 'optimisticRenew' | 'reacquireAfterLoss' | 'releaseSetsOneSecond'> & Partial<Pick<L2Switches, 'releaseBoundedByRenewDeadline' | 'cancelCompletesLeaseRequest' | 'releaseRefreshesLease' | 'leadThroughApiOutage'>>;
 
 /** What a caller specifies. */
 export interface ElectorOptions {

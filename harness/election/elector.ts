@@ -25,7 +25,9 @@ import type { ObjectRef, StoreResponse } from '../core/object-store.ts';
 import type { Rng } from '../core/rng.ts';
 import { sleepEffect, type Task } from '../core/task.ts';
 import { JITTER_FACTOR } from '../l2/lease.ts';
+import type { StoreError } from '../core/store-errors.ts';
 import type { ApiClient } from './api-client.ts';
+import { decideRenewFailure, isServerDown, observationAfterOutage } from './api-outage.ts';
 import { decideLease, decideOptimisticRenew, decideRelease, freshRecord, isLeader, NO_OBSERVATION, observeWritten, releaseDeadlineMs, type DecideLeaseConfig, type LeaseNow, type LocalObservation } from './decide-lease.ts';
 import { resolveElectorConfig, type ElectorConfig, type ElectorOptions } from './elector-config.ts';
 import { isLeaseObject, LEASES, newLease, withRecord, type LeaderElectionRecord, type LeaseObject } from './lease-record.ts';
@@ -62,6 +64,10 @@ export class Elector {
   /** client-go `LeaseLock.lease`: the last Lease read or written (its resourceVersion is the CAS). */
   #cached: LeaseObject | undefined = undefined;
   #leading = false;
+  /** The failure of the last request of the current attempt (`leadThroughApiOutage`, C12). */
+  #lastError: StoreError | undefined = undefined;
+  /** A read was refused by a down server since the last successful one (`leadThroughApiOutage`). */
+  #blind = false;
 
   /** @throws Error for invalid options (see {@link resolveElectorConfig}). */
   constructor(options: ElectorOptions, ports: ElectorPorts, callbacks: ElectorCallbacks = {}) {
@@ -144,7 +150,9 @@ export class Elector {
         if (signal.aborted || nextMs >= deadlineMs || nowMs >= deadlineMs) break;
         if (nextMs > nowMs && ((yield sleepEffect(nextMs - nowMs, signal)) as SleepOutcome) === 'aborted') break;
       }
-      if (!renewed) return signal.aborted ? 'cancelled' : 'renew-failed';
+      if (!renewed && signal.aborted) return 'cancelled';
+      // C12 `leadThroughApiOutage`: a renewal refused by a down server does not end the term.
+      if (!renewed && decideRenewFailure(this.#lastError, this.config.switches) === 'stop-leading') return 'renew-failed';
       if (((yield sleepEffect(retryPeriodMs, signal)) as SleepOutcome) === 'aborted') return 'cancelled';
     }
   }
@@ -159,6 +167,7 @@ export class Elector {
     const signal = finishInFlight ? undefined : cancel;
     const stopped = (): boolean => finishInFlight && cancel.aborted;
     const attemptMs = clock.monotonicMs();
+    this.#lastError = undefined;
     const now: LeaseNow = { monotonicMs: attemptMs, wallMs: clock.wallMs(), observedMs: attemptMs };
     const self = this.config.identity;
     if (this.config.switches.optimisticRenew && this.#cached !== undefined) {
@@ -169,12 +178,16 @@ export class Elector {
     if (stopped()) return false;
     const got = yield* client.call({ verb: 'get', ref: this.#ref }, { deadlineMs, signal });
     if (!got.ok) {
+      this.#lastError = got.error;
+      if (!this.#leading && isServerDown(got.error)) this.#blind = true;
       if (got.error.code !== 'store-not-found' || stopped()) return false;
       const record = freshRecord(self, now, this.#decide);
       return this.#wrote(yield* client.call({ verb: 'create', resource: LEASES, object: newLease(this.#ref.namespace, this.#ref.name, record) }, { deadlineMs, signal }), record);
     }
     if (!isLeaseObject(got.object)) return false;
     this.#cached = got.object;
+    if (!this.#leading) this.#observation = observationAfterOutage(this.#observation, this.#blind, this.config.switches);
+    this.#blind = false;
     const decision = decideLease(got.object, self, { ...now, observedMs: clock.monotonicMs() }, this.#decide, this.#observation);
     this.#observation = decision.observation;
     if (decision.action !== 'update' || stopped()) return false;
@@ -186,6 +199,7 @@ export class Elector {
    * Not a generator: the caller yields the request itself (one frame less on every effect).
    */
   #wrote(response: StoreResponse, record: LeaderElectionRecord): boolean {
+    if (!response.ok) this.#lastError = response.error;
     if (!response.ok || !isLeaseObject(response.object)) return false;
     this.#cached = response.object;
     this.#observation = observeWritten(this.#observation, record, this.#ports.clock.monotonicMs());

@@ -162,6 +162,20 @@ export interface L2Switches {
    * Optional (absent = false).
    */
   readonly devicesFrozenAtAcquire?: boolean;
+  /**
+   * C12 (#40735, "by design") / INV-REACQUIRE's API-outage variant: when true, a leader whose
+   * renewal failed only because the API server refused it as down (HTTP 503, or the connection
+   * refused: the server process is gone, not the path to it) keeps leading and keeps renewing every
+   * retryPeriod — with a sole API server nobody else can write the Lease either, so the VIPs stay
+   * answered through a control-plane outage; a timeout or any other failure ends the term as in
+   * client-go. A candidate that could not read the Lease for that reason observes it afresh once
+   * it can (the outage is not counted as the holder's silence), so it does not take the Lease over
+   * the moment the server is back. Unsafe with several API servers, where one refusing says
+   * nothing about the others. Every Cilium version stops leading renewDeadline after its last
+   * renewal and announcements stop: only `reference` has it. Optional (absent = false): the
+   * MetalLB and kube-vip profiles reuse the Cilium election machinery without it.
+   */
+  readonly leadThroughApiOutage?: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

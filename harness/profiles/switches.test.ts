@@ -97,6 +97,30 @@ describe('every L2 switch changes behaviour when flipped', () => {
     expect(stoppedAfterMs(withL2('releaseBoundedByRenewDeadline', false))).toBeGreaterThan(10_000);
   });
 
+  it('leadThroughApiOutage (C12): a leader leads on while the API server refuses, and a candidate does not take over at the restore', () => {
+    const timing = { leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 };
+    const throughOutage = (profile: Profile): { lost: number; leaders: string[] } => {
+      const w = new ElectionWorld({ seed: 1, nodes: ['n1', 'n2'], services: ['default/web'], switches: profile.l2, timing });
+      w.runUntil(5_000);
+      const holder = w.holderOf('default/web');
+      w.server.setAvailable(false);
+      w.runUntil(15_000);
+      const lost = w.history.ops().filter((op) => op.f === 'lost-leader').length;
+      w.server.setAvailable(true);
+      w.runUntil(25_000);
+      expect(holder).toBeDefined();
+      return { lost, leaders: [...new Set(w.history.ops().filter((op) => op.f === 'became-leader').map((op) => op.process))] };
+    };
+    expect(throughOutage(withL2('leadThroughApiOutage', true, getProfile('reference')))).toEqual({ lost: 0, leaders: [expect.any(String)] });
+    expect(throughOutage(withL2('leadThroughApiOutage', false, getProfile('reference'))).lost).toBe(1);
+    // A partition (timeouts) still ends the term: the node may be cut off alone.
+    const w = new ElectionWorld({ seed: 1, nodes: ['n1'], services: ['default/web'], switches: withL2('leadThroughApiOutage', true, getProfile('reference')).l2, timing });
+    w.runUntil(5_000);
+    w.server.partition('n1', 'drop');
+    w.runUntil(15_000);
+    expect(w.history.ops().some((op) => op.f === 'lost-leader')).toBe(true);
+  });
+
   it('pruneOnAgentStart (§3.2): a restarted agent drops the entries its previous life pinned before they answer again', () => {
     const pinnedAfterRestart = (profile: Profile): number => {
       const w = new ResponderWorld({ seed: 11, manifests: threeNodeCluster(), profile, timing: { leaseDurationMs: 3_000, renewDeadlineMs: 1_000, retryPeriodMs: 200 } });

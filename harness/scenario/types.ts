@@ -121,7 +121,7 @@ export const FAILOVER_COMPONENTS = ['leaseTakenOver', 'firstGarp', 'firstNewMacA
 export type FailoverComponentName = (typeof FAILOVER_COMPONENTS)[number];
 
 /** Bound names of `CheckBounds` (`harness/checker/context.ts`), without the `Ms` suffix. */
-export const BOUND_NAMES = ['programmingDelay', 'overlap', 'failover', 'reacquire', 'newIp', 'eligibleGrace', 'exHolderQuiet', 'replyWindow', 'deselectGrace', 'clockSkew', 'observerLag'] as const;
+export const BOUND_NAMES = ['programmingDelay', 'overlap', 'failover', 'reacquire', 'newIp', 'eligibleGrace', 'exHolderQuiet', 'replyWindow', 'deselectGrace', 'clockSkew', 'observerLag', 'outageSurvival'] as const;
 export type BoundName = (typeof BOUND_NAMES)[number];
 
 /** What the run must show. See `docs/scenarios.md` ("Expectations") for the rules. */

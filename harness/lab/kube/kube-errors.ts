@@ -86,5 +86,6 @@ export function storeErrorFromNetwork(error: unknown, call: CallDescription, ser
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const text = error instanceof Error ? error.message : String(error);
   const kind = code !== undefined && UNREACHABLE_CODES.has(code) ? code : `transport error${code === undefined ? '' : ` ${code}`}`;
-  return new UnavailableError(`${describeCall(call)}: ${serverUrl} unreachable (${kind}): ${text}`);
+  // ECONNREFUSED: the host answered that nothing listens — the API server process is down (C12).
+  return new UnavailableError(`${describeCall(call)}: ${serverUrl} unreachable (${kind}): ${text}`, undefined, code === 'ECONNREFUSED');
 }
