@@ -23,6 +23,8 @@ import { complete, type LinkShape } from '../core/net.ts';
 import type { KubeObject, MergePatch, StoreRequest, StoreResponse } from '../core/object-store.ts';
 import { SeededRng, type Rng } from '../core/rng.ts';
 import { Agent } from '../agent/agent.ts';
+import type { NodeAnnouncer } from '../agent/announcer.ts';
+import { buildMetallbSeam, type MetallbSeam } from '../impl/metallb/sim-seam.ts';
 import { endpointObject, ENDPOINTS, ingressIpsOf, IP_POOLS, L2_POLICIES, nodeObject, NODES, policyObject, poolObject, serviceObject, SERVICES } from '../agent/model-objects.ts';
 import { ApiClient, type RateLimit } from '../election/api-client.ts';
 import { isLeaseObject, LEASES } from '../election/lease-record.ts';
@@ -106,7 +108,8 @@ export interface SimNode {
   readonly responder: ArpResponder;
   readonly interfaceMacs: ReadonlyMap<string, string>;
   readonly ports: ReadonlyMap<string, SegmentPort>;
-  agent: Agent;
+  /** Cilium's agent, or the profile's other announcer (a MetalLB speaker). */
+  agent: NodeAnnouncer;
   /** The current agent's API client (a restarted agent gets a new one: a new token bucket). */
   client: ApiClient;
   alive: boolean;
@@ -146,13 +149,18 @@ export class ResponderWorld {
   #agentRestarts = 0;
   #nodeBoots = 0;
   #operatorRestarts = 0;
+  /** Node pairs a `partitionNodes` separates (undefined: none). */
+  #nodeGrudge: ReadonlyMap<string, ReadonlySet<string>> | undefined;
+  /** MetalLB profiles: the speakers' gossip network and holder lookup (undefined for Cilium). */
+  readonly #metallb: MetallbSeam | undefined;
 
   /** Seeds the store from the manifests and starts the operator and every node at virtual 0. */
   constructor(options: ResponderWorldOptions) {
     this.#options = options;
     this.#rng = new SeededRng(options.seed);
     this.leaseNamespace = options.leaseNamespace ?? 'kube-system';
-    this.timing = correctLeaseTiming(options.timing).effective;
+    this.#metallb = buildMetallbSeam(options.profile, options.manifests.nodes.length, (a, b) => this.#gossipReach(a, b));
+    this.timing = this.#metallb?.timing ?? correctLeaseTiming(options.timing).effective;
     this.server = new SimApiServer(this.kernel, { rng: this.#rng.fork('api-server'), ...(options.latency === undefined ? {} : { latency: options.latency }) });
     this.history = options.recordHistory === false ? new NoopHistory() : new MemoryHistory(new SimClock(this.kernel));
     this.#runner = new SimTaskRunner(this.kernel, this.server);
@@ -223,6 +231,7 @@ export class ResponderWorld {
 
   /** The holder in a service's Lease ('' released, undefined absent); `service` is `ns/name`. */
   holderOf(service: string): string | undefined {
+    if (this.#metallb !== undefined) return this.#metallb.holderOf(service, this.nodeNames.map((name) => this.node(name)));
     const [namespace = '', name = ''] = service.split('/');
     const lease = this.server.peek({ resource: LEASES, namespace: this.leaseNamespace, name: serviceLeaseName(namespace, name, this.#options.profile) });
     return isLeaseObject(lease) ? (lease.spec.holderIdentity ?? '') : undefined;
@@ -384,12 +393,14 @@ export class ResponderWorld {
       for (const name of group) grudge.set(name, new Set([...(grudge.get(name) ?? []), ...others]));
     });
     const symmetric = complete(grudge);
+    this.#nodeGrudge = symmetric;
     for (const segment of this.#segments.values()) segment.setPartition(symmetric);
   }
 
   /** Ends the node-to-node partition. */
   healNodes(): void {
     this.#nemesis('heal-nodes', {});
+    this.#nodeGrudge = undefined;
     for (const segment of this.#segments.values()) segment.setPartition(undefined);
   }
 
@@ -432,7 +443,8 @@ export class ResponderWorld {
   checkContext(options: { readonly leaseLoad?: Omit<LeaseLoadExpectation, 'input'> } = {}): CheckContext {
     const { manifests } = this.#options;
     const interfaces = topologyInterfaces(manifests, manifests.nodes.flatMap((node) => [...this.node(node.name).interfaceMacs].map(([iface, mac]) => ({ node: node.name, iface, mac, segment: iface }))));
-    if (options.leaseLoad === undefined) return { timing: this.timing, interfaces };
+    // MetalLB elects without the API: no Lease traffic to hold against the model (lease-load: unknown).
+    if (options.leaseLoad === undefined || this.#metallb !== undefined) return { timing: this.timing, interfaces };
     const input = { services: this.#observer.leaseCandidates(), nodeCount: manifests.nodes.length, retryPeriodMs: this.timing.retryPeriodMs, renewDeadlineMs: this.timing.renewDeadlineMs, optimisticRenew: this.#options.profile.l2.optimisticRenew };
     return { timing: this.timing, interfaces, leaseLoad: { ...options.leaseLoad, input } };
   }
@@ -520,14 +532,26 @@ export class ResponderWorld {
     node.agent.start();
   }
 
-  #newAgent(node: Omit<SimNode, 'agent' | 'client' | 'alive'>, rng: Rng): { agent: Agent; client: ApiClient } {
+  #newAgent(node: Omit<SimNode, 'agent' | 'client' | 'alive'>, rng: Rng): { agent: NodeAnnouncer; client: ApiClient } {
     const frames: FramePort = { send: (iface, frame) => node.ports.get(iface)?.send(frame) };
     const client = new ApiClient({ identity: node.name, clock: node.clock, history: this.history, ...this.#clientOptions() });
+    if (this.#metallb !== undefined) {
+      const ports = { clock: node.clock, rng, history: this.history, client, watch: this.#store, spawner: freezableSpawner(this.#runner, node.gate), datapath: { map: node.map, frames, interfaceMacs: node.interfaceMacs } };
+      return { agent: this.#metallb.speaker({ node: node.name, profile: this.#options.profile, devices: [...node.interfaceMacs.keys()] }, ports), client };
+    }
     const agent = new Agent(
       { node: node.name, profile: this.#options.profile, leaseNamespace: this.leaseNamespace, devices: [...node.interfaceMacs.keys()], ...(this.#options.timing === undefined ? {} : { timing: this.#options.timing }), ...(this.#options.leaseGc === undefined ? {} : { leaseGc: this.#options.leaseGc }) },
       { clock: node.clock, rng, history: this.history, client, watch: this.#store, spawner: freezableSpawner(this.#runner, node.gate), datapath: { map: node.map, frames, interfaceMacs: node.interfaceMacs } },
     );
     return { agent, client };
+  }
+
+  /** Memberlist traffic between two nodes' speakers: both nodes up, neither frozen, no node partition between them. */
+  #gossipReach(a: string, b: string): boolean {
+    const from = this.#nodes.get(a);
+    const to = this.#nodes.get(b);
+    if (from === undefined || to === undefined || !from.alive || !to.alive || from.gate.frozen || to.gate.frozen) return false;
+    return this.#nodeGrudge?.get(a)?.has(b) !== true;
   }
 
   #segmentFor(name: string): SimSegment {
