@@ -21,6 +21,8 @@
  * `newIpWakesAnnouncer` (#47579: when false, a status-only change adding/changing LB IPs of a
  * service that already had one does not wake the announcer; it is picked up by the next other
  * event), and the elector's switches (re-candidacy after loss, renew style, release form).
+ * `deleteSharedEntryWithOrigin` (C07: `shared-entry-drop.ts`) and `devicesFrozenAtAcquire` (C10:
+ * `devices-at-acquire.ts`) shape the table it publishes.
  *
  * kube-vip profiles (`profile.kubeVip`) reuse all of it — informers, candidacy, one client-go
  * elector per Lease — with kube-vip's Lease names (`lease-group.ts`), no Lease GC, no full resync
@@ -44,6 +46,8 @@ import type { LeaseTiming } from '../l2/lease.ts';
 import type { Endpoint, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
 import { announceTable, sameTable } from './announce-table.ts';
+import { restrictToDevicesAtAcquire } from './devices-at-acquire.ts';
+import { droppedSharedPairs, withoutDropped } from './shared-entry-drop.ts';
 import type { ControllerPorts } from './controller-ports.ts';
 import { Informer, type InformerChange } from './informer.ts';
 import { electionLease } from './lease-group.ts';
@@ -117,6 +121,13 @@ export class Agent {
   readonly #linksUp = new Set<string>();
   /** Devices whose link is down (`candidacyRequiresLinkUp`): left out of candidacy. */
   readonly #linksDown = new Set<string>();
+  /** Devices whose link is down, whatever candidacy does with them (`devicesFrozenAtAcquire`). */
+  readonly #downNow = new Set<string>();
+  /** C10 (`devicesFrozenAtAcquire`): per Lease led, the devices whose link was up when the term started. */
+  readonly #devicesAtAcquire = new Map<string, ReadonlySet<string>>();
+  /** C07 (`deleteSharedEntryWithOrigin`): the table before the drop, and the pairs dropped. */
+  #desired: readonly AnnounceTableEntry[] = [];
+  #droppedShared: ReadonlySet<string> = new Set();
   /** The informer key of this node's Node (built once: a concatenated key is re-hashed per lookup). */
   readonly #selfKey: string;
 
@@ -182,6 +193,7 @@ export class Agent {
    */
   linkUp(iface: string): void {
     const l2 = this.config.profile.l2;
+    this.#downNow.delete(iface);
     if (l2.candidacyRequiresLinkUp && this.#linksDown.delete(iface)) this.#markAll();
     if (!l2.garpOnLinkUp) return;
     this.#linksUp.add(iface);
@@ -190,6 +202,7 @@ export class Agent {
 
   /** The link of `iface` went down: under `candidacyRequiresLinkUp` it no longer counts as a device. */
   linkDown(iface: string): void {
+    this.#downNow.add(iface);
     if (!this.config.profile.l2.candidacyRequiresLinkUp || this.#linksDown.has(iface)) return;
     this.#linksDown.add(iface);
     this.#markAll();
@@ -378,7 +391,7 @@ export class Agent {
   /** Starts the elector of `lease`, first wanted by service `key` (names its task and rng stream). */
   #startElector(lease: string, key: string): ElectorSlot {
     const { clock, rng, history, client, spawner } = this.#ports;
-    const callbacks = { onStartedLeading: () => this.#onLeadershipChange(), onStoppedLeading: () => this.#onLeadershipChange() };
+    const callbacks = { onStartedLeading: () => this.#onStartedLeading(lease), onStoppedLeading: () => this.#onStoppedLeading(lease) };
     this.#electorGeneration += 1;
     const elector = new Elector(
       { namespace: this.config.leaseNamespace, leaseName: lease, identity: this.config.node, switches: this.config.profile.l2, ...(this.config.timing === undefined ? {} : { timing: this.config.timing }) },
@@ -392,12 +405,45 @@ export class Agent {
     return slot;
   }
 
+  /** C10: under `devicesFrozenAtAcquire` the term on `lease` programs only the devices up now. */
+  #onStartedLeading(lease: string): void {
+    if (this.config.profile.l2.devicesFrozenAtAcquire === true) this.#devicesAtAcquire.set(lease, new Set(this.config.devices.filter((d) => !this.#downNow.has(d))));
+    this.#onLeadershipChange();
+  }
+
+  #onStoppedLeading(lease: string): void {
+    this.#devicesAtAcquire.delete(lease);
+    this.#onLeadershipChange();
+  }
+
+  /** The desired table as the profile's bugs leave it: C10's devices frozen at acquisition, C07's dropped shared entries. */
+  #withProfileBugs(desired: readonly AnnounceTableEntry[]): readonly AnnounceTableEntry[] {
+    let table = desired;
+    if (this.#devicesAtAcquire.size > 0) {
+      const frozen = new Map<string, ReadonlySet<string>>();
+      for (const entry of table) {
+        for (const service of entry.services) {
+          const lease = this.#serviceLease.get(service);
+          const devices = lease === undefined ? undefined : this.#devicesAtAcquire.get(lease);
+          if (devices !== undefined) frozen.set(service, devices);
+        }
+      }
+      table = restrictToDevicesAtAcquire(table, frozen);
+    }
+    if (this.config.profile.l2.deleteSharedEntryWithOrigin === true) {
+      this.#droppedShared = droppedSharedPairs(this.#desired, table, this.#droppedShared);
+      this.#desired = table;
+      table = withoutDropped(table, this.#droppedShared);
+    }
+    return table;
+  }
+
   #publish(): void {
     const led = [...this.#electors.values()]
       .filter((slot) => slot.task.state === 'running' && slot.elector.leading)
       .flatMap((slot) => [...slot.services].map(([service, decision]) => ({ service, decision })))
       .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
-    const table = announceTable(led);
+    const table = this.#withProfileBugs(announceTable(led));
     if (sameTable(table, this.#table)) return;
     this.#table = table;
     this.reconciler.apply(table);
