@@ -30,6 +30,38 @@ const SLL2_HEADER_BYTES = 20;
 /** SLL packet type "sent to everyone" (linux/if_packet.h PACKET_BROADCAST). */
 const SLL_PACKET_BROADCAST = 1;
 
+/** Most distinct addresses whose text is cached; the cache starts over beyond it (memory stays bounded). */
+const ADDRESS_CACHE_LIMIT = 65_536;
+const ipTexts = new Map<number, string>();
+const macTexts = new Map<number, string>();
+
+/**
+ * The IPv4 at `at` as text, cached by value: the same few addresses recur in millions of frames,
+ * and a cached string also keeps its hash, which the analyzer's map lookups reuse.
+ */
+function ipv4At(data: Uint8Array, at: number): string {
+  const key = (((data[at] ?? 0) << 24) | ((data[at + 1] ?? 0) << 16) | ((data[at + 2] ?? 0) << 8) | (data[at + 3] ?? 0)) >>> 0;
+  let text = ipTexts.get(key);
+  if (text === undefined) {
+    if (ipTexts.size >= ADDRESS_CACHE_LIMIT) ipTexts.clear();
+    text = formatIpv4At(data, at);
+    ipTexts.set(key, text);
+  }
+  return text;
+}
+
+/** The MAC at `at` as text, cached by value (see {@link ipv4At}). */
+function macAt(data: Uint8Array, at: number): string {
+  const key = (((data[at] ?? 0) << 8) | (data[at + 1] ?? 0)) * 4_294_967_296 + ((((data[at + 2] ?? 0) << 24) | ((data[at + 3] ?? 0) << 16) | ((data[at + 4] ?? 0) << 8) | (data[at + 5] ?? 0)) >>> 0);
+  let text = macTexts.get(key);
+  if (text === undefined) {
+    if (macTexts.size >= ADDRESS_CACHE_LIMIT) macTexts.clear();
+    text = formatMacAt(data, at);
+    macTexts.set(key, text);
+  }
+  return text;
+}
+
 /** Why a packet gave no event. */
 export type LinkSkip =
   /** Not ARP (IPv4, IPv6, LLDP …). */
@@ -94,18 +126,19 @@ export function decodeLinkPacket(packet: LinkPacket): ArpFrameEvent | LinkSkip {
   // htype 1 (Ethernet), ptype 0x0800 (IPv4), hlen 6, plen 4.
   if (data[payloadAt] !== 0 || data[payloadAt + 1] !== 1 || data[payloadAt + 2] !== 8 || data[payloadAt + 3] !== 0 || data[payloadAt + 4] !== 6 || data[payloadAt + 5] !== 4) return 'not-ipv4-arp';
   if (payloadAt + ARP_BYTES > end) return 'arp-cut';
-  if (packet.linkType === LINKTYPE_ETHERNET) ethDst = formatMacAt(data, start);
-  const event: { -readonly [K in keyof ArpFrameEvent]: ArpFrameEvent[K] } = {
+  if (packet.linkType === LINKTYPE_ETHERNET) ethDst = macAt(data, start);
+  // One object shape for every event (absent fields undefined): the analyzer's hot paths stay monomorphic.
+  const event: ArpFrameEvent = {
     tUs: packet.tUs,
     op: ((data[payloadAt + 6] ?? 0) << 8) | (data[payloadAt + 7] ?? 0),
-    senderMac: formatMacAt(data, payloadAt + 8),
-    senderIp: formatIpv4At(data, payloadAt + 14),
-    targetMac: formatMacAt(data, payloadAt + 18),
-    targetIp: formatIpv4At(data, payloadAt + 24),
+    senderMac: macAt(data, payloadAt + 8),
+    senderIp: ipv4At(data, payloadAt + 14),
+    targetMac: macAt(data, payloadAt + 18),
+    targetIp: ipv4At(data, payloadAt + 24),
+    ethDst,
+    vlans,
+    ifIndex,
     frame: packet.number,
   };
-  if (ethDst !== undefined) event.ethDst = ethDst;
-  if (vlans !== undefined) event.vlans = vlans;
-  if (ifIndex !== undefined) event.ifIndex = ifIndex;
   return event;
 }
