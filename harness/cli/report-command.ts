@@ -5,7 +5,7 @@ import type { CliIo } from './main.ts';
 export function registerReportCommand(program: Command, io: CliIo, result: { exitCode: number }): void {
   program
     .command('report')
-    .description('re-judge and re-render a run directory (results.json, summary.md) from run.json + history.jsonl')
+    .description('re-judge and re-render a run directory (results.json, summary.md, timeline.txt, junit.xml, the SVG plots) from run.json + history.jsonl')
     .argument('<run-dir>', 'a directory l2lab run wrote (reports/<scenario>/<time>-s<seed>/)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', '\nExit codes as l2lab run: 0 every expectation met, 2 unreadable run directory, 3 safety, 4 liveness, 5 the run was interrupted.')

@@ -4,6 +4,7 @@
  * expectation, and the mapping's notes. Pure: `(run.json, results) → markdown`.
  */
 import type { ComponentStats, InvariantVerdict, RunResults } from '../run/judge.ts';
+import { plotFilesFor } from './run-plots.ts';
 import { formatMs, formatRate, formatRelative, formatSeconds, formatShortSeconds } from './format.ts';
 import type { RunInfo } from './run-info.ts';
 
@@ -28,8 +29,31 @@ export function renderSummaryMarkdown(info: RunInfo, results: RunResults): strin
     for (const note of info.notes) lines.push(`- ${note}`);
     lines.push('');
   }
-  lines.push('Files: `run.json` (what ran, how it is judged), `history.jsonl` (every observation), `results.json` (verdicts and numbers). Re-render with `l2lab report <this directory>`.', '');
+  lines.push(...filesSection(results));
   return lines.join('\n');
+}
+
+/** Links to the run directory's other files (relative: they sit beside summary.md). */
+export function filesSection(results: Pick<RunResults, 'failover' | 'leaseLoad'>): string[] {
+  const plots = plotFilesFor(results);
+  const plotText: Readonly<Record<string, string>> = {
+    'ownership.svg': 'who answers each IP and who holds each Lease over time, fault windows shaded',
+    'failover-cdf.svg': 'distribution of each failover component',
+    'lease-load.svg': 'Lease requests per second by verb, measured vs model',
+  };
+  return [
+    '## Files',
+    '',
+    '- [timeline.txt](timeline.txt): the run in time order, one event per line',
+    ...plots.map((f) => `- [${f}](${f}): ${plotText[f] ?? ''}`),
+    '- [junit.xml](junit.xml): the verdicts as a JUnit test suite (for CI)',
+    '- `run.json` (what ran, how it is judged), `history.jsonl` (every observation), `results.json` (verdicts and numbers)',
+    '',
+    ...plots.map((f) => `![${f}](${f})`),
+    '',
+    'Re-render every file but run.json and history.jsonl with `l2lab report <this directory>`; re-run with `l2lab replay <this directory>`.',
+    '',
+  ];
 }
 
 /** PASS / FAIL / UNKNOWN / INTERRUPTED with the reason. */

@@ -1,31 +1,38 @@
 /**
  * `l2lab report <run-dir>` behind the command line: re-judges `history.jsonl` against `run.json`
- * with the current checkers, rewrites `results.json` and `summary.md`, prints the summary and
- * exits as `l2lab run` would have. Loaded lazily by `cli/report-command.ts`.
+ * with the current checkers, rewrites every derived file (`results.json`, `summary.md`,
+ * `timeline.txt`, `junit.xml`, the plots), prints the summary and exits as `l2lab run` would
+ * have. Loaded lazily by `cli/report-command.ts`.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, UserError } from '../cli/user-error.ts';
+import type { HistoryOp } from '../core/history.ts';
 import { parseHistoryJsonl } from '../history/jsonl.ts';
 import { EXIT_OF } from '../run/run-cli.ts';
 import { renderRunText } from './render-text.ts';
-import { writeReport } from './report.ts';
+import { writeDerivedFiles } from './report.ts';
 import { RUN_INFO_VERSION, type RunInfo } from './run-info.ts';
 
 /** Re-renders a report directory; returns the exit code. @throws UserError for an unreadable directory. */
 export async function rerenderReport(dir: string, options: { readonly format: 'text' | 'json' }, stdout: (text: string) => void): Promise<number> {
-  const info = parseRunInfo(await readText(join(dir, 'run.json')), join(dir, 'run.json'));
-  let ops;
-  try {
-    ops = parseHistoryJsonl(await readText(join(dir, 'history.jsonl')));
-  } catch (error) {
-    throw new UserError(`${join(dir, 'history.jsonl')}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const { results } = await writeReport(dir, info, ops);
+  const { info, ops } = await readRunDir(dir);
+  const { results } = await writeDerivedFiles(dir, info, ops);
   const exitCode = info.end === 'interrupted' ? EXIT.interrupted : EXIT_OF[results.outcome];
   if (options.format === 'json') stdout(`${JSON.stringify({ report: dir, end: info.end, exitCode, results }, null, 2)}\n`);
   else stdout(renderRunText(info, results, dir));
   return exitCode;
+}
+
+/** A run directory's run.json and history. @throws UserError for a missing or corrupt file. */
+export async function readRunDir(dir: string): Promise<{ readonly info: RunInfo; readonly ops: HistoryOp[]; readonly historyText: string }> {
+  const info = parseRunInfo(await readText(join(dir, 'run.json')), join(dir, 'run.json'));
+  const historyText = await readText(join(dir, 'history.jsonl'));
+  try {
+    return { info, ops: parseHistoryJsonl(historyText), historyText };
+  } catch (error) {
+    throw new UserError(`${join(dir, 'history.jsonl')}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function readText(path: string): Promise<string> {

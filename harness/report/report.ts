@@ -4,7 +4,8 @@
  * pure; {@link writeReport} is the only I/O. `results.json` and `summary.md` come from `run.json`
  * and the history alone, so `l2lab report` can re-render an old run.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistoryOp } from '../core/history.ts';
 import { historyToJsonl } from '../history/jsonl.ts';
@@ -13,7 +14,10 @@ import type { StepRecord } from '../run/nemesis-driver.ts';
 import type { JudgeInput } from '../run/judge.ts';
 import type { WorldPlan } from '../run/scenario-world.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { renderJunitXml } from './junit.ts';
 import { renderSummaryMarkdown } from './render-summary.ts';
+import { PLOT_FILES, renderRunPlots } from './run-plots.ts';
+import { renderTimelineText } from './timeline-text.ts';
 import { RUN_INFO_VERSION, type GitState, type RunEnd, type RunInfo } from './run-info.ts';
 
 /** What the runner knows after the run (or at the interruption). */
@@ -45,7 +49,7 @@ export function buildRunInfo(scenario: Scenario, facts: RunFacts, invocation: In
   const { bug } = scenario;
   return {
     version: RUN_INFO_VERSION,
-    scenario: { name: scenario.name, file: scenario.source.file, description: scenario.description, ...(bug === undefined ? {} : { bug }) },
+    scenario: { name: scenario.name, file: scenario.source.file, description: scenario.description, ...(bug === undefined ? {} : { bug }), sha256: scenarioDigest(scenario) },
     world: facts.world ?? 'sim',
     profile: facts.plan.profile,
     seed: facts.plan.options.seed,
@@ -69,17 +73,40 @@ export function buildRunInfo(scenario: Scenario, facts: RunFacts, invocation: In
   };
 }
 
-/** The rendered files of a report. */
+/**
+ * SHA-256 of the scenario as loaded (manifest files included), without what a run overrides
+ * (profile, seed) and without source positions, so `l2lab replay` can tell whether the scenario
+ * changed since the run. Pure.
+ */
+export function scenarioDigest(scenario: Scenario): string {
+  const canonical = JSON.stringify({ ...scenario, profile: undefined, seed: undefined }, (key, value: unknown) => {
+    if (key === 'source') return undefined;
+    if (value instanceof Map) return [...value.entries()];
+    if (value instanceof Set) return [...value.values()];
+    return value;
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The rendered text files of a report (the plots come from {@link renderRunPlots}). */
 export interface RenderedReport {
   readonly results: RunResults;
   readonly resultsJson: string;
   readonly summaryMd: string;
+  readonly timelineTxt: string;
+  readonly junitXml: string;
 }
 
-/** Judges the history against run.json and renders results.json and summary.md. Pure. */
+/** Judges the history against run.json and renders results.json, summary.md, timeline.txt and junit.xml. Pure. */
 export function renderReport(info: RunInfo, ops: readonly HistoryOp[]): RenderedReport {
   const results = judgeRun(ops, info.judge);
-  return { results, resultsJson: `${JSON.stringify({ end: info.end, expectationsMet: info.end === 'completed' && results.outcome === 'pass', ...results }, null, 2)}\n`, summaryMd: renderSummaryMarkdown(info, results) };
+  return {
+    results,
+    resultsJson: `${JSON.stringify({ end: info.end, expectationsMet: info.end === 'completed' && results.outcome === 'pass', ...results }, null, 2)}\n`,
+    summaryMd: renderSummaryMarkdown(info, results),
+    timelineTxt: renderTimelineText(info, results, ops),
+    junitXml: renderJunitXml(info, results),
+  };
 }
 
 /** `<root>/<scenario>/<yyyymmdd-hhmmss>-s<seed>` (UTC). Pure. */
@@ -89,13 +116,30 @@ export function reportDirFor(root: string, scenario: string, startedAt: Date, se
   return join(root, scenario, `${stamp}-s${seed}`);
 }
 
-/** Writes the four files into `dir` (created); returns what was rendered. */
+/** Writes the run's inputs (history.jsonl, run.json) and every derived file into `dir` (created); returns what was rendered. */
 export async function writeReport(dir: string, info: RunInfo, ops: readonly HistoryOp[]): Promise<RenderedReport> {
   await mkdir(dir, { recursive: true });
-  const rendered = renderReport(info, ops);
   await writeFile(join(dir, 'history.jsonl'), historyToJsonl(ops));
   await writeFile(join(dir, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
+  return writeDerivedFiles(dir, info, ops);
+}
+
+/**
+ * Writes the files derived from run.json + history.jsonl: results.json, summary.md, timeline.txt,
+ * junit.xml and the plots (a plot the results no longer call for is removed). The inputs are
+ * written first, so a failing renderer leaves a directory `l2lab report` can finish.
+ */
+export async function writeDerivedFiles(dir: string, info: RunInfo, ops: readonly HistoryOp[]): Promise<RenderedReport> {
+  const rendered = renderReport(info, ops);
   await writeFile(join(dir, 'results.json'), rendered.resultsJson);
   await writeFile(join(dir, 'summary.md'), rendered.summaryMd);
+  await writeFile(join(dir, 'timeline.txt'), rendered.timelineTxt);
+  await writeFile(join(dir, 'junit.xml'), rendered.junitXml);
+  const plots = await renderRunPlots(info, rendered.results, ops);
+  for (const file of PLOT_FILES) {
+    const svg = plots[file];
+    if (svg === undefined) await rm(join(dir, file), { force: true });
+    else await writeFile(join(dir, file), svg);
+  }
   return rendered;
 }

@@ -30,6 +30,8 @@ export interface RunInfo {
     readonly file: string;
     readonly description: string;
     readonly bug?: BugInfo;
+    /** `scenarioDigest` of the scenario as run (absent in runs before it was recorded): `l2lab replay` compares it. */
+    readonly sha256?: string;
   };
   readonly world: 'sim' | 'lab' | 'cluster';
   readonly profile: string;

@@ -37,12 +37,12 @@ const CLUSTER_IP = `  ---
 const withClusterIp = (text: string): string => text.replace('workload:', `${CLUSTER_IP}workload:`);
 
 describe('l2lab run: exit codes', () => {
-  it('0 when every expectation is met; the report directory has the four files', async () => {
+  it('0 when every expectation is met; the report directory has every report file', async () => {
     const out = join(dir, 'pass');
     const { code, out: text, err } = await run('run', file('pass.yaml', tinyScenarioText({ extra: `${KILL}expectations:\n  hold: [one-responder, failover-bound, reacquire]\n` })), '--out', out);
     expect(err).toBe('');
     expect(code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['history.jsonl', 'results.json', 'run.json', 'summary.md']);
+    expect(readdirSync(out).sort()).toEqual(['failover-cdf.svg', 'history.jsonl', 'junit.xml', 'lease-load.svg', 'ownership.svg', 'results.json', 'run.json', 'summary.md', 'timeline.txt']);
     expect(text).toContain('FAILOVER  ms after the fault · kill-agent');
     expect(text).toMatch(/LEASE LOAD {2}requests\/s vs the model/);
     expect(text).toContain(`PASS: every expectation met · report ${out}`);

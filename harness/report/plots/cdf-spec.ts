@@ -17,6 +17,8 @@ export interface CdfInput {
   readonly title: string;
   /** Default 'latency (ms)'. */
   readonly xTitle?: string;
+  /** Default 'trials at or below (%)'. */
+  readonly yTitle?: string;
   readonly series: readonly CdfSeries[];
 }
 
@@ -58,8 +60,8 @@ export function buildCdfSpec(input: CdfInput): TopLevelSpec {
     mark: { type: 'line', interpolate: 'step-after', point: { size: 12 } },
     encoding: {
       x: { field: 'ms', type: 'quantitative', title: input.xTitle ?? 'latency (ms)', scale: { zero: true } },
-      y: { field: 'percent', type: 'quantitative', title: 'trials at or below (%)', scale: { domain: [0, 100] } },
-      color: { field: 'series', type: 'nominal', title: 'component', scale: { domain: labels, range: [...PALETTE] }, legend: { orient: 'bottom', columns: 2 } },
+      y: { field: 'percent', type: 'quantitative', title: input.yTitle ?? 'trials at or below (%)', scale: { domain: [0, 100] } },
+      color: { field: 'series', type: 'nominal', title: 'component', scale: { domain: labels, range: [...PALETTE] }, legend: { orient: 'bottom', columns: 1, labelLimit: 600 } },
     },
   };
 }

@@ -31,10 +31,8 @@ export function modelRowLabel(point: ModelPoint): string {
 export function buildMeasuredVsModelSpec(input: ModelInput): TopLevelSpec {
   const rows = input.points.map((p) => ({ row: modelRowLabel(p), measured: p.measuredPerS, model: p.modelPerS }));
   const order = [...new Set(rows.map((r) => r.row))];
-  const marks = rows.flatMap((r) => [
-    { row: r.row, kind: 'model', rate: r.model },
-    { row: r.row, kind: 'measured', rate: r.measured },
-  ]);
+  // Measured first: the hollow model diamonds are drawn over them, so equal values show both.
+  const marks = [...rows.map((r) => ({ row: r.row, kind: 'measured', rate: r.measured })), ...rows.map((r) => ({ row: r.row, kind: 'model', rate: r.model }))];
   const y = { field: 'row', type: 'nominal', title: null, sort: order, axis: { labelLimit: 320 } } as const;
   const xTitle = `rate (${input.unit})`;
   return {
@@ -51,13 +49,14 @@ export function buildMeasuredVsModelSpec(input: ModelInput): TopLevelSpec {
       },
       {
         data: { values: marks },
-        mark: { type: 'point', size: 70, strokeWidth: 2, opacity: 1 },
+        mark: { type: 'point', strokeWidth: 2, opacity: 1 },
         encoding: {
           y,
           x: { field: 'rate', type: 'quantitative', title: xTitle },
           shape: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['measured', 'model'], range: ['circle', 'diamond'] }, legend: { orient: 'bottom' } },
           color: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['measured', 'model'], range: ['#4e79a7', '#e15759'] } },
-          fill: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['measured', 'model'], range: ['#4e79a7', 'white'] } },
+          fill: { field: 'kind', type: 'nominal', title: null, scale: { domain: ['measured', 'model'], range: ['#4e79a7', 'transparent'] } },
+          size: { field: 'kind', type: 'ordinal', title: null, scale: { domain: ['measured', 'model'], range: [60, 160] } },
         },
       },
     ],

@@ -3,11 +3,12 @@
  * renderer ('none': no canvas, text widths estimated), so plots render in plain Node. For one spec
  * the SVG is byte-identical across calls and processes (no random ids; see reports/README.md).
  */
-import { parse, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 
 /** Renders a vega-lite spec to an SVG document (with a trailing newline). */
 export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
+  // Loaded on use: commands that write no plot (and summary.md, junit.xml) do not pay for vega.
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new View(parse(compile(spec).spec), { renderer: 'none', logLevel: 0 });
   try {
     const svg = await view.toSVG();

@@ -7,6 +7,9 @@ export const PLOT_WIDTH_PX = 720;
 /** Colours in series order. */
 export const PALETTE: readonly string[] = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
+/** Colours of owners (nodes) on the ownership plot: no reds, which mark faults there. */
+export const OWNER_PALETTE: readonly string[] = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#bab0ac', '#86bcb6', '#d4a6c8'];
+
 /** vega-lite config of every plot. */
 export const PLOT_CONFIG: Config = {
   font: 'sans-serif',
