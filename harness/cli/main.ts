@@ -8,6 +8,7 @@ import { registerControlPlaneCommands } from './control-plane.ts';
 import { registerDoctorCommand } from './doctor-command.ts';
 import { registerExploreCommand } from './explore-command.ts';
 import { registerReapCommand } from './reap-command.ts';
+import { registerReplayCommand } from './replay-command.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerRunCommand } from './run-command.ts';
 import { EXIT, UserError } from './user-error.ts';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   registerCheckCommand(program, io, result);
   registerRunCommand(program, io, result);
   registerReportCommand(program, io, result);
+  registerReplayCommand(program, io, result);
   registerControlPlaneCommands(program, io, result);
   registerExploreCommand(program, io, result);
   registerReapCommand(program, io, result);
