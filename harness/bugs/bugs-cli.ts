@@ -152,10 +152,23 @@ async function executeRun(run: PlannedBugRun, out: string, signal: AbortSignal |
   try {
     const results = JSON.parse(await readFile(join(reportDir, 'results.json'), 'utf8')) as { invariants?: VerdictWithDetails[]; unmet?: string[] };
     const ops = parseHistoryJsonl(await readFile(join(reportDir, 'history.jsonl'), 'utf8'));
-    const info = JSON.parse(await readFile(join(reportDir, 'run.json'), 'utf8')) as { topology?: { nodes?: { name: string; interfaces?: { mac: string }[] }[] } };
+    const info = JSON.parse(await readFile(join(reportDir, 'run.json'), 'utf8')) as {
+      topology?: { nodes?: { name: string; interfaces?: { mac: string }[] }[] };
+      timing?: { effective?: { renewDeadlineMs: number; retryPeriodMs: number } };
+      clientRateLimit?: { qps: number; burst: number };
+    };
     const macOwner = new Map<string, string>();
     for (const node of info.topology?.nodes ?? []) for (const i of node.interfaces ?? []) macOwner.set(i.mac.toLowerCase(), node.name);
-    return { ...base, ...(results.invariants === undefined ? {} : { invariants: results.invariants }), unmet: results.unmet ?? [], ops, macOwner };
+    const timing = info.timing?.effective;
+    return {
+      ...base,
+      ...(results.invariants === undefined ? {} : { invariants: results.invariants }),
+      unmet: results.unmet ?? [],
+      ops,
+      macOwner,
+      ...(timing === undefined ? {} : { timing }),
+      ...(info.clientRateLimit === undefined ? {} : { clientRateLimit: info.clientRateLimit }),
+    };
   } catch (error) {
     return { ...base, error: `reading the report in ${reportDir}: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -66,6 +66,28 @@ describe('extractEvidence', () => {
     ]);
   });
 
+  it('lease-load (C03): the throttled node’s waits, and what its renewals need against the docs’ rule', () => {
+    const lease = (i: number): string => `cilium-l2announce-default-web-${i}`;
+    const request = (tMs: number, verb: string, name: string, throttleWaitMs: number): HistoryOp => op(tMs, 'n1', 'lease-request', { verb, name, outcome: 'ok', latencyMs: throttleWaitMs + 2, ...(throttleWaitMs > 0 ? { throttleWaitMs } : {}) }, 'ok');
+    const ops = [
+      ...[0, 1, 2, 3].map((i) => op(100 + i, 'n1', 'became-leader', { lease: lease(i) })),
+      request(30_000, 'update', lease(0), 0),
+      request(32_000, 'update', lease(1), 1_500),
+      request(34_000, 'update', lease(2), 2_500),
+      request(36_000, 'update', lease(3), 2_000),
+    ];
+    const lines = extractEvidence({
+      invariant: 'lease-load', valid: false, failedAtMs: 32_000, ops, macOwner,
+      timing: { renewDeadlineMs: 5_000, retryPeriodMs: 2_000 }, clientRateLimit: { qps: 1, burst: 2 },
+      details: { violationCount: 3, violations: [{ atMs: 32_000, kind: 'throttled', node: 'n1', verb: 'update', lease: lease(1), throttleWaitMs: 1_500 }] },
+    });
+    expect(lines).toEqual([
+      't=32.0s–36.0s n1: 3 of 4 Lease requests waited for the client-side limiter ("Waited for … due to client-side throttling"), mean 2.0s, longest 2.5s',
+      "n1 held up to 4 Leases: renewing each every retryPeriod 2.0s needs 2.00 req/s (one PUT per renewal); the docs' rule says 4 ÷ renewDeadline 5.0s = 0.80 req/s; configured qps 1, burst 2",
+      '3 violations, first at 32.0s',
+    ]);
+  });
+
   it('an invariant without its own rendering lists its violations’ fields', () => {
     const lines = extractEvidence({ invariant: 'ip-stability', valid: false, failedAtMs: 15_005, ops: [], macOwner, details: { violationCount: 1, violations: [{ atMs: 15_005, service: 'default/web', movedFrom: '198.18.0.241', movedTo: ['198.18.0.242'] }] } });
     expect(lines).toEqual(['t=15.005s service=default/web movedFrom=198.18.0.241 movedTo=[198.18.0.242]', '1 violation, first at 15.005s']);

@@ -17,6 +17,10 @@ export interface EvidenceInput {
   readonly ops: readonly HistoryOp[];
   /** Node of each data-interface MAC (lowercase). */
   readonly macOwner: ReadonlyMap<string, string>;
+  /** The effective lease timings (lease-load evidence: what renewals need). */
+  readonly timing?: { readonly renewDeadlineMs: number; readonly retryPeriodMs: number };
+  /** The agents' client-go limit, when the scenario sets one. */
+  readonly clientRateLimit?: { readonly qps: number; readonly burst: number };
 }
 
 /** At most this many lines per invariant (the table stays readable; summary.md has the same). */
@@ -40,6 +44,7 @@ export function extractEvidence(input: EvidenceInput): string[] {
   const violations = (Array.isArray(input.details['violations']) ? input.details['violations'] : []).filter(isRec);
   let lines: string[];
   if (input.valid === 'unknown') lines = [`unknown: ${str(input.details['reason'] ?? input.details['error']) || 'no evidence in the history'}`];
+  else if (input.invariant === 'lease-load' && input.valid === false) lines = leaseLoadFailed(violations, input, h);
   else if (input.valid === false) lines = (FAILED[input.invariant] ?? genericFailed)(violations, input.details, h);
   else lines = (HELD[input.invariant] ?? genericHeld)(input.details, h);
   if (input.valid === false) {
@@ -117,20 +122,6 @@ const FAILED: Readonly<Record<string, FailedRenderer>> = {
         h.wire(ip, from, h.endMs),
       ];
     }),
-  'lease-load': (violations) => {
-    const throttled = violations.filter((v) => str(v['kind']) === 'throttled');
-    const lines: string[] = [];
-    if (throttled.length > 0) {
-      const waits = throttled.map((v) => num(v['throttleWaitMs']) ?? 0);
-      const nodes = [...new Set(throttled.map((v) => str(v['node'])))].sort();
-      lines.push(`t=${fmtS(num(throttled[0]?.['atMs']) ?? 0)} first client-side throttle wait ("Waited for … due to client-side throttling") on ${nodes.join(', ')}; longest wait ${fmtS(Math.max(...waits))}`);
-    }
-    for (const v of violations.filter((x) => str(x['kind']) === 'off-model').slice(0, 2)) {
-      lines.push(`lease ${str(v['verb'])}s ${fixed(v['measuredPerS'])}/s measured vs ${fixed(v['modelPerS'])}/s modelled`);
-    }
-    for (const v of violations.filter((x) => str(x['kind']) === 'slow').slice(0, 1)) lines.push(`t=${fmtS(num(v['atMs']) ?? 0)} ${str(v['node'])} lease ${str(v['verb'])} took ${fmtS(num(v['latencyMs']) ?? 0)}`);
-    return lines;
-  },
 };
 
 const HELD: Readonly<Record<string, HeldRenderer>> = {
@@ -179,6 +170,41 @@ const HELD: Readonly<Record<string, HeldRenderer>> = {
     return [`no throttling; ${rows.join(', ') || 'no model comparison'}`];
   },
 };
+
+/**
+ * INV-LEASE-LOAD failed: per throttled node, how many of its Lease requests waited for the
+ * client-side limiter and how long (Cilium's "Waited for …s due to client-side throttling"), then
+ * what its renewals need against the docs' sizing rule (C03): a holder renews each Lease every
+ * retryPeriod with one PUT (two requests, GET + PUT, where the history shows a GET per update),
+ * while the docs size the client by services ÷ renewDeadline.
+ */
+function leaseLoadFailed(violations: readonly Rec[], input: EvidenceInput, h: HistoryIndex): string[] {
+  const lines: string[] = [];
+  const requests = input.ops.filter((op) => op.f === F.leaseRequest && op.type !== 'invoke' && isRec(op.value));
+  const throttledNodes = [...new Set(violations.filter((v) => str(v['kind']) === 'throttled').map((v) => str(v['node'])))].sort();
+  for (const node of throttledNodes.slice(0, 2)) {
+    const mine = requests.filter((op) => op.process === node);
+    const waits = mine.map((op) => num((op.value as Rec)['throttleWaitMs']) ?? 0).filter((w) => w > 0);
+    const first = mine.find((op) => (num((op.value as Rec)['throttleWaitMs']) ?? 0) > 0);
+    const mean = waits.reduce((a, b) => a + b, 0) / Math.max(1, waits.length);
+    lines.push(`${span(first?.tMs ?? 0, h.endMs)} ${node}: ${waits.length} of ${mine.length} Lease requests waited for the client-side limiter ("Waited for … due to client-side throttling"), mean ${fmtS(Math.round(mean))}, longest ${fmtS(Math.round(Math.max(0, ...waits)))}`);
+    const held = h.mostLeasesHeldBy(node);
+    const lost = held - h.leasesHeldBy(node, h.endMs).length;
+    if (input.timing !== undefined && held > 0) {
+      const verb = (name: string): number => mine.filter((op) => (op.value as Rec)['verb'] === name && (op.value as Rec)['name'] !== undefined).length;
+      const perRenewal = verb('update') > 0 && verb('get') >= 0.8 * verb('update') ? 2 : 1;
+      const needPerS = (held * perRenewal) / (input.timing.retryPeriodMs / 1000);
+      const docsPerS = held / (input.timing.renewDeadlineMs / 1000);
+      const limit = input.clientRateLimit === undefined ? '' : `; configured qps ${input.clientRateLimit.qps}, burst ${input.clientRateLimit.burst}`;
+      lines.push(`${node} held up to ${held} Leases: renewing each every retryPeriod ${fmtS(input.timing.retryPeriodMs)} needs ${needPerS.toFixed(2)} req/s (${perRenewal === 2 ? 'GET + PUT' : 'one PUT'} per renewal); the docs' rule says ${held} ÷ renewDeadline ${fmtS(input.timing.renewDeadlineMs)} = ${docsPerS.toFixed(2)} req/s${limit}${lost > 0 ? `; ${lost} of them lost by the end (renewals later than renewDeadline: C02)` : ''}`);
+    }
+  }
+  for (const v of violations.filter((x) => str(x['kind']) === 'off-model').slice(0, 2)) {
+    lines.push(`lease ${str(v['verb'])}s ${fixed(v['measuredPerS'])}/s measured vs ${fixed(v['modelPerS'])}/s modelled`);
+  }
+  for (const v of violations.filter((x) => str(x['kind']) === 'slow').slice(0, 1)) lines.push(`t=${fmtS(num(v['atMs']) ?? 0)} ${str(v['node'])} lease ${str(v['verb'])} took ${fmtS(num(v['latencyMs']) ?? 0)}`);
+  return lines;
+}
 
 function genericFailed(violations: readonly Rec[]): string[] {
   return violations.slice(0, 3).map((v) => `t=${fmtS(num(v['atMs']) ?? 0)} ${Object.entries(v).filter(([k]) => k !== 'atMs').map(([k, value]) => `${k}=${renderValue(k, value)}`).join(' ')}`);
@@ -275,6 +301,16 @@ class HistoryIndex {
 
   ipsOf(service: string): string[] {
     return this.#ips.get(service) ?? [];
+  }
+
+  /** Leases whose term by `node` is open at `tMs`. */
+  leasesHeldBy(node: string, tMs: number): string[] {
+    return [...new Set(this.#terms.filter((t) => t.node === node && t.fromMs <= tMs && t.toMs >= tMs).map((t) => t.lease))].sort();
+  }
+
+  /** The most Leases `node` held at once. */
+  mostLeasesHeldBy(node: string): number {
+    return Math.max(0, ...this.#terms.filter((t) => t.node === node).map((t) => this.leasesHeldBy(node, t.fromMs).length));
   }
 
   leasesHeld(): string[] {

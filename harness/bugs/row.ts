@@ -35,6 +35,9 @@ export interface RunMaterial {
   readonly interrupted?: boolean;
   readonly ops: readonly HistoryOp[];
   readonly macOwner: ReadonlyMap<string, string>;
+  /** Effective lease timings and the client limit of the run (lease-load evidence). */
+  readonly timing?: { readonly renewDeadlineMs: number; readonly retryPeriodMs: number };
+  readonly clientRateLimit?: { readonly qps: number; readonly burst: number };
   readonly reportDir?: string;
   readonly wallMs?: number;
 }
@@ -56,7 +59,7 @@ export function buildBugRow(planned: PlannedBugRun, material: RunMaterial | unde
     : planned.invariants.map((invariant) => {
         const v = byName.get(invariant);
         if (v === undefined) return { invariant, lines: [`the judge has no invariant named ${invariant}`] };
-        return { invariant, lines: extractEvidence({ invariant, valid: v.valid, ...(v.failedAtMs === undefined ? {} : { failedAtMs: v.failedAtMs }), details: v.details, ops: material.ops, macOwner: material.macOwner }) };
+        return { invariant, lines: extractEvidence({ invariant, valid: v.valid, ...(v.failedAtMs === undefined ? {} : { failedAtMs: v.failedAtMs }), details: v.details, ops: material.ops, macOwner: material.macOwner, ...(material.timing === undefined ? {} : { timing: material.timing }), ...(material.clientRateLimit === undefined ? {} : { clientRateLimit: material.clientRateLimit }) }) };
       });
   return {
     planned,
