@@ -14,6 +14,7 @@
  * - probes are UDP echo probes to each target service's current ingress IPs at the highest rate
  *   any probe spec of the client asks for; the destination port is not modelled.
  */
+import type { FdbSettings } from '../sim/sim-segment.ts';
 import { parseCidr } from '../core/ip.ts';
 import type { RateLimit } from '../election/api-client.ts';
 import { getProfile, PROFILES } from '../profiles/profiles.ts';
@@ -116,6 +117,7 @@ export function worldOptionsFor(scenario: Scenario, options: BuildWorldOptions):
       manifests: scenario.manifests,
       profile: getProfile(profile),
       timing: timing.timing,
+      ...segmentFdbs(scenario, segmentInterface),
       ...(rateLimit === undefined ? {} : { rateLimit }),
       clients,
       ...(options.recordHistory === undefined ? {} : { recordHistory: options.recordHistory }),
@@ -178,6 +180,16 @@ function mapSegments(scenario: Scenario, issue: (source: SourceRef, message: str
     }
   }
   return out;
+}
+
+/** The segments' bridge FDB settings (M06), keyed by the sim segment (interface name); none when no segment has one. */
+function segmentFdbs(scenario: Scenario, segmentInterface: Readonly<Record<string, string>>): { segmentFdb?: Record<string, FdbSettings> } {
+  const out: Record<string, FdbSettings> = {};
+  for (const segment of scenario.topology.segments) {
+    const iface = segmentInterface[segment.name];
+    if (segment.fdb !== undefined && iface !== undefined) out[iface] = segment.fdb;
+  }
+  return Object.keys(out).length === 0 ? {} : { segmentFdb: out };
 }
 
 /** Per client: every service any probe spec gives it, at the fastest rate asked. */

@@ -59,9 +59,9 @@ export function scenarioDocument(s: Scenario): Record<string, unknown> {
     ...(s.clientRateLimit === undefined ? {} : { clientRateLimit: { ...s.clientRateLimit } }),
     topology: {
       addressPlan: s.topology.addressPlan,
-      segments: s.topology.segments.map((g) => ({ name: g.name, subnet: g.subnet })),
+      segments: s.topology.segments.map((g) => ({ name: g.name, subnet: g.subnet, ...(g.fdb === undefined ? {} : { fdb: { ageing: d(g.fdb.ageingMs), unknownUnicast: g.fdb.unknownUnicast } }) })),
       nodes: s.topology.nodes.map((n) => ({ name: n.name, labels: { ...n.labels }, interfaces: n.interfaces.map((i) => ({ name: i.name, segment: i.segment, mac: i.mac, ip: i.ip })) })),
-      ...(s.topology.clients.length === 0 ? {} : { clients: s.topology.clients.map((c) => ({ name: c.name, segment: c.segment, ip: c.ip, mac: c.mac, arp: arpDocument(c.arp) })) }),
+      ...(s.topology.clients.length === 0 ? {} : { clients: s.topology.clients.map((c) => ({ name: c.name, segment: c.segment, ...(c.node === undefined ? { ip: c.ip, mac: c.mac } : { node: c.node }), arp: arpDocument(c.arp) })) }),
     },
     ...(s.manifestObjects.length === 0 ? {} : { manifests: [...s.manifestObjects] }),
     ...(s.workload.probes.length === 0

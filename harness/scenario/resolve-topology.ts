@@ -62,6 +62,7 @@ export function resolveTopology(raw: ScenarioFile['topology'], sink: IssueSink):
       }),
     };
     const { prefixLength: _prefixLength, ...withoutPrefix } = settings as ClientArpSettings & { prefixLength?: number };
+    if (client.node !== undefined) return { ...onNode(client, path, nodes, sink), arp: withoutPrefix, source: sink.source(path) };
     return { name: client.name, segment: client.segment, mac: client.mac ?? clientMac(j), ip: client.ip ?? hostAddress(subnetOf.get(client.segment), CLIENT_HOST_OFFSET + j), arp: withoutPrefix, source: sink.source(path) };
   });
   const topology = { addressPlan, segments, nodes, clients };
@@ -81,7 +82,8 @@ function resolveSegments(raw: ScenarioFile['topology'], addressPlan: string, sin
         sink.error([...path, 'subnet'], `no /${SEGMENT_PREFIX_LENGTH} left in addressPlan ${addressPlan} for segment ${i + 1}: give the segment a subnet`);
       } else subnet = `${formatIp('IPv4', first)}/${SEGMENT_PREFIX_LENGTH}`;
     }
-    return { name: segment.name, subnet: subnet ?? '0.0.0.0/32', source: sink.source(path) };
+    const fdb = segment.fdb === undefined ? {} : { fdb: { ageingMs: segment.fdb.ageing, unknownUnicast: segment.fdb.unknownUnicast ?? 'flood' } };
+    return { name: segment.name, subnet: subnet ?? '0.0.0.0/32', ...fdb, source: sink.source(path) };
   });
 }
 
@@ -101,6 +103,21 @@ function clientMac(clientIndex: number): string {
   return `02:00:00:ff:${hex((clientIndex + 1) >> 8)}:${hex(clientIndex + 1)}`;
 }
 
+/**
+ * C15: a client on a node takes the node's interface on the client's segment (MAC and address);
+ * giving its own `mac` or `ip` as well is an error, as is a node without an interface there.
+ */
+function onNode(client: NonNullable<ScenarioFile['topology']['clients']>[number], path: (string | number)[], nodes: readonly TopologyNode[], sink: IssueSink): Pick<TopologyClient, 'name' | 'segment' | 'node' | 'mac' | 'ip'> {
+  const base = { name: client.name, segment: client.segment, node: client.node ?? '' };
+  const node = nodes.find((n) => n.name === client.node);
+  const iface = node?.interfaces.find((i) => i.segment === client.segment);
+  if (client.mac !== undefined) sink.error([...path, 'mac'], `a client on node ${base.node} uses that node's MAC: leave mac out`);
+  if (client.ip !== undefined) sink.error([...path, 'ip'], `a client on node ${base.node} uses that node's address: leave ip out`);
+  if (node === undefined) sink.error([...path, 'node'], `unknown node ${JSON.stringify(client.node)}: expected one of ${nodes.map((n) => n.name).join(', ')}`);
+  else if (iface === undefined) sink.error([...path, 'node'], `node ${node.name} has no interface on segment ${client.segment}: a client on a node sends through the node's interface on its segment`);
+  return { ...base, mac: iface?.mac ?? '', ip: iface?.ip ?? '' };
+}
+
 function checkUnique(topology: Topology, raw: ScenarioFile['topology'], sink: IssueSink): void {
   duplicates(raw.segments.map((s) => s.name), (i) => sink.error(['topology', 'segments', i, 'name'], `segment ${raw.segments[i]?.name} is defined twice`));
   duplicates(raw.nodes.map((n) => n.name), (i) => sink.error(['topology', 'nodes', i, 'name'], `node ${raw.nodes[i]?.name} is defined twice`));
@@ -117,7 +134,8 @@ function checkAddresses(topology: Topology, sink: IssueSink): void {
   const subnetOf = new Map(topology.segments.map((s) => [s.name, s.subnet]));
   const ends: { ip: string; mac: string; segment: string; label: string; path: (string | number)[] }[] = [
     ...topology.nodes.flatMap((n, k) => n.interfaces.map((i, j) => ({ ...i, label: `node ${n.name} interface ${i.name}`, path: ['topology', 'nodes', k, 'interfaces', j] }))),
-    ...topology.clients.map((c, j) => ({ ...c, label: `client ${c.name}`, path: ['topology', 'clients', j] })),
+    // A client on a node shares that node's address and MAC (C15): not a second owner of them.
+    ...topology.clients.flatMap((c, j) => (c.node === undefined ? [{ ...c, label: `client ${c.name}`, path: ['topology', 'clients', j] }] : [])),
   ];
   const seenIp = new Map<string, string>();
   const seenMac = new Map<string, string>();

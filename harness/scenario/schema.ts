@@ -80,6 +80,8 @@ const timingsSchema = z.union(
   { error: 'expected a preset (fast, cilium-default) or a mapping with leaseDuration, renewDeadline, retryPeriod' },
 );
 
+/** A learning bridge's forwarding database (M06): entry ageing and what happens to unknown unicast. */
+const fdbSchema = z.strictObject({ ageing: durationSchema, unknownUnicast: z.enum(['flood', 'drop'], { error: "expected 'flood' or 'drop'" }).optional() });
 const interfaceSchema = z.strictObject({ name: ifnameSchema, segment: z.string({ error: 'expected a segment name' }), mac: macSchema.optional(), ip: ipv4Schema.optional() });
 
 const arpSchema = z.strictObject({
@@ -99,11 +101,13 @@ const arpSchema = z.strictObject({
 
 const topologySchema = z.strictObject({
   addressPlan: ipv4CidrSchema.optional(),
-  segments: z.array(z.strictObject({ name: ifnameSchema, subnet: ipv4CidrSchema.optional() })).min(1, 'expected at least one segment'),
+  segments: z.array(z.strictObject({ name: ifnameSchema, subnet: ipv4CidrSchema.optional(), fdb: fdbSchema.optional() })).min(1, 'expected at least one segment'),
   nodes: z
     .array(z.strictObject({ name: name('node name'), labels: labelsSchema.optional(), interfaces: z.array(interfaceSchema).min(1, 'expected at least one interface') }))
     .min(1, 'expected at least one node'),
-  clients: z.array(z.strictObject({ name: name('client name'), segment: z.string({ error: 'expected a segment name' }), ip: ipv4Schema.optional(), mac: macSchema.optional(), arp: arpSchema.optional() })).optional(),
+  clients: z
+    .array(z.strictObject({ name: name('client name'), segment: z.string({ error: 'expected a segment name' }), node: z.string({ error: 'expected a node name' }).optional(), ip: ipv4Schema.optional(), mac: macSchema.optional(), arp: arpSchema.optional() }))
+    .optional(),
 });
 
 const probeSchema = z.strictObject({

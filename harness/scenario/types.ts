@@ -58,6 +58,14 @@ export interface Segment {
   readonly name: string;
   /** IPv4 subnet of the segment (node and client addresses, the clients' prefix length). */
   readonly subnet: string;
+  /**
+   * The bridge learns source MACs and forgets them after `ageingMs` (Linux `ageing_time`, 300 s by
+   * default; a switch's FDB ageing); a frame to a MAC it does not know (unknown unicast) is flooded
+   * (`flood`: Linux's default — every port sees it, the owner takes it) or dropped (`drop`: ports
+   * with unknown-unicast flooding off, as on the switch of metallb#2910). Absent: the bridge knows
+   * every attached MAC at all times (no ageing).
+   */
+  readonly fdb?: { readonly ageingMs: number; readonly unknownUnicast: 'flood' | 'drop' };
   readonly source: SourceRef;
 }
 
@@ -85,6 +93,12 @@ export type ClientArpSettings = Omit<NeighbourConfig, 'clientMac' | 'clientIp' |
 export interface TopologyClient {
   readonly name: string;
   readonly segment: string;
+  /**
+   * C15: the node this prober runs on (a host-network process of that node). Its `mac` and `ip`
+   * are the node's interface on `segment`: its frames leave through that interface, so the node's
+   * own datapath sees its requests as locally originated. Undefined: a host of its own.
+   */
+  readonly node?: string;
   readonly mac: string;
   readonly ip: string;
   readonly arp: ClientArpSettings;

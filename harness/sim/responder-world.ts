@@ -43,7 +43,7 @@ import { SimKernel, type RunResult } from './kernel.ts';
 import { SimApiServer } from './sim-api-server.ts';
 import { SimClock } from './sim-clock.ts';
 import { SimObjectStore } from './sim-object-store.ts';
-import { SimSegment, type CapturedFrame, type DataFrame, type LinkSettings, type SegmentPort } from './sim-segment.ts';
+import { SimSegment, type CapturedFrame, type DataFrame, type FdbSettings, type LinkSettings, type SegmentPort } from './sim-segment.ts';
 import { SimTaskRunner } from './sim-task-runner.ts';
 import type { SimWorldOptions } from './world-options.ts';
 import { WorldObserver } from './observer.ts';
@@ -73,6 +73,8 @@ export interface ResponderWorldOptions extends SimWorldOptions {
   readonly portLinks?: Readonly<Record<string, { readonly delayMs?: number; readonly lossRate?: number }>>;
   /** Client hosts with neighbour caches and probers. */
   readonly clients?: readonly SimClientSpec[];
+  /** Per-segment bridge FDB (learning, ageing, unknown unicast), by segment (interface) name; default none. */
+  readonly segmentFdb?: Readonly<Record<string, FdbSettings>>;
 }
 
 /** One client host of the topology. */
@@ -516,7 +518,8 @@ export class ResponderWorld {
     const ports = new Map<string, SegmentPort>();
     const frames: FramePort = { send: (iface, frame) => ports.get(iface)?.send(frame) };
     const kernelAnswers = this.#options.profile.kubeVip?.kernelAnswersArp === true;
-    const responder = new ArpResponder({ node: name, clock, map, frames, interfaceMacs, leaseDurationMs: this.timing.leaseDurationMs, history: this.history, ...(kernelAnswers ? { kernelAnswers } : {}) });
+    const answerOwnNode = this.#options.profile.l2.answerOwnNode === true;
+    const responder = new ArpResponder({ node: name, clock, map, frames, interfaceMacs, leaseDurationMs: this.timing.leaseDurationMs, history: this.history, ...(kernelAnswers ? { kernelAnswers } : {}), ...(answerOwnNode ? { answerOwnNode } : {}) });
     const echo = (iface: string, mac: string, frame: DataFrame): void => {
       // The node's UDP echo backend behind its BPF load balancer: answers probes for VIPs it serves.
       if (frame.echo || frame.ethDst !== mac || !node.alive || !this.#observer.serves(name, frame.dstIp)) return;
@@ -559,7 +562,8 @@ export class ResponderWorld {
     if (segment === undefined) {
       const o = this.#options;
       const link = { ...(o.frameDelayMs === undefined ? {} : { delayMs: o.frameDelayMs }), ...o.link, ...o.segmentLinks?.[name] };
-      segment = new SimSegment(name, this.kernel, this.history, { link, rng: this.#rng.fork(`segment/${name}`) });
+      const fdb = o.segmentFdb?.[name];
+      segment = new SimSegment(name, this.kernel, this.history, { link, rng: this.#rng.fork(`segment/${name}`), ...(fdb === undefined ? {} : { fdb }) });
       this.#segments.set(name, segment);
     }
     return segment;

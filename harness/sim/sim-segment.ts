@@ -120,9 +120,24 @@ interface Attachment {
   egress: { readonly shape: NetemShape; readonly rng: Rng | undefined } | undefined;
 }
 
+/**
+ * A learning bridge's forwarding database (M06). The bridge learns each frame's source MAC on the
+ * port it came from and forgets it `ageingMs` later unless seen again; a unicast frame to a MAC it
+ * does not know is flooded to every port (`flood`, Linux's default: only the owner of the MAC takes
+ * it, so delivery is unchanged) or dropped (`drop`: unknown-unicast flooding off). A frame to a
+ * known MAC goes to the learned port only. Learning is on the bridge, so a partition or a
+ * receiver's link state does not stop it; a dropped frame is still captured (tcpdump on the bridge).
+ */
+export interface FdbSettings {
+  readonly ageingMs: number;
+  readonly unknownUnicast: 'flood' | 'drop';
+}
+
 /** Options of {@link SimSegment}. */
 export interface SimSegmentOptions {
   readonly link?: Partial<LinkSettings>;
+  /** A learning bridge; absent: every attached MAC is known at all times (no ageing). */
+  readonly fdb?: FdbSettings;
   /** Source of jitter and loss draws (give each segment its own fork). Required when either is set. */
   readonly rng?: Rng;
 }
@@ -138,6 +153,8 @@ export interface SegmentCounters {
   shapedLost: number;
   /** Deliveries the bridge dropped because of a node-to-node partition. */
   partitioned: number;
+  /** Unicast frames dropped because the FDB did not know the destination (`unknownUnicast: 'drop'`). */
+  unknownUnicastDropped?: number;
 }
 
 /** A broadcast domain on virtual time. */
@@ -151,6 +168,9 @@ export class SimSegment {
   readonly #attachments: Attachment[] = [];
   #link: LinkSettings;
   #grudge: Grudge | undefined = undefined;
+  readonly #fdbSettings: FdbSettings | undefined;
+  /** MAC → the port it was last seen on and when (only with {@link FdbSettings}). */
+  readonly #fdb = new Map<string, { readonly port: Attachment; readonly atMs: number }>();
 
   /**
    * `history` receives one `arp-observed` op (process `wire`) per ARP frame put on the bridge.
@@ -161,6 +181,8 @@ export class SimSegment {
     this.#kernel = kernel;
     this.#history = history;
     this.#rng = options.rng;
+    this.#fdbSettings = options.fdb;
+    if (options.fdb !== undefined && !(Number.isFinite(options.fdb.ageingMs) && options.fdb.ageingMs > 0)) throw new RangeError(`segment ${name}: fdb ageingMs must be finite and > 0, got ${options.fdb.ageingMs}`);
     this.#link = DEFAULT_LINK;
     this.setLink(options.link ?? {});
   }
@@ -235,7 +257,7 @@ export class SimSegment {
   }
 
   #sendData(from: Attachment, frame: DataFrame): void {
-    this.#transmit(from, frame.ethDst, (to) => to.handlers.receiveData?.(frame));
+    this.#transmit(from, frame.ethDst, (to) => to.handlers.receiveData?.(frame), frame.ethSrc);
   }
 
   #sendArp(from: Attachment, frame: ArpFrame): void {
@@ -249,21 +271,40 @@ export class SimSegment {
         value: { segment: this.name, tUs: this.#kernel.nowMs * 1000, kind: classifyArp(frame), senderMac: frame.senderMac, senderIp: frame.senderIp, targetIp: frame.targetIp, ethSrc: frame.ethSrc, ethDst: frame.ethDst },
       });
     }
-    this.#transmit(from, frame.ethDst, (to) => to.handlers.receive(frame));
+    this.#transmit(from, frame.ethDst, (to) => to.handlers.receive(frame), frame.ethSrc);
+  }
+
+  /**
+   * With an FDB: learns `ethSrc` on `from`, and says whether a frame to `ethDst` may reach `to` —
+   * broadcast always; a known MAC only on its learned port; unknown unicast per the setting.
+   * Without one: every frame may (the MAC match decides).
+   */
+  #fdbAllows(from: Attachment, ethSrc: string | undefined, ethDst: string): (to: Attachment) => boolean {
+    const settings = this.#fdbSettings;
+    if (settings === undefined) return () => true;
+    const nowMs = this.#kernel.nowMs;
+    if (ethSrc !== undefined && ethSrc !== BROADCAST_MAC) this.#fdb.set(ethSrc, { port: from, atMs: nowMs });
+    if (ethDst === BROADCAST_MAC) return () => true;
+    const entry = this.#fdb.get(ethDst);
+    if (entry !== undefined && nowMs - entry.atMs <= settings.ageingMs) return (to) => to === entry.port;
+    if (settings.unknownUnicast === 'flood') return () => true;
+    this.counters.unknownUnicastDropped = (this.counters.unknownUnicastDropped ?? 0) + 1;
+    return () => false;
   }
 
   /** Schedules one delivery per receiver, grouped into one kernel event per distinct delay. */
-  #transmit(from: Attachment, ethDst: string, deliver: (to: Attachment) => void): void {
+  #transmit(from: Attachment, ethDst: string, deliver: (to: Attachment) => void, ethSrc?: string): void {
     if (!from.attached) return;
     if (!from.up) {
       this.counters.linkDown += 1;
       return;
     }
+    const forwards = this.#fdbAllows(from, ethSrc, ethDst);
     const link = this.#link;
     const grudge = this.#grudge;
     let groups: Map<number, Attachment[]> | undefined;
     for (const to of this.#attachments) {
-      if (to === from || !to.attached || (ethDst !== BROADCAST_MAC && ethDst !== to.mac)) continue;
+      if (to === from || !to.attached || (ethDst !== BROADCAST_MAC && ethDst !== to.mac) || !forwards(to)) continue;
       if (grudge !== undefined && drops(grudge, from.owner, to.owner)) {
         this.counters.partitioned += 1;
         continue;
