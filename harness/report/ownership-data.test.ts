@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ownershipPlotData } from './ownership-data.ts';
+import { answeringSpans, ownershipPlotData } from './ownership-data.ts';
 import { buildOwnershipSpec, fitText } from './plots/ownership-spec.ts';
-import { literalHistory, literalRunInfo } from './test-fixtures.ts';
+import { historyOf, literalHistory, literalRunInfo, MAC } from './test-fixtures.ts';
 
 describe('ownership plot data', () => {
   const data = ownershipPlotData(literalRunInfo(), literalHistory());
@@ -41,6 +41,19 @@ describe('ownership plot data', () => {
     expect(bars?.encoding['x']?.scale?.domain).toEqual([0, 30]);
     expect(bars?.encoding['y']?.sort).toEqual(data.lanes);
     expect(bars?.encoding['color']?.title).toBe('owner (node)');
+  });
+
+  it('an owner answers from its claim until a request goes unanswered, and again from its next claim', () => {
+    expect(answeringSpans(100, 1000, [50, 300, 350, 900], [100, 200, 500, 950])).toEqual([[100, 300], [500, 900], [950, 1000]]);
+    expect(answeringSpans(100, 1000, [], [100])).toEqual([[100, 1000]]);
+    expect(answeringSpans(100, 1000, [300], [100])).toEqual([[100, 300]]);
+  });
+
+  it('two MACs answering one IP within the split window: a split-brain outline on its lane, named by node', () => {
+    const claim = (tMs: number, mac: string) => [tMs, 'wire', 'info', 'arp-observed', { segment: 'eth0', tUs: tMs * 1000, kind: 'reply', senderMac: mac, senderIp: '198.18.0.240', targetIp: '198.18.0.200' }] as const;
+    const data = ownershipPlotData(literalRunInfo(), historyOf([claim(1000, MAC.n1), claim(1200, MAC.n2), claim(1400, MAC.n1)]));
+    expect(data.alerts).toEqual([{ lane: '198.18.0.240: answered by (ARP)', fromS: 1, toS: 1.4, label: 'split brain: n1 + n2' }]);
+    expect(data.bars.map((b) => [b.owner, b.fromS, b.toS])).toEqual([['n1', 1, 1.2], ['n2', 1.2, 1.4], ['n1', 1.4, 30]]);
   });
 
   it('writes on a bar the longest text that fits', () => {

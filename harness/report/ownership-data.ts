@@ -4,10 +4,10 @@
  * nemesis faults in label lanes, unanswered requests and failed probes as marks. Pure.
  */
 import type { HistoryOp } from '../core/history.ts';
-import { analyzeArpEvents, type ArpFrameEvent } from '../analyze/index.ts';
+import { analyzeArpEvents, claimKindOf, classifyArpEvent, type ArpFrameEvent } from '../analyze/index.ts';
 import { buildServiceIps } from '../checker/timeline.ts';
 import { completed, F, readProbe } from '../checker/vocabulary.ts';
-import { fitText, spanPx, type FaultBar, type InstantMark, type LaneMark, type OwnerBar, type OwnershipPlotData } from './plots/ownership-spec.ts';
+import { fitText, spanPx, type AlertBox, type FaultBar, type InstantMark, type LaneMark, type OwnerBar, type OwnershipPlotData } from './plots/ownership-spec.ts';
 import { PLOT_WIDTH_PX } from './plots/style.ts';
 import type { RunInfo } from './run-info.ts';
 import { arpFrameEventsBySegment, leaseHolderSpans, nemesisFaults } from './run-events.ts';
@@ -31,8 +31,12 @@ export function macOwners(info: Pick<RunInfo, 'judge' | 'topology'>): Map<string
 interface IpOwners {
   readonly ip: string;
   readonly segment: string;
-  readonly periods: readonly { readonly mac: string; readonly fromUs: number }[];
+  readonly periods: readonly { readonly mac: string; readonly fromUs: number; readonly lastClaimUs: number }[];
   readonly unansweredUs: readonly number[];
+  /** Every claim (reply or GARP) for the IP, in time order. */
+  readonly claimsUs: readonly number[];
+  /** Split-brain windows: two or more MACs claiming within the analyzer's split window. */
+  readonly splitBrain: readonly { readonly startUs: number; readonly endUs: number; readonly macs: readonly string[] }[];
 }
 
 /** Owner periods kept per IP (the analyzer counts the rest; a plot of more would be unreadable anyway). */
@@ -43,12 +47,46 @@ export function ipOwners(bySegment: ReadonlyMap<string, readonly ArpFrameEvent[]
   const out: IpOwners[] = [];
   for (const [segment, events] of [...bySegment].sort(([a], [b]) => a.localeCompare(b))) {
     const analysis = analyzeArpEvents(events, { originUs: 0, maxListedPerIp: MAX_LISTED });
+    const claims = new Map<string, number[]>();
+    for (const e of events) {
+      if (claimKindOf(classifyArpEvent(e)) === undefined) continue;
+      const list = claims.get(e.senderIp);
+      if (list === undefined) claims.set(e.senderIp, [e.tUs]);
+      else list.push(e.tUs);
+    }
     for (const ip of analysis.ips) {
       if (ip.owners.length === 0) continue;
-      out.push({ ip: ip.ip, segment, periods: ip.owners.map((o) => ({ mac: o.mac, fromUs: o.fromUs })), unansweredUs: ip.unanswered.map((u) => u.atUs) });
+      out.push({
+        ip: ip.ip,
+        segment,
+        periods: ip.owners.map((o) => ({ mac: o.mac, fromUs: o.fromUs, lastClaimUs: o.lastClaimUs })),
+        unansweredUs: ip.unanswered.map((u) => u.atUs),
+        claimsUs: claims.get(ip.ip) ?? [],
+        splitBrain: ip.splitBrain.map((w) => ({ startUs: w.startUs, endUs: w.endUs, macs: w.macs.map((m) => m.mac) })),
+      });
     }
   }
   return out;
+}
+
+/**
+ * The spans in which an owner period's MAC answers: from its first claim until a request goes
+ * unanswered (nobody answers from then on), again from its next claim, until the next owner. Pure.
+ */
+export function answeringSpans(fromUs: number, untilUs: number, unansweredUs: readonly number[], claimsUs: readonly number[]): [number, number][] {
+  const spans: [number, number][] = [];
+  let start: number | undefined = fromUs;
+  for (let guard = 0; start !== undefined && guard <= unansweredUs.length; guard += 1) {
+    const from: number = start;
+    const silent = unansweredUs.find((u) => u > from && u < untilUs);
+    if (silent === undefined) {
+      spans.push([from, untilUs]);
+      break;
+    }
+    spans.push([from, silent]);
+    start = claimsUs.find((c) => c > silent && c < untilUs);
+  }
+  return spans;
 }
 
 /** Assigns each labelled span the first lane whose previous label and span have ended. */
@@ -90,6 +128,7 @@ export function ownershipPlotData(info: RunInfo, ops: readonly HistoryOp[]): Own
   const services = [...new Set([...holders.map((h) => h.service), ...serviceIps.keys()])].sort();
   const placedIps = new Set<string>();
   const bars: OwnerBar[] = [];
+  const alerts: AlertBox[] = [];
   const ownerKeys: string[] = info.topology.nodes.map((n) => n.name);
   const keyOf = (owner: string): string => {
     if (!ownerKeys.includes(owner)) ownerKeys.push(owner);
@@ -102,10 +141,14 @@ export function ownershipPlotData(info: RunInfo, ops: readonly HistoryOp[]): Own
     const lane = ipLane(o);
     if (!lanes.includes(lane)) lanes.push(lane);
     o.periods.forEach((p, i) => {
-      const next = o.periods[i + 1];
+      const nextUs = o.periods[i + 1]?.fromUs ?? endMs * 1000;
       const node = macOwner.get(p.mac);
-      bar(lane, p.fromUs / 1000, next === undefined ? endMs : next.fromUs / 1000, node ?? p.mac, node === undefined ? [p.mac] : [`${node} ${p.mac}`, node], false);
+      for (const [fromUs, toUs] of answeringSpans(p.fromUs, nextUs, o.unansweredUs, o.claimsUs)) bar(lane, fromUs / 1000, toUs / 1000, node ?? p.mac, node === undefined ? [p.mac] : [`${node} ${p.mac}`, node], false);
     });
+    for (const w of o.splitBrain) {
+      const names = w.macs.map((m) => macOwner.get(m) ?? m);
+      alerts.push({ lane, fromS: s(w.startUs / 1000), toS: s(Math.max(w.endUs / 1000, w.startUs / 1000 + endMs / 300)), label: `split brain: ${names.join(' + ')}` });
+    }
     placedIps.add(lane);
   };
   for (const service of services) {
@@ -133,5 +176,5 @@ export function ownershipPlotData(info: RunInfo, ops: readonly HistoryOp[]): Own
     if (probe.ok) continue;
     for (const o of owners) if (o.ip === probe.vip) mark(ipLane(o), probe.tMs, 'client probe failed');
   }
-  return { title: `Who answers each IP and who holds each Lease — ${info.scenario.name} (${info.world}, ${info.profile}, seed ${info.seed})`, endS: s(endMs), lanes, owners: ownerKeys, bars, faults, instants: instantMarks, marks };
+  return { title: `Who answers each IP and who holds each Lease — ${info.scenario.name} (${info.world}, ${info.profile}, seed ${info.seed})`, endS: s(endMs), lanes, owners: ownerKeys, bars, alerts, faults, instants: instantMarks, marks };
 }

@@ -116,11 +116,12 @@ export function timelineLines(info: RunInfo, results: RunResults, ops: readonly 
   const probes = completed(ops, F.probe)
     .map((op, i) => ({ op, i, atMs: sentMs.get(`${field(op, 'client') ?? op.process}|${field(op, 'vip') ?? ''}|${seqOf(op)}`) ?? op.tMs }))
     .sort((a, b) => a.atMs - b.atMs || a.i - b.i);
+  const probeKeys = [...new Set(probes.map(({ op: p }) => `${field(p, 'client') ?? p.process} → ${field(p, 'vip') ?? '?'}`))];
   for (const { op, atMs } of probes) {
     const probe = { ...readProbe(op), tMs: atMs };
     while (faultIndex < nemesis.length && (nemesis[faultIndex]?.tMs ?? Infinity) <= probe.tMs) {
       const fault = nemesis[faultIndex];
-      if (fault !== undefined) for (const key of new Set(probes.map(({ op: p }) => `${field(p, 'client') ?? p.process} → ${field(p, 'vip') ?? '?'}`))) pendingAfter.set(key, nemesisLabel(fault));
+      if (fault !== undefined) for (const key of probeKeys) pendingAfter.set(key, nemesisLabel(fault));
       faultIndex += 1;
     }
     const key = `${probe.client} → ${probe.vip}`;

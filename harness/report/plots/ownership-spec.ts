@@ -35,6 +35,14 @@ export interface LaneMark {
   readonly kind: string;
 }
 
+/** A window drawn as a red outline on a lane (split brain: two MACs answering). */
+export interface AlertBox {
+  readonly lane: string;
+  readonly fromS: number;
+  readonly toS: number;
+  readonly label: string;
+}
+
 /** A nemesis action without a duration. */
 export interface InstantMark {
   readonly lane: string;
@@ -52,6 +60,7 @@ export interface OwnershipPlotData {
   readonly owners: readonly string[];
   readonly bars: readonly OwnerBar[];
   readonly faults: readonly FaultBar[];
+  readonly alerts: readonly AlertBox[];
   readonly instants: readonly InstantMark[];
   readonly marks: readonly LaneMark[];
 }
@@ -97,6 +106,9 @@ export function buildOwnershipSpec(data: OwnershipPlotData): TopLevelSpec {
     { data: { values: data.instants }, mark: { type: 'rule', color: '#555', strokeDash: [4, 3] }, encoding: { x: { ...x, field: 'atS' } } },
     { data: { values: data.instants }, mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, fontSize: 11, color: '#333' }, encoding: { y, x: { ...x, field: 'atS' }, text: { field: 'label' } } },
   ];
+  if (data.alerts.length > 0) {
+    layer.push({ data: { values: data.alerts }, mark: { type: 'bar', height: { band: 1 }, fill: 'transparent', stroke: FAULT_COLOR, strokeWidth: 2, strokeDash: [3, 2] }, encoding: { y, x: { ...x, field: 'fromS' }, x2: { field: 'toS' } } });
+  }
   if (data.marks.length > 0) {
     layer.push({
       data: { values: data.marks },
@@ -106,7 +118,7 @@ export function buildOwnershipSpec(data: OwnershipPlotData): TopLevelSpec {
   }
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: data.title, subtitle: ['Red bars and shading: fault windows (nemesis). Dashed lines: instant nemesis actions.', 'Faded bars: the Lease is still held by a node or agent that is down. Crosses: requests nobody answered, failed client probes.'] },
+    title: { text: data.title, subtitle: ['Red bars and shading: fault windows (nemesis). Dashed lines: instant nemesis actions.', 'Faded bars: the Lease is still held by a node or agent that is down. No bar: nobody answers (a request went unanswered).', 'Dashed red outlines: split brain (two MACs answer). Crosses: requests nobody answered, failed client probes.'] },
     width: PLOT_WIDTH_PX,
     height: { step: 26 },
     config: PLOT_CONFIG,
