@@ -156,8 +156,10 @@ export interface L2Switches {
    * its agent restarts or it loses the Lease (`agent/devices-at-acquire.ts`). The mechanism is an
    * inference from the report ("Successfully acquired lease", then no l2-responder activity, fixed
    * by deleting the agent pod): the desired entries are computed from the devices table when
-   * leadership starts and a returning device does not re-run it. Set in `cilium-1.20.1` and
-   * inherited by `cilium-1.20.2` (the issue is open). The agent learns of links through
+   * leadership starts and a returning device does not re-run it. Set in `cilium-1.20.1` only, the
+   * reported release (the issue is open; whether 1.20.2 has it is unknown, and `cilium-1.20.2` keeps
+   * the link handling C16 documents: a late takeover is answered once the link is back, with no
+   * GARP). The agent learns of links through
    * `Agent.linkDown`/`linkUp` (the sim world calls them; the lab world does not watch links yet).
    * Optional (absent = false).
    */

@@ -131,7 +131,8 @@ const cilium1202: Profile = {
   name: 'cilium-1.20.2',
   implementation: 'cilium',
   description: 'Cilium 1.20.2: eTP=Local gating (#46399), which drops Gateway API services without nodeName backends (C05)',
-  l2: { ...cilium1201.l2, etpLocalGating: true, etpLocalIgnoresNodelessBackends: true, garpOpcode: 'request' },
+  // C10 (devicesFrozenAtAcquire) is reported on 1.20.1 only; unknown here, so 1.20.2 keeps the link handling C16 documents.
+  l2: { ...cilium1201.l2, etpLocalGating: true, etpLocalIgnoresNodelessBackends: true, garpOpcode: 'request', devicesFrozenAtAcquire: false },
   ipam: cilium1201.ipam,
 };
 
