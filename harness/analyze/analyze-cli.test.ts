@@ -58,3 +58,21 @@ describe('l2lab analyze', () => {
     expect(doc.ips[0].splitBrain[0]).toMatchObject({ start: { relUs: 1_000_100 }, end: { relUs: 2_200_100 }, interleaved: true });
   });
 });
+
+describe('l2lab analyze interrupted', () => {
+  it('Ctrl-C: prints what was read, flagged partial and interrupted, exit 5', async () => {
+    const { runAnalyze } = await import('./analyze-cli.ts');
+    let stdout = '';
+    let stderr = '';
+    const abort = new AbortController();
+    abort.abort();
+    const code = await runAnalyze(
+      `${DIR}/takeover-us-le.pcap`,
+      { vip: [], format: 'json', replyTimeout: '1s', splitWindow: '1s', maxListed: '1000', maxRows: '200' },
+      { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), signal: abort.signal },
+    );
+    expect(code).toBe(5);
+    expect(JSON.parse(stdout).capture).toMatchObject({ partial: true, interrupted: true });
+    expect(stderr).toContain('partial results');
+  });
+});

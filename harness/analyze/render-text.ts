@@ -32,7 +32,8 @@ function ipSection(ip: IpAnalysis, time: (us: number) => string, maxRows: number
   const lines = [
     `${ip.ip}${vlanText(ip.vlans)}${ip.ifIndexes.length > 0 ? ` (interfaces ${ip.ifIndexes.join(', ')})` : ''}`,
     `  ${c.frames} frames: ${c.requests} requests, ${c.replies} replies, ${c.garpRequests} GARP requests, ${c.garpReplies} GARP replies, ${c.probes} probes; ` +
-      `${c.unanswered} unanswered, ${c.macChanges} MAC changes, ${c.splitBrainWindows} split-brain windows`,
+      `${c.unanswered} unanswered, ${c.macChanges} MAC changes, ${c.splitBrainWindows} split-brain windows` +
+      (ip.splitBrain.length > 0 ? ` (${ip.splitBrain.filter((w) => w.interleaved).length} of those listed with both MACs answering)` : ''),
   ];
   if (ip.owners.length > 0) {
     lines.push('  owners (runs of claims by one MAC):');
