@@ -37,6 +37,16 @@ describe('decideArp', () => {
     expect(decideArp(request({ senderIp: VIP }), context()).action).toBe('reply');
   });
 
+  // Why this test? C15 (#27521): the holder cannot resolve its own VIP. `answerOwnNode` answers the
+  // node's own request — only on the interface it left through, and never its own gratuitous ARP.
+  it('answers its own node only with answerOwnNode, on the sending interface, and not its own GARP', () => {
+    const own = request({ ethSrc: ETH0_MAC, senderMac: ETH0_MAC, senderIp: '192.168.10.11' });
+    expect(decideArp(own, context())).toEqual({ action: 'drop', reason: 'locally-originated' });
+    expect(decideArp(own, context({ answerOwnNode: true }))).toMatchObject({ action: 'reply', interface: 'eth0', frame: { ethDst: ETH0_MAC, senderMac: ETH0_MAC, senderIp: VIP } });
+    expect(decideArp(own, context({ answerOwnNode: true, arrivedOn: 'eth1' }))).toEqual({ action: 'drop', reason: 'locally-originated' });
+    expect(decideArp(request({ ethSrc: ETH0_MAC, senderMac: ETH0_MAC, senderIp: VIP }), context({ answerOwnNode: true }))).toEqual({ action: 'drop', reason: 'locally-originated' });
+  });
+
   const drops: readonly [string, ArpFrame, Partial<ArpContext>, DropReason][] = [
     ['a reply', request({ opcode: 2 }), {}, 'not-a-request'],
     ['an unknown opcode (RARP)', request({ opcode: 3 }), {}, 'not-a-request'],

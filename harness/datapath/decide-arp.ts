@@ -54,6 +54,13 @@ export interface ArpContext {
    * is consulted — an address left behind answers until it is removed (K02). Default false.
    */
   readonly kernelAnswers?: boolean;
+  /**
+   * C15 (#27521) / `L2Switches.answerOwnNode`: a request this node itself sent (a client on the
+   * node, e.g. a pod with host networking) is answered when it arrives on the interface it left
+   * through and is not gratuitous — as the kernel answers for a local address. Default false:
+   * Cilium's responder never sees its own requests, so the holder cannot resolve its own VIP.
+   */
+  readonly answerOwnNode?: boolean;
 }
 
 /**
@@ -65,8 +72,9 @@ export function decideArp(frame: ArpFrame, context: ArpContext): ArpDecision {
   // `arp_check`: opcode request only. A gratuitous *request* (sender IP = target IP) is a request
   // too and is answered when programmed — Cilium has no gratuitous filter.
   if (frame.opcode !== OPCODE_REQUEST) return drop('not-a-request');
-  for (const own of context.interfaceMacs.values()) if (own === frame.senderMac) return drop('locally-originated');
   const mac = context.interfaceMacs.get(context.arrivedOn);
+  const ownAnswered = context.answerOwnNode === true && mac === frame.senderMac && frame.senderIp !== frame.targetIp;
+  if (!ownAnswered) for (const own of context.interfaceMacs.values()) if (own === frame.senderMac) return drop('locally-originated');
   if (mac === undefined) return drop('unknown-interface');
   if (frame.ethDst !== BROADCAST_MAC && frame.ethDst !== mac) return drop('not-for-us');
   if (context.kernelAnswers === true) {

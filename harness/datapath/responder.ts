@@ -24,6 +24,8 @@ export interface ResponderOptions {
   readonly history: History;
   /** The kernel answers for the programmed addresses (kube-vip; see `ArpContext.kernelAnswers`). Default false. */
   readonly kernelAnswers?: boolean;
+  /** Requests from this node itself are answered (C15; see `ArpContext.answerOwnNode`). Default false. */
+  readonly answerOwnNode?: boolean;
   /** Record each reply in the history (`arp-reply`, the node's own account; the wire has `arp-observed`). Default false. */
   readonly recordReplies?: boolean;
 }
@@ -59,6 +61,7 @@ export class ArpResponder {
       livenessAgeMs: stampMs === undefined ? undefined : clock.monotonicMs() - stampMs,
       leaseDurationMs,
       ...(this.#options.kernelAnswers === true ? { kernelAnswers: true } : {}),
+      ...(this.#options.answerOwnNode === true ? { answerOwnNode: true } : {}),
     });
     if (decision.action === 'drop') {
       this.counters.drops[decision.reason] += 1;

@@ -178,6 +178,16 @@ export interface L2Switches {
    * MetalLB and kube-vip profiles reuse the Cilium election machinery without it.
    */
   readonly leadThroughApiOutage?: boolean;
+  /**
+   * §3.1 / C15 (#27521, open since 2023): when true, the responder answers an ARP request for a
+   * programmed VIP that the node itself sent (a process on the lease holder — a host-network pod,
+   * the kubelet — resolving the VIP), as the kernel answers for a local address. Cilium's eBPF
+   * responder sits on tc ingress and never sees the node's own requests, so the holder cannot
+   * resolve its own VIP while every other node can. Only `reference` has it; honoured by the sim
+   * world's datapath (the lab's nodes route the pool locally, so its own probes need no ARP).
+   * Optional (absent = false).
+   */
+  readonly answerOwnNode?: boolean;
 }
 
 /** LB-IPAM operator switches (spec §5). */

@@ -139,8 +139,8 @@ const cilium1202: Profile = {
 const reference: Profile = {
   name: 'reference',
   implementation: 'cilium',
-  description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed, shared IPs elected together, candidates announce every IP and have a device, bounded releases, no Lease orphaned by a cancel, stale entries pruned on agent start, candidacy only through links that are up and a GARP when one comes back, leaders that lead on through an API server outage',
-  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false, candidacyRequiresDevice: true, releaseBoundedByRenewDeadline: true, pruneOnAgentStart: true, candidacyRequiresEveryIp: true, cancelCompletesLeaseRequest: true, releaseRefreshesLease: true, garpOnLinkUp: true, candidacyRequiresLinkUp: true, devicesFrozenAtAcquire: false, leadThroughApiOutage: true },
+  description: 'What the invariants demand: newest Cilium semantics with every known L2 bug fixed, shared IPs elected together, candidates announce every IP and have a device, bounded releases, no Lease orphaned by a cancel, stale entries pruned on agent start, candidacy only through links that are up and a GARP when one comes back, leaders that lead on through an API server outage, a holder that resolves its own VIP',
+  l2: { ...cilium1202.l2, etpLocalIgnoresNodelessBackends: false, sharedIpSeparateLeases: false, candidacyRequiresDevice: true, releaseBoundedByRenewDeadline: true, pruneOnAgentStart: true, candidacyRequiresEveryIp: true, cancelCompletesLeaseRequest: true, releaseRefreshesLease: true, garpOnLinkUp: true, candidacyRequiresLinkUp: true, devicesFrozenAtAcquire: false, leadThroughApiOutage: true, answerOwnNode: true },
   ipam: cilium1202.ipam,
 };
 

@@ -14,6 +14,9 @@ import { releasedLeaseSpec } from '../l2/lease.ts';
 import { estimateLeaseLoad } from '../l2/lease-load.ts';
 import type { IpPool, ManifestSet, Service } from '../model/types.ts';
 import { decideGarp } from '../responder/decide-garp.ts';
+import { decideArp } from '../datapath/decide-arp.ts';
+import { BROADCAST_MAC, ZERO_MAC, type ArpFrame } from '../datapath/frame-port.ts';
+import { ResponderMap } from '../datapath/responder-map.ts';
 import { releaseDeadlineMs } from '../election/decide-lease.ts';
 import { ElectionWorld } from '../sim/election-world.ts';
 import { ResponderWorld } from '../sim/responder-world.ts';
@@ -119,6 +122,19 @@ describe('every L2 switch changes behaviour when flipped', () => {
     w.server.partition('n1', 'drop');
     w.runUntil(15_000);
     expect(w.history.ops().some((op) => op.f === 'lost-leader')).toBe(true);
+  });
+
+  it('answerOwnNode (§3.1, C15): the holder answers a request its own node sent for the VIP', () => {
+    const holderMac = '02:00:00:00:00:00';
+    const map = new ResponderMap();
+    map.insert({ ip: '198.18.0.240', interface: 'eth0' });
+    map.stampLiveness(0);
+    const fromHolder: ArpFrame = { ethDst: BROADCAST_MAC, ethSrc: holderMac, opcode: 1, senderMac: holderMac, senderIp: '198.18.0.10', targetMac: ZERO_MAC, targetIp: '198.18.0.240' };
+    const answered = (profile: Profile): boolean =>
+      decideArp(fromHolder, { arrivedOn: 'eth0', table: map, interfaceMacs: new Map([['eth0', holderMac]]), livenessAgeMs: 0, leaseDurationMs: 3_000, ...(profile.l2.answerOwnNode === true ? { answerOwnNode: true } : {}) }).action === 'reply';
+    expect(answered(withL2('answerOwnNode', true))).toBe(true);
+    expect(answered(withL2('answerOwnNode', false))).toBe(false);
+    expect(answered(getProfile('reference'))).toBe(true);
   });
 
   it('pruneOnAgentStart (§3.2): a restarted agent drops the entries its previous life pinned before they answer again', () => {

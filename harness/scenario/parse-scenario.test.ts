@@ -47,6 +47,22 @@ describe('parseScenarioText: the base scenario', () => {
   });
 });
 
+describe('topology.clients[].node (C15: a prober on a node)', () => {
+  it("takes the node's MAC and address on the client's segment, and renders back as node", () => {
+    const result = parseScenarioText(withLine(18, '      segment: lan\n      node: n2'), 's.yaml');
+    expect(result.issues.map(formatIssue)).toEqual([]);
+    const n2 = result.scenario?.topology.nodes.find((n) => n.name === 'n2')?.interfaces[0];
+    expect(result.scenario?.topology.clients[0]).toMatchObject({ name: 'c1', node: 'n2', mac: n2?.mac, ip: n2?.ip });
+  });
+
+  it.each([
+    ['an unknown node', '      segment: lan\n      node: n9', 's.yaml:19: topology.clients[0].node: unknown node "n9": expected one of n1, n2'],
+    ['its own MAC as well', '      segment: lan\n      node: n1\n      mac: 02:00:00:00:00:99', "s.yaml:20: topology.clients[0].mac: a client on node n1 uses that node's MAC: leave mac out"],
+  ])('reports %s', (_what, lines, expected) => {
+    expect(parseScenarioText(withLine(18, lines), 's.yaml').issues.map(formatIssue)).toEqual([expected]);
+  });
+});
+
 describe('parseScenarioText: every problem as file:line: path: message', () => {
   const cases: [string, string, string[]][] = [
     // Syntax and shape

@@ -45,6 +45,12 @@ describe('planLab', () => {
     ]);
   });
 
+  it('refuses a client on a node (C15, sim only): the node routes the pool locally and would not ARP', () => {
+    const onNode = withTopology((t) => ({ clients: t.clients.map((c, j) => (j === 0 ? { ...c, node: t.nodes[0]?.name ?? 'n1' } : c)) }));
+    expect(() => planLab(onNode, 'abc123')).toThrow(LabPlanError);
+    expect(() => planLab(onNode, 'abc123')).toThrow('runs in the sim world only');
+  });
+
   it('puts clients on eth0 of their segment with their ARP settings', () => {
     const [c1, c2] = plan.clients;
     expect(c1).toMatchObject({ netns: 'l2l-abc123-c1', iface: 'eth0', bridge: 'br-0', ip: '198.18.0.200', prefixLength: 24, peer: 'c0', mac: '02:00:00:ff:00:01' });

@@ -136,6 +136,9 @@ export function planLab(scenario: Scenario, runId: string): LabPlan {
   });
   const clients = topology.clients.map((client, j): ClientPlan => {
     const what = `client ${client.name}`;
+    // C15's prober on a node would run in the node's namespace, where the pool is routed locally
+    // (`local <pool> dev lo`): it would never ARP for a VIP, so the lab cannot show what it is for.
+    if (client.node !== undefined) throw new LabPlanError(`${what}: a client on a node (clients[].node: ${client.node}) runs in the sim world only — the lab's nodes route the pool locally, so a prober there would not ARP for the VIP`);
     checkDataIp(client.ip, what);
     dataIps.push({ ip: client.ip, what });
     const peer = clientPeer(j);
