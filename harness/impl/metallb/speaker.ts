@@ -127,7 +127,7 @@ export class MetallbSpeaker implements NodeAnnouncer {
     for (const task of this.#tasks) task.kill();
     for (const informer of Object.values(this.#informers)) informer.close();
     this.#ports.gossip.remove(this.config.node, false);
-    this.#clearResponder();
+    this.#forget();
   }
 
   /** Graceful stop: memberlist `Leave` (the others drop this node at once), announcements withdrawn. */
@@ -135,7 +135,7 @@ export class MetallbSpeaker implements NodeAnnouncer {
     this.#stop.abort();
     for (const informer of Object.values(this.#informers)) informer.close();
     this.#ports.gossip.remove(this.config.node, true);
-    this.#clearResponder();
+    this.#forget();
     this.#wakeup.notify();
   }
 
@@ -148,6 +148,14 @@ export class MetallbSpeaker implements NodeAnnouncer {
   #spawn(name: string, task: Task<void>): void {
     this.#tasks = this.#tasks.filter((t) => t.state === 'running');
     this.#tasks.push(this.#ports.spawner.spawn(name, task));
+  }
+
+  /** The process is gone: its table, its claims and its in-process responder with it (nothing recorded: a crash). */
+  #forget(): void {
+    this.#table = [];
+    this.#led = new Map();
+    this.#candidates = [];
+    this.#clearResponder();
   }
 
   #clearResponder(): void {
