@@ -46,20 +46,21 @@ describe('analyzeArpEvents', () => {
     expect([ip?.firstSeenUs, ip?.lastSeenUs]).toEqual([T0, T0 + 4_000_333]);
   });
 
-  it('judges a request unanswered only past the reply timeout, and only by replies addressed to its requester', () => {
+  it('judges a request unanswered only past the reply timeout; any claim for the IP answers it', () => {
     const other = { targetMac: '02:00:00:00:00:99', targetIp: '198.18.0.99' };
     const analysis = analyzeArpEvents(
       [
         request(0), reply(500_000, A), // answered at exactly the timeout
         request(1_000_000), reply(1_500_001, A), // one µs late
-        request(2_000_000), reply(2_000_100, A, other), // a reply to someone else
+        request(2_000_000), reply(2_000_100, A, other), // a reply to someone else still answers
         request(3_000_000), garp(3_100_000, A, 'reply'), // a GARP answers everyone
+        request(4_000_000), { ...reply(4_000_100, B), senderIp: '198.18.0.7' }, // a reply for another IP does not
         request(9_000_000), // the capture ends within its timeout: not judged
         reply(9_100_000, A, other),
       ],
       { replyTimeoutUs: 500_000 },
     );
-    expect(analysis.ips[0]?.unanswered.map((u) => u.atUs - T0)).toEqual([1_000_000, 2_000_000]);
+    expect(analysis.ips.find((ip) => ip.ip === VIP)?.unanswered.map((u) => u.atUs - T0)).toEqual([1_000_000, 4_000_000]);
   });
 
   it('reports each retry of an unanswered requester, and probes owe no answer', () => {

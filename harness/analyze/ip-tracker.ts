@@ -124,21 +124,25 @@ export class IpTracker {
       const garp: GratuitousArp = { atUs: tUs, mac, form: kind === 'garp-request' ? 'request' : 'reply', targetMac: event.targetMac, ...(event.ethDst === undefined ? {} : { ethDst: event.ethDst }) };
       this.garps.add(withFrame(garp, event.frame));
     }
-    this.answer(event, kind);
+    this.answer(event);
     this.trackOwner(event, kind);
     this.trackSplitBrain(mac, tUs);
   }
 
-  private answer(event: ArpFrameEvent, kind: ClaimKind): void {
+  /**
+   * Any claim for the IP (a reply from it, whoever it is addressed to, or a gratuitous ARP)
+   * answers every request for it pending within the timeout: "no reply for the IP" is what makes
+   * a request unanswered. Tying replies to their requester would misjudge captures that see only
+   * some of the unicast replies, and the owner answering anyone shows it was there.
+   */
+  private answer(event: ArpFrameEvent): void {
     if (this.pending.length === 0) return;
     const timeoutUs = this.options.replyTimeoutUs;
     const kept: PendingRequest[] = [];
     for (const request of this.pending) {
       const waitedUs = event.tUs - request.atUs;
-      // A reply answers the requester it is addressed to; a gratuitous ARP answers everyone.
-      const addressed = kind !== 'reply' || event.targetMac === request.requesterMac || event.targetIp === request.requesterIp;
       if (waitedUs > timeoutUs) this.addUnanswered(request);
-      else if (!(addressed && waitedUs >= 0)) kept.push(request);
+      else if (waitedUs < 0) kept.push(request); // a claim older than the request (out of order)
     }
     this.pending = kept;
   }
