@@ -7,7 +7,7 @@ describe('ownership plot data', () => {
   const data = ownershipPlotData(literalRunInfo(), literalHistory());
 
   it('lanes: faults on top, then each service’s Lease holder followed by its IPs’ ARP owners', () => {
-    expect(data.lanes).toEqual(['faults (nemesis)', 'default/web: Lease held by', '198.18.0.240: answered by (ARP)']);
+    expect(data.lanes).toEqual(['nemesis', 'default/web: Lease held by', '198.18.0.240: answered by (ARP)']);
     expect(data.endS).toBe(30);
     expect(data.owners).toEqual(['n1', 'n2']);
   });
@@ -24,8 +24,8 @@ describe('ownership plot data', () => {
   });
 
   it('faults: the kill window labelled, the Lease patch an instant in a lane where its label fits; failed probes marked', () => {
-    expect(data.faults).toEqual([{ lane: 'faults (nemesis)', fromS: 10, toS: 25, label: 'kill-agent n1' }]);
-    expect(data.instants).toEqual([{ lane: 'faults (nemesis)', atS: 27, label: 'patch-lease cilium-l2announce-default-web → n1' }]);
+    expect(data.faults).toEqual([{ lane: 'nemesis', fromS: 10, toS: 25, label: 'kill-agent n1' }]);
+    expect(data.instants).toEqual([{ lane: 'nemesis', atS: 27, label: 'patch-lease cilium-l2announce-default-web → n1' }]);
     expect(data.marks).toEqual([
       { lane: '198.18.0.240: answered by (ARP)', atS: 12, kind: 'client probe failed' },
       { lane: '198.18.0.240: answered by (ARP)', atS: 13, kind: 'client probe failed' },

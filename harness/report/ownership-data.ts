@@ -108,7 +108,7 @@ export function ownershipPlotData(info: RunInfo, ops: readonly HistoryOp[]): Own
   // Faults: label lanes on top.
   const { windows, instants } = nemesisFaults(ops, endMs);
   const occupied: number[] = [];
-  const faultLane = (i: number): string => (i === 0 ? 'faults (nemesis)' : `faults (nemesis) ${i + 1}`);
+  const faultLane = (i: number): string => (i === 0 ? 'nemesis' : `nemesis ${i + 1}`);
   const spans = [...windows.map((w) => ({ kind: 'window' as const, fromMs: w.fromMs, toMs: w.toMs, label: w.open ? `${w.label} (not healed)` : w.label })), ...instants.map((i) => ({ kind: 'instant' as const, fromMs: i.atMs, toMs: i.atMs, label: i.label }))].sort((a, b) => a.fromMs - b.fromMs);
   const faults: FaultBar[] = [];
   const instantMarks: InstantMark[] = [];

@@ -11,7 +11,7 @@ describe('run events for the reports', () => {
       [4000, 'nemesis', 'info', 'netem', { node: 'n3', delayMs: 100, jitterMs: 10, lossPercent: 5 }],
       [5000, 'nemesis', 'info', 'kill-agent', { node: 'n3' }],
       [6000, 'nemesis', 'info', 'restart-node', { node: 'n3' }],
-      [7000, 'nemesis', 'info', 'edit', { kind: 'Service', name: 'web' }],
+      [7000, 'nemesis', 'info', 'edit', { resource: 'services', name: 'web', verb: 'update', mayMoveIpsOf: [] }],
       [8000, 'nemesis', 'info', 'heal-api', { node: 'n9' }],
     ]);
     expect(nemesisFaults(ops, 10_000)).toEqual({
@@ -22,7 +22,7 @@ describe('run events for the reports', () => {
         { fromMs: 5000, toMs: 6000, open: false, action: 'kill-agent', label: 'kill-agent n3' },
       ],
       instants: [
-        { atMs: 7000, action: 'edit', label: 'edit Service web' },
+        { atMs: 7000, action: 'edit', label: 'edit update services/web' },
         { atMs: 8000, action: 'heal-api', label: 'heal-api n9' },
       ],
     });

@@ -77,7 +77,11 @@ export function nemesisLabel(op: Pick<HistoryOp, 'f' | 'value'>): string {
     if (what !== undefined) parts.push(what);
     if (op.f === NEMESIS.patchLease && text(v['holder']) !== undefined) parts.push(`→ ${text(v['holder'])}`);
   } else if (op.f === NEMESIS.edit) {
-    parts.push([text(v['kind']), text(v['name'])].filter((x) => x !== undefined).join(' '));
+    const what = text(v['resource']) ?? text(v['kind']);
+    const name = text(v['name']);
+    parts.push([text(v['verb']), what === undefined ? name : `${what}${name === undefined ? '' : `/${name}`}`].filter((x) => x !== undefined).join(' '));
+  } else if (op.f === NEMESIS.partitionApi && text(v['mode']) !== undefined) {
+    parts.push(`(${text(v['mode'])})`);
   }
   return parts.join(' ');
 }
