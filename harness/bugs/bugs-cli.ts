@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EXIT, UserError } from '../cli/user-error.ts';
 import { REPO_ROOT } from '../control-plane/binaries.ts';
@@ -146,7 +146,9 @@ async function executeRun(run: PlannedBugRun, out: string, signal: AbortSignal |
   const base = { reportDir, wallMs, macOwner: new Map<string, string>(), ops: [] };
   if (child.interrupted) return { ...base, interrupted: true, error: `interrupted (log ${logPath})` };
   if (child.timedOut) return { ...base, error: `l2lab run did not finish within ${RUN_TIMEOUT_MS[run.world] / 60_000} min (log ${logPath})` };
-  if (child.code !== EXIT.ok && child.code !== EXIT.safetyViolation && child.code !== EXIT.livenessViolation) {
+  // Exit 2 is also "judged, but some verdict unknown": the report is there and says which.
+  const judged = child.code === EXIT.ok || child.code === EXIT.safetyViolation || child.code === EXIT.livenessViolation || child.code === EXIT.harnessError;
+  if (!judged || !(await exists(join(reportDir, 'results.json')))) {
     return { ...base, error: `l2lab run exited ${child.code ?? 'by a signal'}: ${lastLine(child.stderrTail) || 'no message'} (log ${logPath})` };
   }
   try {
@@ -221,6 +223,10 @@ function runChild(command: string, args: readonly string[], logPath: string, tim
     });
     child.once('close', (code) => finish(code));
   });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
 }
 
 function lastLine(text: string): string {
