@@ -121,7 +121,8 @@ function toService(spec: ServiceSpec, index: number): Service {
   };
 }
 
-const profileArb = fc.constantFrom(...PROFILES.values());
+// `cilium-1.15-dev` hands out addresses past its blocks on purpose (C21, #29410): not a property.
+const profileArb = fc.constantFrom(...[...PROFILES.values()].filter((p) => p.ipam.cidrRangeOffByOne !== true));
 const optionsArb: fc.Arbitrary<IpamOptions> = fc.record({ ipv6Enabled: fc.boolean() });
 const scenario = fc
   .record({ pools: poolsArb, services: servicesArb, profile: profileArb, options: optionsArb, seed: fc.integer(), keepField: fc.integer({ min: 0, max: 9 }) })

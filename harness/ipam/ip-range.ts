@@ -70,7 +70,9 @@ export function rangeFromBlock(pool: IpPool, blockIndex: number, switches: IpamS
     // §5.1 / C21: reservation applies only to CIDR blocks with more than two addresses (/31, /32,
     // /127, /128 would otherwise lose every address).
     const reserves = poolReservesFirstLast(pool, switches) && cidr.last - cidr.first >= 2n;
-    return ok(pool.name, blockIndex, cidr.family, cidr.first, cidr.last, true, reserves);
+    // C21 (#29410): the development allocator's range ran one address past the block.
+    const last = switches.cidrRangeOffByOne === true ? cidr.last + 1n : cidr.last;
+    return ok(pool.name, blockIndex, cidr.family, cidr.first, last, true, reserves);
   }
   const start = parseIp(block.start ?? '');
   if (start === undefined) {

@@ -225,4 +225,14 @@ export interface IpamSwitches {
   readonly defaultLbServiceIpamSetting: boolean;
   /** §5.4 (#41147, 1.19+): satisfied services re-imported before new allocations on restart. */
   readonly importBeforeAllocate: boolean;
+  /**
+   * §5.1 / C21 (cilium/cilium#29410, filed 2023-11-27 against main after the new allocator of
+   * PR #26488): when true, the range of a CIDR block ends one address past the block. With first
+   * and last reserved a /29 hands out .1–.7 — its broadcast address included — and with
+   * `allowFirstLastIPs: Yes` it hands out .0–.8, one address outside the block. Only the
+   * `cilium-1.15-dev` profile has it: the report was against the development branch, and whether a
+   * release shipped it is not verified (the issue is closed, the fix not identified). Optional
+   * (absent = false).
+   */
+  readonly cidrRangeOffByOne?: boolean;
 }

@@ -79,6 +79,19 @@ const cilium1153: Profile = {
   ipam: cilium115.ipam,
 };
 
+/**
+ * The development branch between the new LB-IPAM allocator (PR #26488, Oct 2023) and the fix of
+ * #29410 (not identified): CIDR ranges one address too long (C21). Not a release; kept apart so
+ * that `cilium-1.15` stays what 1.15.0 shipped as far as the spec says.
+ */
+const cilium115dev: Profile = {
+  name: 'cilium-1.15-dev',
+  implementation: 'cilium',
+  description: 'Cilium main, Nov 2023 (#29410): CIDR blocks hand out their broadcast address, or one past the block with allowFirstLastIPs Yes (C21)',
+  l2: cilium115.l2,
+  ipam: { ...cilium115.ipam, cidrRangeOffByOne: true },
+};
+
 const cilium116: Profile = {
   name: 'cilium-1.16',
   implementation: 'cilium',
@@ -146,7 +159,7 @@ const reference: Profile = {
 
 /** All shipped profiles by name, oldest first, `reference` last. */
 export const PROFILES: ReadonlyMap<string, Profile> = new Map(
-  [cilium114, cilium115, cilium1153, cilium116, cilium118, cilium1182, cilium1201, cilium1202, reference, ...METALLB_PROFILES, ...KUBE_VIP_PROFILES].map((p) => [p.name, p]),
+  [cilium114, cilium115dev, cilium115, cilium1153, cilium116, cilium118, cilium1182, cilium1201, cilium1202, reference, ...METALLB_PROFILES, ...KUBE_VIP_PROFILES].map((p) => [p.name, p]),
 );
 
 /** The profile used when none is given: the newest Cilium release modelled. */

@@ -310,6 +310,17 @@ describe('every IPAM switch changes behaviour when flipped', () => {
     expect(available(withIpam('firstLastIPs', 'unset-reserves'))).toBe(2n);
   });
 
+  it('cidrRangeOffByOne (§5.1, C21 #29410): a /30 hands out its broadcast, or with Yes the address past the block', () => {
+    const reserving = withIpam('firstLastIPs', 'unset-reserves');
+    const ipsOf = (profile: Profile, allow?: 'Yes') =>
+      ipam([pool('p', ['10.0.0.0/30'], allow === undefined ? {} : { allowFirstLastIPs: allow })], ['a', 'b', 'c', 'd', 'e'].map((n) => ipamSvc(n)), profile).services.flatMap((sv) => sv.ips.map((ip) => ip.ip));
+    expect(ipsOf(reserving)).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(ipsOf(withIpam('cidrRangeOffByOne', true, reserving))).toEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+    expect(ipsOf(reserving, 'Yes')).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3']);
+    expect(ipsOf(withIpam('cidrRangeOffByOne', true, reserving), 'Yes')).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']);
+    expect(getProfile('cilium-1.15-dev').ipam.cidrRangeOffByOne).toBe(true);
+  });
+
   it('blocksField (§5.1, 1.15+): spec.blocks is served or rejected', () => {
     const rejected = (profile: Profile) => ipam([pool('p', ['10.0.0.0/30'])], [], profile).pools[0]?.rejectedFields.length;
     expect(rejected(withIpam('blocksField', true))).toBe(0);
