@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { EXIT, UserError } from '../cli/user-error.ts';
+import { getProfile } from '../profiles/profiles.ts';
 import type { GitState } from '../report/run-info.ts';
 import { buildRunInfo, reportDirFor, writeReport } from '../report/report.ts';
 import { renderRunText } from '../report/render-text.ts';
@@ -59,6 +60,9 @@ export async function runScenarioCommand(file: string, options: RunCommandOption
   const seed = options.seed ?? scenario.seed ?? 1;
   const now = ports.now ?? (() => new Date());
   const startedAt = now();
+  if (options.world === 'lab' && getProfile(scenario.profile).implementation === 'metallb') {
+    throw new UserError(`${file}: profile ${scenario.profile} models MetalLB speakers, which run in --world sim only: their memberlist gossip has no transport between the lab's agent processes yet`);
+  }
   if (options.world === 'lab') {
     // Loaded on use: the lab needs root and real tools, the sim neither.
     const { runLabCommand } = await import('../lab/world/lab-command.ts');
