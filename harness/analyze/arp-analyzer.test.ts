@@ -85,11 +85,12 @@ describe('analyzeArpEvents', () => {
     expect(analysis.ips[0]?.macChanges).toEqual([]);
   });
 
-  it('finds a split-brain window where two MACs answer at once', () => {
+  it('finds a split-brain window where two MACs answer at once, ending with the last claim of the MAC that stops', () => {
     const events: ArpFrameEvent[] = [reply(0, A)];
     // From 10 s both answer every request for 3 s (requests every 200 ms), then only A.
     for (let t = 10_000_000; t <= 13_000_000; t += 200_000) events.push(request(t), reply(t + 100, A), reply(t + 300, B));
-    for (let t = 15_000_000; t <= 16_000_000; t += 500_000) events.push(request(t), reply(t + 100, A));
+    // A goes on alone; its claims within the split window of B's last one do not stretch the window.
+    for (let t = 13_200_000; t <= 16_000_000; t += 200_000) events.push(request(t), reply(t + 100, A));
     const ip = analyzeArpEvents(events).ips[0];
     expect(ip?.splitBrain).toEqual([
       {
@@ -105,7 +106,7 @@ describe('analyzeArpEvents', () => {
 
   it('marks a handover faster than the split window as a window that is not interleaved', () => {
     const ip = analyzeArpEvents([reply(0, A), reply(400_000, A), garp(900_000, B, 'reply'), reply(1_200_000, B), reply(2_500_000, B)], { splitWindowUs: 1_000_000 }).ips[0];
-    expect(ip?.splitBrain).toEqual([{ startUs: T0 + 400_000, endUs: T0 + 1_200_000, durationUs: 800_000, macs: [{ mac: A, claims: 1 }, { mac: B, claims: 2 }], interleaved: false }]);
+    expect(ip?.splitBrain).toEqual([{ startUs: T0 + 400_000, endUs: T0 + 900_000, durationUs: 500_000, macs: [{ mac: A, claims: 1 }, { mac: B, claims: 1 }], interleaved: false }]);
     expect(ip?.macChanges[0]?.gapUs).toBe(500_000);
   });
 
@@ -121,6 +122,15 @@ describe('analyzeArpEvents', () => {
   it('analyses only the IPs the filter accepts', () => {
     const analysis = analyzeArpEvents([reply(0, A), { ...reply(10, B), senderIp: '198.18.0.200' }], { ipFilter: (ip) => ip === '198.18.0.200' });
     expect(analysis.ips.map((ip) => ip.ip)).toEqual(['198.18.0.200']);
+  });
+
+  it('ends a window at the capture end with the last claimer as survivor, and keeps a survivor\'s lone claim', () => {
+    // B answers once more 200 µs after A and then A goes on past the split window: B's claim ends it.
+    const lone = analyzeArpEvents([reply(0, A), reply(200, B), reply(2_000_000, A)]).ips[0];
+    expect(lone?.splitBrain).toEqual([{ startUs: T0, endUs: T0 + 200, durationUs: 200, macs: [{ mac: A, claims: 1 }, { mac: B, claims: 1 }], interleaved: false }]);
+    // The capture ends while A still answers within the split window of B's last claim.
+    const atEnd = analyzeArpEvents([reply(0, A), reply(200, B), reply(100_000, A), reply(100_200, B), reply(300_000, A), reply(500_000, A)]).ips[0];
+    expect(atEnd?.splitBrain).toEqual([{ startUs: T0, endUs: T0 + 100_200, durationUs: 100_200, macs: [{ mac: A, claims: 2 }, { mac: B, claims: 2 }], interleaved: true }]);
   });
 
   it('counts entries past maxListedPerIp instead of keeping them', () => {

@@ -5,6 +5,7 @@
  */
 import type { ArpEventKind, ArpFrameEvent, ClaimKind } from './arp-event.ts';
 import type { GratuitousArp, IpAnalysis, MacChange, OwnerPeriod, ResolvedArpAnalysisOptions, SplitBrainWindow, UnansweredRequest } from './analysis-types.ts';
+import { SplitBrainTracker } from './split-brain.ts';
 
 interface PendingRequest {
   readonly atUs: number;
@@ -19,14 +20,6 @@ interface OpenOwner {
   readonly fromFrame: number | undefined;
   lastClaimUs: number;
   claims: number;
-}
-
-interface OpenWindow {
-  readonly startUs: number;
-  endUs: number;
-  readonly claims: Map<string, number>;
-  lastMac: string;
-  runs: number;
 }
 
 /** A bounded list: keeps the first `limit` entries, counts the rest. */
@@ -71,8 +64,7 @@ export class IpTracker {
   private readonly unanswered: Listed<UnansweredRequest>;
   private readonly windows: Listed<SplitBrainWindow>;
   private pending: PendingRequest[] = [];
-  private readonly lastClaimByMac = new Map<string, number>();
-  private window: OpenWindow | undefined;
+  private readonly splitBrain: SplitBrainTracker;
 
   constructor(ip: string, vlans: readonly number[], options: ResolvedArpAnalysisOptions) {
     this.ip = ip;
@@ -83,6 +75,7 @@ export class IpTracker {
     this.garps = new Listed(options.maxListedPerIp);
     this.unanswered = new Listed(options.maxListedPerIp);
     this.windows = new Listed(options.maxListedPerIp);
+    this.splitBrain = new SplitBrainTracker(options.splitWindowUs, (window) => this.windows.add(window));
   }
 
   /** Any frame naming this IP as sender or target. */
@@ -126,7 +119,7 @@ export class IpTracker {
     }
     this.answer(event);
     this.trackOwner(event, kind);
-    this.trackSplitBrain(mac, tUs);
+    this.splitBrain.claim(mac, tUs);
   }
 
   /**
@@ -182,56 +175,11 @@ export class IpTracker {
     this.owners.add(owner.fromFrame === undefined ? period : { ...period, fromFrame: owner.fromFrame });
   }
 
-  /**
-   * A claim by `mac` at `tUs` conflicts with the last claim of every other MAC at most
-   * `splitWindowUs` earlier. Conflicts chain into one window while each one's earlier claim is
-   * not after the window's end; otherwise the open window is closed and a new one starts.
-   */
-  private trackSplitBrain(mac: string, tUs: number): void {
-    const windowUs = this.options.splitWindowUs;
-    let earliestConflictUs = Number.POSITIVE_INFINITY;
-    let conflicts: string[] | undefined;
-    for (const [other, lastUs] of this.lastClaimByMac) {
-      if (other !== mac && tUs - lastUs <= windowUs && tUs >= lastUs) {
-        (conflicts ??= []).push(other);
-        earliestConflictUs = Math.min(earliestConflictUs, lastUs);
-      }
-    }
-    this.lastClaimByMac.set(mac, tUs);
-    const open = this.window;
-    if (conflicts === undefined) return;
-    if (open !== undefined && earliestConflictUs <= open.endUs) {
-      for (const other of conflicts) if (!open.claims.has(other)) open.claims.set(other, 1);
-      open.endUs = Math.max(open.endUs, tUs);
-      this.countInWindow(open, mac);
-      return;
-    }
-    if (open !== undefined) this.closeWindow(open);
-    const claims = new Map<string, number>();
-    for (const other of conflicts) claims.set(other, 1);
-    claims.set(mac, 1);
-    this.window = { startUs: earliestConflictUs, endUs: tUs, claims, lastMac: mac, runs: 2 };
-  }
-
-  private countInWindow(open: OpenWindow, mac: string): void {
-    open.claims.set(mac, (open.claims.get(mac) ?? 0) + 1);
-    if (open.lastMac !== mac) {
-      open.runs += 1;
-      open.lastMac = mac;
-    }
-  }
-
-  private closeWindow(open: OpenWindow): void {
-    const macs = [...open.claims].map(([mac, claims]) => ({ mac, claims })).sort((a, b) => (a.mac < b.mac ? -1 : a.mac > b.mac ? 1 : 0));
-    this.windows.add({ startUs: open.startUs, endUs: open.endUs, durationUs: open.endUs - open.startUs, macs, interleaved: open.runs > macs.length });
-    this.window = undefined;
-  }
-
   /** Closes what is open (owner run, window, pending requests judged at `endUs`) and returns the result. */
   finish(endUs: number): IpAnalysis {
     if (this.owner !== undefined) this.closeOwner(this.owner);
     this.owner = undefined;
-    if (this.window !== undefined) this.closeWindow(this.window);
+    this.splitBrain.finish();
     // Requests whose timeout runs past the end of the capture are not judged: nobody knows.
     this.expire(endUs);
     return {
