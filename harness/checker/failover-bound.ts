@@ -12,7 +12,7 @@
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
-import { leaseOfService, leaseByServiceMap } from './holder-answers.ts';
+import { leaseOfService } from './holder-answers.ts';
 import { buildExpectations, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, extendedDeadline, inAny, liveLeadersAt, nodeDead, nodeHealthy, wireAnswers } from './timeline.ts';
 import { completed, F, NEMESIS, nemesisOps } from './vocabulary.ts';
 import { droppedRequestTails, electorReachesApi, tailEnds } from './api-reach.ts';
@@ -27,7 +27,7 @@ export function checkFailoverBound(ops: readonly HistoryOp[], context: CheckCont
   const faults = buildFaults(ops);
   const leadership = buildLeadership(ops, faults);
   const expectations = buildExpectations(ops);
-  const leaseOf = leaseByServiceMap(expectations.serviceOfLease);
+  const leaseOf = expectations.leaseOfService;
   const serviceIps = buildServiceIps(ops);
   const answers = wireAnswers(ops);
   const endMs = endOfHistoryMs(ops);

@@ -12,7 +12,7 @@
 import type { HistoryOp } from '../core/history.ts';
 import type { CheckContext } from './context.ts';
 import { HOLDER_DEATHS } from './failover-bound.ts';
-import { leaseByServiceMap, leaseOfService } from './holder-answers.ts';
+import { leaseOfService } from './holder-answers.ts';
 import { buildExpectations, buildFaults, buildLeadership, buildServiceIps, liveLeadersAt, wireAnswers } from './timeline.ts';
 import { completed, F, nemesisOps, readLeadership, readNeighChanged, readProbe } from './vocabulary.ts';
 
@@ -46,7 +46,7 @@ export interface FailoverComponentsOptions {
 export function failoverComponents(ops: readonly HistoryOp[], context: CheckContext, options: FailoverComponentsOptions = {}): FailoverComponents[] {
   const faults = options.faults ?? HOLDER_DEATHS;
   const leadership = buildLeadership(ops, buildFaults(ops));
-  const leaseOf = leaseByServiceMap(buildExpectations(ops).serviceOfLease);
+  const leaseOf = buildExpectations(ops).leaseOfService;
   const serviceIps = buildServiceIps(ops);
   const answers = wireAnswers(ops);
   const became = completed(ops, F.becameLeader).map(readLeadership);

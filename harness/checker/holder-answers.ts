@@ -54,7 +54,7 @@ export function checkHolderAnswers(ops: readonly HistoryOp[], context: CheckCont
   /** `term`'s node was frozen when another node took over, and thawed less than `overlapMs` before `tMs`. */
   const thawedAfterTakeover = (term: LeadershipTerm, tMs: number): boolean =>
     faults.paused.get(term.node)?.some((i) => i.fromMs <= term.supersededMs && term.supersededMs < i.toMs && i.toMs <= tMs && tMs < i.toMs + bounds.overlapMs) ?? false;
-  const leaseOf = leaseByServiceMap(expectations.serviceOfLease);
+  const leaseOf = expectations.leaseOfService;
   /** The model says no candidate programs `ip` of `service` at `t` (no selected device or type). */
   const unprogrammed = (service: string, ip: string, tMs: number): boolean => {
     const e = expectations.byService.get(service)?.at(tMs);

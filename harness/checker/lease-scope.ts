@@ -43,10 +43,25 @@ export function checkLeaseScope(ops: readonly HistoryOp[], context: CheckContext
     return cursor - left;
   };
 
-  /** Why `lease` may not be written by `node` at `t`, or undefined when it may. */
+  /**
+   * Why `lease` may not be written by `node` at `t`, or undefined when it may: a Lease several
+   * services elect on together (shared IP: `reference`, kube-vip's common lease) may be written
+   * while any of them is in scope.
+   */
   const outOfScope = (lease: string, node: string, tMs: number, graceMs: number): string | undefined => {
-    const service = expectations.serviceOfLease.get(lease);
-    if (service === undefined) return 'lease of no service the model knows';
+    const services = expectations.servicesOfLease.get(lease) ?? [];
+    if (services.length === 0) return 'lease of no service the model knows';
+    let why: string | undefined;
+    for (const service of services) {
+      const one = serviceOutOfScope(service, node, tMs, graceMs);
+      if (one === undefined) return undefined;
+      why ??= one;
+    }
+    return why;
+  };
+
+  /** Why a Lease of `service` may not be written by `node` at `t`, or undefined when it may. */
+  const serviceOutOfScope = (service: string, node: string, tMs: number, graceMs: number): string | undefined => {
     const series = expectations.byService.get(service);
     const now = series?.at(tMs);
     if (now?.leaseInScope === true) return undefined;

@@ -8,7 +8,7 @@
 import type { HistoryOp } from '../core/history.ts';
 import { verdict, type CheckResult, type Violation } from './check-result.ts';
 import { resolveBounds, type CheckContext } from './context.ts';
-import { leaseByServiceMap, leaseOfService } from './holder-answers.ts';
+import { leaseOfService } from './holder-answers.ts';
 import { buildExpectations, buildFaults, buildLeadership, buildServiceIps, endOfHistoryMs, liveEndMs, liveLeadersAt, servicesWithIp } from './timeline.ts';
 import { completed, F, readAnnounceTable } from './vocabulary.ts';
 
@@ -17,7 +17,7 @@ export function checkSharedIpOneNode(ops: readonly HistoryOp[], context: CheckCo
   const { overlapMs } = resolveBounds(context);
   const serviceIps = buildServiceIps(ops);
   const leadership = buildLeadership(ops, buildFaults(ops));
-  const leaseOf = leaseByServiceMap(buildExpectations(ops).serviceOfLease);
+  const leaseOf = buildExpectations(ops).leaseOfService;
   const endMs = endOfHistoryMs(ops);
   const tables = completed(ops, F.announceTable).map(readAnnounceTable);
   const violations: Violation[] = [];

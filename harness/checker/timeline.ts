@@ -322,21 +322,38 @@ export class StepSeries<T> {
 /** `announce-expected` per service, and the lease → service map it implies. */
 export interface Expectations {
   readonly byService: ReadonlyMap<string, StepSeries<AnnounceExpectedOp>>;
+  /** The last service recorded with each Lease. */
   readonly serviceOfLease: ReadonlyMap<string, string>;
+  /**
+   * Every service ever recorded with each Lease, in first-seen order: more than one where services
+   * sharing an IP elect together (`reference`, kube-vip ≥ 1.0.1's common lease, K01).
+   */
+  readonly servicesOfLease: ReadonlyMap<string, readonly string[]>;
+  /**
+   * service → the Lease of its last `announce-expected` (a service moves to a common Lease once it
+   * shares an IP; the inverse of {@link serviceOfLease} would lose all but one sharing service).
+   */
+  readonly leaseOfService: ReadonlyMap<string, string>;
 }
 
 /** Builds {@link Expectations}. */
 export function buildExpectations(ops: readonly HistoryOp[]): Expectations {
   const byService = new Map<string, StepSeries<AnnounceExpectedOp>>();
   const serviceOfLease = new Map<string, string>();
+  const servicesOfLease = new Map<string, string[]>();
+  const leaseOfService = new Map<string, string>();
   for (const op of completed(ops, F.announceExpected)) {
     const e = readAnnounceExpected(op);
     let series = byService.get(e.service);
     if (series === undefined) byService.set(e.service, (series = new StepSeries()));
     series.add(e.tMs, e);
     serviceOfLease.set(e.lease, e.service);
+    const all = servicesOfLease.get(e.lease);
+    if (all === undefined) servicesOfLease.set(e.lease, [e.service]);
+    else if (!all.includes(e.service)) all.push(e.service);
+    leaseOfService.set(e.service, e.lease);
   }
-  return { byService, serviceOfLease };
+  return { byService, serviceOfLease, servicesOfLease, leaseOfService };
 }
 
 /**
