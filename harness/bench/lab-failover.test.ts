@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runScenarioInSim } from '../run/run-scenario.ts';
-import { labLayout, labTrials } from './lab-failover.ts';
+import { clipRow, labLayout, labTrials } from './lab-failover.ts';
 import { requireLabPrerequisites } from './lab-prerequisites.ts';
 import { parsePointScenario, pointScenario } from './point-scenario.ts';
 import { planSweep, parseSweepOption } from './sweep.ts';
@@ -34,5 +34,13 @@ describe('bench failover --world lab', () => {
         else expect(t.rows[0]?.leaseTakenOverMs).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+describe('clipRow', () => {
+  it("a component seen only after the next fault is not this trial's: never", () => {
+    const row = { killMs: 10_000, fault: 'kill-agent', deadNode: 'n1', service: 'default/web', ip: '198.18.0.64', client: 'c1', newHolder: 'n2', leaseTakenOverMs: 3_200, firstGarpMs: null, firstNewMacAnswerMs: 12_000, clientEntryChangedMs: 9_999, firstSuccessfulProbeMs: 10_000 };
+    expect(clipRow(row, 10_000)).toEqual({ ...row, firstNewMacAnswerMs: null, firstSuccessfulProbeMs: null });
+    expect(clipRow(row, Number.POSITIVE_INFINITY)).toEqual(row);
   });
 });

@@ -9,7 +9,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { failoverComponents } from '../checker/failover-components.ts';
+import { failoverComponents, type FailoverComponents } from '../checker/failover-components.ts';
 import { nemesisOps } from '../checker/vocabulary.ts';
 import type { HistoryOp } from '../core/history.ts';
 import { parseHistoryJsonl } from '../history/jsonl.ts';
@@ -40,11 +40,24 @@ export function labLayout(params: FailoverParams, trials: number): Extract<Point
   return { kind: 'lab-run', trials, everyMs, downMs, firstFaultMs: FIRST_FAULT_MS };
 }
 
-/** Splits a run's failover rows into trials, one per fault of the point's kind (in time order). */
+/**
+ * Splits a run's failover rows into trials, one per fault of the point's kind (in time order). A
+ * component the checker found only after the next fault belongs to a later failover, not to this
+ * trial: it counts as never (the checker looks to the end of the history).
+ */
 export function labTrials(ops: readonly HistoryOp[], context: RunInfo['judge']['context'], fault: string, seed: number): StoredTrial[] {
   const rows = failoverComponents(ops, context, { faults: BENCH_FAILOVER_FAULTS });
   const faults = nemesisOps(ops).filter((n) => n.f === fault);
-  return faults.map((f, trial) => ({ trial, seed, faultAtMs: f.tMs, ended: 'lab' as const, rows: rows.filter((r) => r.killMs === f.tMs) }));
+  return faults.map((f, trial) => {
+    const untilMs = (faults[trial + 1]?.tMs ?? Number.POSITIVE_INFINITY) - f.tMs;
+    return { trial, seed, faultAtMs: f.tMs, ended: 'lab' as const, rows: rows.filter((r) => r.killMs === f.tMs).map((r) => clipRow(r, untilMs)) };
+  });
+}
+
+/** `row` with every component at or after `untilMs` (ms after its fault) set to never. */
+export function clipRow(row: FailoverComponents, untilMs: number): FailoverComponents {
+  const within = (ms: number | null): number | null => (ms !== null && ms < untilMs ? ms : null);
+  return { ...row, leaseTakenOverMs: within(row.leaseTakenOverMs), firstGarpMs: within(row.firstGarpMs), firstNewMacAnswerMs: within(row.firstNewMacAnswerMs), clientEntryChangedMs: within(row.clientEntryChangedMs), firstSuccessfulProbeMs: within(row.firstSuccessfulProbeMs) };
 }
 
 /** Runs every point in the lab, one after the other. */
