@@ -8,7 +8,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MEMBERLIST_LAN } from '../../profiles/metallb-switches.ts';
+import { MEMBERLIST_LAN, type MetallbSwitches } from '../../profiles/metallb-switches.ts';
+import type { Profile } from '../../profiles/profile.ts';
 import { getProfile } from '../../profiles/profiles.ts';
 import { runScenarioInSim } from '../../run/run-scenario.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
@@ -83,6 +84,53 @@ describe('metallb-l2 in the sim world', () => {
     expect(announcers(w).sort()).toEqual([first, second].sort());
     w.runUntil(62_000);
     expect(announcers(w)).toEqual([first]);
+  });
+});
+
+describe('each MetalLB switch changes what the speakers do', () => {
+  const base = getProfile('metallb-l2');
+  const switches = base.metallb;
+  if (switches === undefined) throw new Error('metallb-l2 has no metallb switches');
+  const withSwitch = (over: Partial<MetallbSwitches>): Profile => ({ ...base, metallb: { ...switches, ...over } });
+  const garpTimes = (w: ResponderWorld, node: string, fromMs: number) => w.history.ops().filter((op) => op.f === 'garp-sent' && op.process === node && op.tMs >= fromMs).map((op) => Math.round(op.tMs));
+
+  it('garpOnMemberJoin (PR #736): a restarted speaker joining makes the owner re-send its burst', () => {
+    const run = (garpOnMemberJoin: boolean) => {
+      const w = new ResponderWorld({ seed: 1, manifests: threeNodeCluster(), profile: withSwitch({ garpOnMemberJoin }) });
+      w.runUntil(10_000);
+      const [first = '', , third = ''] = rankAnnouncers(NODES, new Set(NODES), w.ingressIps(WEB)[0] ?? '');
+      w.killAgent(third);
+      w.runUntil(20_000);
+      w.restartAgent(third);
+      w.runUntil(30_000);
+      return garpTimes(w, first, 20_000).length;
+    };
+    expect(run(true)).toBe(5);
+    expect(run(false)).toBe(0);
+  });
+
+  it('gratuitousArpIntervalMs (M06, main): the owner re-announces every interval while it keeps the IP', () => {
+    const run = (gratuitousArpIntervalMs: number) => {
+      const w = new ResponderWorld({ seed: 1, manifests: threeNodeCluster(), profile: withSwitch({ gratuitousArpIntervalMs }) });
+      w.runUntil(100_000);
+      const [first = ''] = rankAnnouncers(NODES, new Set(NODES), w.ingressIps(WEB)[0] ?? '');
+      return garpTimes(w, first, 10_000).length;
+    };
+    expect(run(0)).toBe(0);
+    expect(run(30_000)).toBe(3);
+  });
+
+  it('interfacesField (M07, PR #1536): without it the owner announces on every interface', () => {
+    const run = (interfacesField: boolean) => {
+      const cluster = threeNodeCluster();
+      const nodes = cluster.nodes.map((n) => ({ ...n, interfaces: ['eth0', 'eth1'] }));
+      const policies = cluster.policies.map((p) => ({ ...p, interfaces: ['^eth0$'] }));
+      const w = new ResponderWorld({ seed: 1, manifests: { ...cluster, nodes, policies }, profile: withSwitch({ interfacesField }) });
+      w.runUntil(5_000);
+      return [...new Set(w.nodeNames.flatMap((n) => w.node(n).agent.table.map((e) => e.interface)))].sort();
+    };
+    expect(run(true)).toEqual(['eth0']);
+    expect(run(false)).toEqual(['eth0', 'eth1']);
   });
 });
 
