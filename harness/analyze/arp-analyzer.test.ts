@@ -165,3 +165,17 @@ describe('analyzeArpEvents', () => {
     expect(() => createArpAnalyzer({ replyTimeoutUs: -1 })).toThrow(/replyTimeoutUs/);
   });
 });
+
+describe('buildTimeline', () => {
+  it('folds the owner flips inside a split-brain window into its start line', () => {
+    const events: ArpFrameEvent[] = [reply(0, A), reply(100, B), reply(200, A), reply(300, B), reply(3_000_000, A)];
+    const timeline = buildTimeline(analyzeArpEvents(events));
+    expect(timeline.map((e) => [e.atUs - T0, e.kind])).toEqual([
+      [0, 'first-owner'],
+      [0, 'split-brain-start'],
+      [300, 'split-brain-end'],
+      [3_000_000, 'mac-change'],
+    ]);
+    expect(timeline[1]?.text).toContain('3 owner changes inside');
+  });
+});

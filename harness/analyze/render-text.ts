@@ -16,6 +16,10 @@ export interface TextReportOptions {
   readonly maxRows: number;
 }
 
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function vlanText(vlans: readonly number[]): string {
   return vlans.length === 0 ? '' : ` vlan ${vlans.join('.')}`;
 }
@@ -31,9 +35,9 @@ function ipSection(ip: IpAnalysis, time: (us: number) => string, maxRows: number
   const c = ip.counts;
   const lines = [
     `${ip.ip}${vlanText(ip.vlans)}${ip.ifIndexes.length > 0 ? ` (interfaces ${ip.ifIndexes.join(', ')})` : ''}`,
-    `  ${c.frames} frames: ${c.requests} requests, ${c.replies} replies, ${c.garpRequests} GARP requests, ${c.garpReplies} GARP replies, ${c.probes} probes; ` +
-      `${c.unanswered} unanswered, ${c.macChanges} MAC changes, ${c.splitBrainWindows} split-brain windows` +
-      (ip.splitBrain.length > 0 ? ` (${ip.splitBrain.filter((w) => w.interleaved).length} of those listed with both MACs answering)` : ''),
+    `  ${count(c.frames, 'frame')}: ${count(c.requests, 'request')}, ${count(c.replies, 'reply', 'replies')}, ${count(c.garpRequests, 'GARP request')}, ${count(c.garpReplies, 'GARP reply', 'GARP replies')}, ${count(c.probes, 'probe')}; ` +
+      `${c.unanswered} unanswered, ${count(c.macChanges, 'MAC change')}, ${count(c.splitBrainWindows, 'split-brain window')}` +
+      (ip.splitBrain.length > 0 ? ` (${ip.splitBrain.filter((w) => w.interleaved).length} with both MACs answering)` : ''),
   ];
   if (ip.owners.length > 0) {
     lines.push('  owners (runs of claims by one MAC):');
