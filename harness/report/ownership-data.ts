@@ -42,11 +42,17 @@ interface IpOwners {
 /** Owner periods kept per IP (the analyzer counts the rest; a plot of more would be unreadable anyway). */
 const MAX_LISTED = 100_000;
 
+/** IPs the reports follow on the wire: every IP but the clients' own (nodes asking a client for its MAC are not a VIP's story). */
+export function reportedIp(info: Pick<RunInfo, 'topology'>): (ip: string) => boolean {
+  const clientIps = new Set(info.topology.clients.map((c) => c.ip));
+  return (ip) => !clientIps.has(ip);
+}
+
 /** Runs the ARP analyzer on each segment's frames (time zero = the run's). */
-export function ipOwners(bySegment: ReadonlyMap<string, readonly ArpFrameEvent[]>): IpOwners[] {
+export function ipOwners(bySegment: ReadonlyMap<string, readonly ArpFrameEvent[]>, ipFilter: (ip: string) => boolean = () => true): IpOwners[] {
   const out: IpOwners[] = [];
   for (const [segment, events] of [...bySegment].sort(([a], [b]) => a.localeCompare(b))) {
-    const analysis = analyzeArpEvents(events, { originUs: 0, maxListedPerIp: MAX_LISTED });
+    const analysis = analyzeArpEvents(events, { originUs: 0, maxListedPerIp: MAX_LISTED, ipFilter });
     const claims = new Map<string, number[]>();
     for (const e of events) {
       if (claimKindOf(classifyArpEvent(e)) === undefined) continue;
@@ -122,7 +128,7 @@ export function ownershipPlotData(info: RunInfo, ops: readonly HistoryOp[]): Own
   // Lease holders and ARP owners, grouped by service.
   const holders = leaseHolderSpans(ops, endMs);
   const serviceIps = buildServiceIps(ops);
-  const owners = ipOwners(arpFrameEventsBySegment(ops));
+  const owners = ipOwners(arpFrameEventsBySegment(ops), reportedIp(info));
   const multiSegment = new Set(owners.map((o) => o.segment)).size > 1;
   const ipLane = (o: IpOwners): string => `${o.ip}${multiSegment ? ` on ${o.segment}` : ''}: answered by (ARP)`;
   const services = [...new Set([...holders.map((h) => h.service), ...serviceIps.keys()])].sort();

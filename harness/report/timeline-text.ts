@@ -10,7 +10,7 @@ import type { HistoryOp, HistoryValue } from '../core/history.ts';
 import { completed, F, NEMESIS_PROCESS, readProbe } from '../checker/vocabulary.ts';
 import type { RunResults } from '../run/judge.ts';
 import { verdictText } from './render-summary.ts';
-import { macOwners, runEndMs } from './ownership-data.ts';
+import { macOwners, reportedIp, runEndMs } from './ownership-data.ts';
 import type { RunInfo } from './run-info.ts';
 import { arpFrameEventsBySegment, leaseHolderSpans, nemesisFaults, nemesisLabel } from './run-events.ts';
 
@@ -21,6 +21,9 @@ export interface TimelineLine {
   readonly what: string;
   readonly text: string;
 }
+
+/** How far a recorded nemesis op may be from its scenario step's time and still be matched to it. */
+const STEP_MATCH_MS = 1_000;
 
 /** Ties at one instant: faults first, then what they cause, verdicts last. */
 const ORDER: Readonly<Record<string, number>> = { run: 0, nemesis: 1, lease: 2, arp: 3, client: 4, probe: 5, check: 6 };
@@ -64,8 +67,13 @@ export function timelineLines(info: RunInfo, results: RunResults, ops: readonly 
   // Nemesis: every action, with the scenario step it came from and when a window heals.
   const { windows } = nemesisFaults(ops, endMs);
   const nemesis = ops.filter((op) => op.process === NEMESIS_PROCESS && op.type !== 'invoke');
+  // The scenario step each op came from: same action and node, the nearest in time (the lab
+  // records the op when the action is done, a few ms after the step's time), each step once.
+  const unmatched = info.steps.filter((s) => s.outcome === 'done');
   for (const op of nemesis) {
-    const step = info.steps.find((s) => s.outcome === 'done' && s.action === op.f && Math.abs(s.atMs - op.tMs) < 1 && (s.node === undefined || s.node === field(op, 'node')));
+    const candidates = unmatched.filter((s) => s.action === op.f && (s.node === undefined || s.node === field(op, 'node')) && Math.abs(s.atMs - op.tMs) <= STEP_MATCH_MS);
+    const step = candidates.sort((a, b) => Math.abs(a.atMs - op.tMs) - Math.abs(b.atMs - op.tMs))[0];
+    if (step !== undefined) unmatched.splice(unmatched.indexOf(step), 1);
     const window = windows.find((w) => w.fromMs === op.tMs && w.action === op.f && w.label === nemesisLabel(op));
     const until = window === undefined ? '' : window.open ? ', not healed before the end' : `, until ${relativeTime(window.toMs)}`;
     add(op.tMs, 'nemesis', `${nemesisLabel(op)}${step === undefined ? '' : ` [${step.occurrence}]`}${until === '' ? '' : ` (${until.slice(2)})`}`);
@@ -87,7 +95,7 @@ export function timelineLines(info: RunInfo, results: RunResults, ops: readonly 
   // The wire, as the ARP analyzer reads it.
   const bySegment = arpFrameEventsBySegment(ops);
   for (const [segment, events] of bySegment) {
-    const analysis = analyzeArpEvents(events, { originUs: 0, maxListedPerIp: 100_000 });
+    const analysis = analyzeArpEvents(events, { originUs: 0, maxListedPerIp: 100_000, ipFilter: reportedIp(info) });
     const onSegment = bySegment.size > 1 ? ` on ${segment}` : '';
     for (const entry of buildTimeline(analysis)) {
       // The sim records no ARP target MAC (the events carry a zero MAC): do not print one.
