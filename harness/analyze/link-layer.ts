@@ -115,9 +115,13 @@ export function decodeLinkPacket(packet: LinkPacket): ArpFrameEvent | LinkSkip {
   // SLL2 has its protocol first and the address after it: the payload starts after the header.
   let payloadAt = packet.linkType === LINKTYPE_LINUX_SLL2 ? start + SLL2_HEADER_BYTES : packet.linkType === LINKTYPE_LINUX_SLL ? start + SLL_HEADER_BYTES : typeAt + 2;
   let vlans: number[] | undefined;
+  let tags = 0;
   while (TPIDS.has(type)) {
-    if ((vlans?.length ?? 0) === MAX_VLAN_TAGS || payloadAt + 4 > end) return 'not-arp';
-    (vlans ??= []).push((((data[payloadAt] ?? 0) << 8) | (data[payloadAt + 1] ?? 0)) & 0x0fff);
+    if (tags === MAX_VLAN_TAGS || payloadAt + 4 > end) return 'not-arp';
+    const vid = (((data[payloadAt] ?? 0) << 8) | (data[payloadAt + 1] ?? 0)) & 0x0fff;
+    // VID 0 is a priority tag (802.1p), not a VLAN: such a frame is in the untagged domain.
+    if (vid !== 0) (vlans ??= []).push(vid);
+    tags += 1;
     type = ((data[payloadAt + 2] ?? 0) << 8) | (data[payloadAt + 3] ?? 0);
     payloadAt += 4;
   }
