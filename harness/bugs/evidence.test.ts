@@ -93,6 +93,21 @@ describe('extractEvidence', () => {
     expect(lines).toEqual(['t=15.005s service=default/web movedFrom=198.18.0.241 movedTo=[198.18.0.242]', '1 violation, first at 15.005s']);
   });
 
+  it('failover-bound: the kill, when a new MAC was heard, the bound, and the wire since the kill', () => {
+    const ops = [expected(0, 'default/web', true), op(0, 'observer', 'service-ips', { service: 'default/web', ips: ['198.18.0.240'] }), op(11_000, 'nemesis', 'kill-node', { node: 'n1' }), who(12_000, '198.18.0.240'), reply(24_900, '198.18.0.240', '02:00:00:01:01:00')];
+    const lines = extractEvidence({ invariant: 'failover-bound', valid: false, failedAtMs: 20_440, ops, macOwner, details: { violationCount: 1, violations: [{ atMs: 20_440, node: 'n1', service: 'default/web', killMs: 11_000, boundMs: 4_440, firstNewMacMs: 13_900 }] } });
+    expect(lines).toEqual([
+      't=11.0s holder n1 of default/web kill-node at t=11.0s; first answer from a new MAC 13.9s later — bound 4.440s (of time a node could take over), passed at t=20.440s',
+      't=12.0s–24.9s who-has 198.18.0.240 ×1, answered by n2 (02:00:00:01:01:00) ×1 from 24.9s',
+      '1 violation, first at 20.440s',
+    ]);
+  });
+
+  it('one-responder: the two MACs, their nodes and how long both claimed the IP', () => {
+    const lines = extractEvidence({ invariant: 'one-responder', valid: false, failedAtMs: 15_007, ops: [], macOwner, details: { violationCount: 1, violations: [{ atMs: 15_007, ip: '198.18.0.240', macs: ['02:00:00:01:01:00', '02:00:00:00:00:00'], nodes: ['n2', 'n1'], fromMs: 10_007, toMs: 37_007, overlapMs: 27_000 }] } });
+    expect(lines[0]).toBe('t=10.007s–37.007s 198.18.0.240 claimed by two MACs: 02:00:00:01:01:00 (n2) and 02:00:00:00:00:00 (n1) for 27.0s');
+  });
+
   it('unknown says why', () => {
     expect(extractEvidence({ invariant: 'one-responder', valid: 'unknown', ops: [], macOwner, details: { reason: 'no ARP replies or GARPs observed on the wire' } })).toEqual(['unknown: no ARP replies or GARPs observed on the wire']);
   });

@@ -122,9 +122,36 @@ const FAILED: Readonly<Record<string, FailedRenderer>> = {
         h.wire(ip, from, h.endMs),
       ];
     }),
+  'failover-bound': (violations, _details, h) =>
+    violations.slice(0, 2).flatMap((v) => {
+      const killMs = num(v['killMs']) ?? 0;
+      const service = str(v['service']);
+      const first = num(v['firstNewMacMs']);
+      const fault = h.faultAt(str(v['node']), killMs);
+      const ip = h.ipsOf(service)[0];
+      const head = `t=${fmtS(killMs)} holder ${str(v['node'])} of ${service} ${fault ?? 'went down'}; ${first === undefined ? 'no answer from a new MAC by the end' : `first answer from a new MAC ${fmtS(first)} later`} — bound ${fmtS(num(v['boundMs']) ?? 0)} (of time a node could take over), passed at t=${fmtS(num(v['atMs']) ?? 0)}`;
+      return ip === undefined ? [head] : [head, h.wire(ip, killMs, first === undefined ? h.endMs : killMs + first)];
+    }),
+  'one-responder': (violations) =>
+    violations.slice(0, 2).map((v) => {
+      const macs = strs(v['macs']);
+      const nodes = Array.isArray(v['nodes']) ? v['nodes'].map((n) => (typeof n === 'string' ? n : '?')) : [];
+      return `${span(num(v['fromMs']) ?? 0, num(v['toMs']) ?? 0)} ${str(v['ip'])} claimed by two MACs: ${macs.map((m, i) => `${m} (${nodes[i] ?? '?'})`).join(' and ')} for ${fmtS(num(v['overlapMs']) ?? 0)}`;
+    }),
+  'shared-ip-one-node': (violations) =>
+    violations.slice(0, 2).map((v) => {
+      const signal = str(v['signal']);
+      const how = signal === 'leases' ? 'their Leases held by different nodes' : signal === 'tables' ? "in the announce tables of different nodes" : signal;
+      return `${span(num(v['splitSinceMs']) ?? 0, num(v['atMs']) ?? 0)} shared ${str(v['ip'])} announced by ${strs(v['nodes']).join(' and ')} (${how})`;
+    }),
 };
 
 const HELD: Readonly<Record<string, HeldRenderer>> = {
+  'failover-bound': (details) => {
+    const takeovers = (Array.isArray(details['takeovers']) ? details['takeovers'] : []).filter(isRec);
+    if (takeovers.length === 0) return ['no holder died: nothing to take over'];
+    return takeovers.slice(0, 3).map((t) => `holder ${str(t['node'])} of ${str(t['service'])} down at t=${fmtS(num(t['killMs']) ?? 0)}: a new MAC answered ${fmtS(Math.round(num(t['latencyMs']) ?? 0))} later (${num(t['garps']) ?? 0} GARP) — bound ${fmtS(num(details['boundMs']) ?? 0)}`);
+  },
   'lease-scope': (_details, h) => {
     const held = h.leasesHeld();
     const outside = h.services().filter((s) => !h.everInScope(s));
@@ -331,6 +358,12 @@ class HistoryIndex {
 
   takeoverAfter(lease: string, tMs: number): Term | undefined {
     return this.termsOf(lease).find((t) => t.fromMs > tMs);
+  }
+
+  /** The nemesis op that took `node` down at `tMs` (`kill-node`, `kill-agent`, `freeze`, …). */
+  faultAt(node: string, tMs: number): string | undefined {
+    const op = this.#ops.find((o) => o.process === NEMESIS_PROCESS && Math.abs(o.tMs - tMs) < 1 && isRec(o.value) && o.value['node'] === node);
+    return op === undefined ? undefined : `${op.f} at t=${fmtS(op.tMs)}`;
   }
 
   firstFaultMs(): number | undefined {
