@@ -82,9 +82,12 @@ export async function replayRun(dir: string, options: ReplayOptions, ports: Repl
 
   const out = options.out ?? (await freshDir(`${dir.replace(/\/+$/, '')}-replay`));
   const { runScenarioCommand } = await import('../run/run-cli.ts');
-  const runOutput: string[] = [];
-  const exitCode = await runScenarioCommand(file, { world: info.world, seed: info.seed, profile: info.profile, out, format: 'json' }, { stdout: (t) => void runOutput.push(t), stderr: ports.stderr, argv: ports.argv, ...(ports.signal === undefined ? {} : { signal: ports.signal }) });
+  // The replayed run prints its own summary first (the lab's orchestrator writes to the inherited
+  // stdout itself); with --format json the sim's goes to stderr, so stdout stays one JSON document.
+  const runStdout = options.format === 'json' ? ports.stderr : ports.stdout;
+  const exitCode = await runScenarioCommand(file, { world: info.world, seed: info.seed, profile: info.profile, out, format: 'text' }, { stdout: runStdout, stderr: ports.stderr, argv: ports.argv, ...(ports.signal === undefined ? {} : { signal: ports.signal }) });
   const replayed = await readRunDir(out);
+  const replayedResults = renderReport(replayed.info, replayed.ops).results;
 
   let reproduced: boolean;
   let detail: string;
@@ -95,7 +98,7 @@ export async function replayRun(dir: string, options: ReplayOptions, ports: Repl
     detail = reproduced ? `history.jsonl byte-identical to the recorded run (${replayed.ops.length} ops)` : `history.jsonl differs from the recorded run from line ${line} on (recorded ${recorded.ops.length} ops, replayed ${replayed.ops.length})`;
   } else {
     // Real time is not reproducible op for op: compare verdicts, both histories judged by today's checkers.
-    differences = verdictDifferences(renderReport(info, recorded.ops).results, renderReport(replayed.info, replayed.ops).results);
+    differences = verdictDifferences(renderReport(info, recorded.ops).results, replayedResults);
     reproduced = differences.length === 0;
     detail = reproduced ? 'every invariant has the verdict of the recorded run' : `${differences.length} verdict${differences.length === 1 ? '' : 's'} differ: ${differences.map((d) => `${d.name} ${verdictWord(d.recorded)} → ${verdictWord(d.replayed)}`).join(', ')}`;
   }
@@ -103,8 +106,7 @@ export async function replayRun(dir: string, options: ReplayOptions, ports: Repl
   if (options.format === 'json') {
     ports.stdout(`${JSON.stringify({ recorded: dir, replay: out, world: info.world, scenarioDrift: drift, reproduced, detail, differences, runExitCode: exitCode, exitCode: code }, null, 2)}\n`);
   } else {
-    const summary = JSON.parse(runOutput.join('')) as { results: RunResults };
-    ports.stdout(`replay of ${dir}\n  new run      ${out} (outcome ${summary.results.outcome}, exit ${exitCode})\n  scenario     ${driftLine}\n  ${reproduced ? 'REPRODUCED' : 'NOT REPRODUCED'}  ${detail}\n`);
+    ports.stdout(`\nreplay of ${dir}\n  new run      ${out} (outcome ${replayedResults.outcome}, exit ${exitCode})\n  scenario     ${driftLine}\n  ${reproduced ? 'REPRODUCED' : 'NOT REPRODUCED'}  ${detail}\n`);
   }
   return code;
 }
