@@ -22,6 +22,12 @@ export interface MemberlistTimings {
   readonly gossipIntervalMs: number;
   /** `IndirectChecks`: members asked to ping a target that missed a direct ping (LAN: 3). */
   readonly indirectChecks: number;
+  /**
+   * `PushPullInterval`: a full state exchange with one random member this often (LAN: 30 s). A
+   * member that was declared dead while it could not talk (frozen) learns so at its next exchange
+   * and refutes, which merges it back; two sides that each dropped the other never exchange.
+   */
+  readonly pushPullIntervalMs: number;
 }
 
 /** The memberlist LAN defaults (v0.5.1 `DefaultLANConfig`). */
@@ -32,6 +38,7 @@ export const MEMBERLIST_LAN: MemberlistTimings = {
   suspicionMaxTimeoutMult: 6,
   gossipIntervalMs: 200,
   indirectChecks: 3,
+  pushPullIntervalMs: 30_000,
 };
 
 /** The switches in which MetalLB releases differ (layer2 mode only). */

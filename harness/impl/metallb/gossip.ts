@@ -11,6 +11,9 @@
  *   the list counts as alive for MetalLB (`ml.Members()`);
  * - a suspect whom this speaker can reach again (directly or through a member) refutes; otherwise
  *   it is *dead* when the timer ends (4 s for fewer than 10 LAN members) and leaves the list;
+ * - every push/pull interval a speaker exchanges its full state with one member of its list; a
+ *   member that was declared dead while it could not answer (frozen) learns so there, refutes and
+ *   is merged back;
  * - nobody probes the dead: a member comes back only by joining — a speaker (re)starting joins
  *   every speaker it reaches (`memberlist.Join` with the speaker pod IPs), and with
  *   `rejoinIntervalMs` (PR #662, 0.9.4) every speaker retries the join each interval. A join
@@ -29,8 +32,12 @@ export interface GossipNet {
   canReach(from: string, to: string): boolean;
 }
 
-/** A membership change a speaker reacts to (memberlist `NodeJoin` / `NodeLeave` → `ForceSync`). */
-export type MemberEvent = { readonly kind: 'join' | 'leave'; readonly member: string };
+/**
+ * A membership change a speaker reacts to: memberlist `NodeJoin` / `NodeLeave` (→ MetalLB's
+ * `ForceSync`), or `merged` — its side was merged with another by a join or push/pull (`member` is
+ * the speaker at the other end), whether or not its own list changed.
+ */
+export type MemberEvent = { readonly kind: 'join' | 'leave' | 'merged'; readonly member: string };
 
 interface Suspicion {
   readonly sinceMs: number;
@@ -112,6 +119,11 @@ export class MemberView {
     this.#onEvent({ kind: 'leave', member });
   }
 
+  /** This view's side was merged with another (a join or a push/pull across a membership disagreement). */
+  merged(peer: string): void {
+    this.#onEvent({ kind: 'merged', member: peer });
+  }
+
   /** Suspects whose timer has run out at `nowMs`, sorted. */
   expired(nowMs: number): string[] {
     const out: string[] = [];
@@ -166,6 +178,20 @@ export class GossipHub {
     }
   }
 
+  /**
+   * A push/pull state exchange of `from` with the `cursor`-th member of its list (round-robin): when
+   * they reach each other and disagree about membership (one dropped the other), the dropped one
+   * refutes and both sides merge.
+   */
+  pushPull(from: string, cursor: number): void {
+    const view = this.#views.get(from);
+    if (view === undefined) return;
+    const members = [...view.alive()].filter((m) => m !== from).sort();
+    const other = members[cursor % Math.max(1, members.length)];
+    if (other === undefined || !this.#reach(from, other)) return;
+    if (this.#views.get(other)?.has(from) !== true) this.merge(from, other);
+  }
+
   /** Rejoin (PR #662): `from` joins every running speaker it reaches that its list lacks. */
   rejoin(from: string): void {
     const view = this.#views.get(from);
@@ -186,6 +212,7 @@ export class GossipHub {
     }
     const members = [...component].sort();
     for (const x of members) for (const y of members) if (x !== y) this.#views.get(x)?.markAlive(y);
+    for (const x of members) this.#views.get(x)?.merged(x === a ? b : a);
   }
 
   #reach(from: string, to: string): boolean {

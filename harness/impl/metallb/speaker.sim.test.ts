@@ -72,6 +72,18 @@ describe('metallb-l2 in the sim world', () => {
     expect(announcers(w)).toEqual([first]);
   });
 
+  it('a frozen announcer is declared dead and replaced; after the thaw its next push/pull merges it back and it announces alone again', () => {
+    const w = world();
+    w.runUntil(5_000);
+    const [first = '', second = ''] = rankAnnouncers(NODES, new Set(NODES), w.ingressIps(WEB)[0] ?? '');
+    w.freezeAgent(first);
+    w.runUntil(15_000);
+    expect(announcers(w).filter((n) => n !== first)).toEqual([second]);
+    w.thawAgent(first);
+    w.runUntil(15_000 + MEMBERLIST_LAN.pushPullIntervalMs + 2_000);
+    expect(announcers(w)).toEqual([first]);
+  });
+
   it('a gossip cut splits the announcement after the suspicion timeout; the one-minute rejoin merges it', () => {
     const w = world();
     w.runUntil(5_000);

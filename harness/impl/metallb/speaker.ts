@@ -77,8 +77,12 @@ export class MetallbSpeaker implements NodeAnnouncer {
   #candidates: string[] = [];
   /** Phase of the memberlist loop's ticks after the start (drawn at `start`). */
   #phaseMs = 0;
+  /** Where the round-robins over the member list start (memberlist shuffles it; drawn at `start`). */
+  #phaseCursor = 0;
   /** A member joined since the loop last ran (`garpOnMemberJoin`). */
   #memberJoined = false;
+  /** This speaker's side was merged with another since the loop last ran: its claims are renewed. */
+  #merged = false;
 
   constructor(config: SpeakerConfig, ports: SpeakerPorts) {
     const switches = config.profile.metallb;
@@ -114,7 +118,8 @@ export class MetallbSpeaker implements NodeAnnouncer {
     }
     this.#spawn(`${node}/liveness`, this.#livenessLoop(signal));
     const memberlistRng = rng.fork('memberlist');
-    this.view.seedProbeCursor(memberlistRng.intBetween(0, 1_000));
+    this.#phaseCursor = memberlistRng.intBetween(0, 1_000);
+    this.view.seedProbeCursor(this.#phaseCursor);
     this.#phaseMs = memberlistRng.float() * this.switches.memberlist.probeIntervalMs;
     this.#ports.gossip.join(this.view);
     this.#spawn(`${node}/memberlist`, this.#memberlistLoop(signal));
@@ -167,8 +172,9 @@ export class MetallbSpeaker implements NodeAnnouncer {
   }
 
   #onMemberEvent(event: MemberEvent): void {
-    this.#record('member-event', { node: this.config.node, member: event.member, kind: event.kind });
+    if (event.kind !== 'merged') this.#record('member-event', { node: this.config.node, member: event.member, kind: event.kind });
     if (event.kind === 'join') this.#memberJoined = true;
+    if (event.kind !== 'leave') this.#merged = true;
     this.#wakeup.notify();
   }
 
@@ -190,6 +196,8 @@ export class MetallbSpeaker implements NodeAnnouncer {
     if ((yield* sleep(this.#phaseMs, signal)) === 'aborted') return;
     let nextProbeMs = clock.monotonicMs();
     let nextRejoinMs = this.switches.rejoinIntervalMs === undefined ? Number.POSITIVE_INFINITY : clock.monotonicMs() + this.switches.rejoinIntervalMs;
+    let nextPushPullMs = clock.monotonicMs() + timings.pushPullIntervalMs;
+    let pushPulls = 0;
     // Bounded by the signal (lab) and the kernel's limits (sim).
     for (;;) {
       const nowMs = clock.monotonicMs();
@@ -209,6 +217,11 @@ export class MetallbSpeaker implements NodeAnnouncer {
         const target = this.view.nextProbeTarget();
         if (target !== undefined && !gossip.probe(node, target)) probe = { target, endMs: nowMs + timings.probeIntervalMs };
         nextProbeMs = nowMs + timings.probeIntervalMs;
+      }
+      if (nowMs >= nextPushPullMs) {
+        gossip.pushPull(node, this.#phaseCursor + pushPulls);
+        pushPulls += 1;
+        nextPushPullMs += timings.pushPullIntervalMs;
       }
       if (nowMs >= nextRejoinMs) {
         gossip.rejoin(node);
@@ -274,8 +287,10 @@ export class MetallbSpeaker implements NodeAnnouncer {
     }
     this.#candidates = candidates;
     const memberJoined = this.#memberJoined;
+    const merged = this.#merged;
     this.#memberJoined = false;
-    this.#recordLeadership(leases, memberJoined);
+    this.#merged = false;
+    this.#recordLeadership(leases, merged);
     const table = announceTable(led);
     const joined = memberJoined && this.switches.garpOnMemberJoin;
     const before = new Set(this.#table.map((e) => `${e.ip}@${e.interface}`));
@@ -304,15 +319,15 @@ export class MetallbSpeaker implements NodeAnnouncer {
   }
 
   /**
-   * `became-leader` / `lost-leader` for the claims that start / end. After a member joined (a
-   * speaker started, or the two sides of a partition merged) every kept claim is made afresh — a
-   * `lost-leader` and a `became-leader` at the same instant: the speaker re-decides on the merged
-   * view (`ForceSync`), and the other side may have claimed the same services meanwhile, which the
-   * checkers' timeline reads as a takeover of this speaker's claim.
+   * `became-leader` / `lost-leader` for the claims that start / end. After its side merged with
+   * another (a speaker started, two sides of a partition joined, a frozen speaker refuted its
+   * death) every kept claim is made afresh — a `lost-leader` and a `became-leader` at the same
+   * instant: the other side may have claimed the same services meanwhile, which the checkers'
+   * timeline reads as a takeover of this speaker's claim, and from here on the merged view decides.
    */
-  #recordLeadership(next: Map<string, string[]>, memberJoined: boolean): void {
-    for (const lease of [...this.#led.keys()].sort()) if (!next.has(lease) || memberJoined) this.#record('lost-leader', { lease, reason: 'cancelled' });
-    for (const lease of [...next.keys()].sort()) if (!this.#led.has(lease) || memberJoined) this.#record('became-leader', { lease });
+  #recordLeadership(next: Map<string, string[]>, renew: boolean): void {
+    for (const lease of [...this.#led.keys()].sort()) if (!next.has(lease) || renew) this.#record('lost-leader', { lease, reason: 'cancelled' });
+    for (const lease of [...next.keys()].sort()) if (!this.#led.has(lease) || renew) this.#record('became-leader', { lease });
     this.#led = next;
   }
 
