@@ -42,7 +42,8 @@ export function runPlotSpecs(info: RunInfo, results: RunResults, ops: readonly H
   if (rows.length > 0) {
     const faults = [...new Set(rows.map((r) => r.fault))].join(', ');
     specs['failover-cdf.svg'] = buildCdfSpec({
-      title: `Failover components after ${faults}: ${rows.length} failover${rows.length === 1 ? '' : 's'} — ${run}`,
+      title: `Failover components: ${rows.length} failover${rows.length === 1 ? '' : 's'} after ${faults}`,
+      subtitle: run,
       xTitle: 'time after the fault (ms)',
       yTitle: 'failovers at or below (%)',
       series: FAILOVER_COMPONENTS.map((c) => ({ name: COMPONENT_TITLE[c], valuesMs: rows.map((r) => r[FIELD[c]]).filter((v): v is number => typeof v === 'number') })),
@@ -51,7 +52,8 @@ export function runPlotSpecs(info: RunInfo, results: RunResults, ops: readonly H
   const load = results.leaseLoad;
   if (load !== undefined) {
     specs['lease-load.svg'] = buildMeasuredVsModelSpec({
-      title: `Lease requests per second (all nodes) by verb, measured vs model, ${(load.windowMs[0] / 1000).toFixed(1)}–${(load.windowMs[1] / 1000).toFixed(1)} s — ${run}`,
+      title: 'Lease requests per second (all nodes), measured vs model',
+      subtitle: `window ${(load.windowMs[0] / 1000).toFixed(1)}–${(load.windowMs[1] / 1000).toFixed(1)} s (steady state before the first fault) — ${run}`,
       unit: 'req/s',
       points: [...load.rows.map((r) => ({ label: r.verb.toUpperCase(), measuredPerS: r.measuredPerS, modelPerS: r.modelPerS })), { label: 'total', measuredPerS: load.measuredTotalPerS, modelPerS: load.modelTotalPerS }],
     });

@@ -15,6 +15,8 @@ export interface CdfSeries {
 /** Input of a CDF plot. */
 export interface CdfInput {
   readonly title: string;
+  /** A second, smaller title line (what ran, the window …). */
+  readonly subtitle?: string;
   /** Default 'latency (ms)'. */
   readonly xTitle?: string;
   /** Default 'trials at or below (%)'. */
@@ -52,7 +54,7 @@ export function buildCdfSpec(input: CdfInput): TopLevelSpec {
   const values = input.series.flatMap((s, i) => cdfPoints(labels[i] ?? s.name, s.valuesMs));
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: input.title,
+    title: input.subtitle === undefined ? input.title : { text: input.title, subtitle: input.subtitle },
     width: PLOT_WIDTH_PX,
     height: 320,
     config: PLOT_CONFIG,

@@ -12,11 +12,11 @@ export { buildMeasuredVsModelSpec, modelRowLabel, type ModelInput, type ModelPoi
 export { renderVegaLiteSvg } from './render-svg.ts';
 
 /** An SVG of empirical CDFs, one line per series (x: latency in ms unless `xTitle` says otherwise). */
-export function renderCdfSvg(input: { readonly title: string; readonly xTitle?: string; readonly series: readonly CdfSeries[] }): Promise<string> {
+export function renderCdfSvg(input: { readonly title: string; readonly subtitle?: string; readonly xTitle?: string; readonly yTitle?: string; readonly series: readonly CdfSeries[] }): Promise<string> {
   return renderVegaLiteSvg(buildCdfSpec(input));
 }
 
 /** An SVG comparing measured and model rates per label (`unit` on the axis, e.g. 'req/s'). */
-export function renderMeasuredVsModelSvg(input: { readonly title: string; readonly unit: string; readonly points: readonly ModelPoint[] }): Promise<string> {
+export function renderMeasuredVsModelSvg(input: { readonly title: string; readonly subtitle?: string; readonly unit: string; readonly points: readonly ModelPoint[] }): Promise<string> {
   return renderVegaLiteSvg(buildMeasuredVsModelSpec(input));
 }

@@ -17,6 +17,8 @@ export interface ModelPoint {
 /** Input of a measured-vs-model plot. */
 export interface ModelInput {
   readonly title: string;
+  /** A second, smaller title line (what ran, the window …). */
+  readonly subtitle?: string;
   /** The rate's unit, shown on the axis (`req/s`). */
   readonly unit: string;
   readonly points: readonly ModelPoint[];
@@ -37,7 +39,7 @@ export function buildMeasuredVsModelSpec(input: ModelInput): TopLevelSpec {
   const xTitle = `rate (${input.unit})`;
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: input.title,
+    title: input.subtitle === undefined ? input.title : { text: input.title, subtitle: input.subtitle },
     width: PLOT_WIDTH_PX,
     height: { step: 22 },
     config: PLOT_CONFIG,
