@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { BugsCommandOptions } from '../bugs/bugs-cli.ts';
+import { BUG_WORLDS } from '../bugs/plan.ts';
 import type { CliIo } from './main.ts';
 
 /** `l2lab bugs`: every bug scenario on its affected and fixed profiles, one table of verdicts and evidence. */
@@ -7,7 +8,7 @@ export function registerBugsCommand(program: Command, io: CliIo, result: { exitC
   program
     .command('bugs')
     .description('reproduce the bugs of scenarios/bugs/: each must fail on its affected profiles and hold on its fixed ones')
-    .addOption(new Option('--world <world>', 'where to run them').choices(['sim', 'lab']).default('sim'))
+    .addOption(new Option('--world <world>', 'where to run them').choices([...BUG_WORLDS]).default('sim'))
     .option('--only <ids>', 'comma-separated bug ids (C02,M03) or scenario names')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--out <dir>', 'output directory (default reports/bugs/<yyyymmdd-hhmmss>/): one report per run + results.json + summary.md')
