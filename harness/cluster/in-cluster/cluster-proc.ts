@@ -1,5 +1,5 @@
 /**
- * `l2lab cluster-proc node|operator` (hidden): the responder image's entrypoint. It reads the
+ * `l2lab cluster-proc node|operator|<role,role…>` (hidden): the responder image's entrypoint. It reads the
  * container's environment, the ServiceAccount token and CA (or `L2LAB_TOKEN_FILE` /
  * `L2LAB_CA_FILE`) and the node's interfaces, plans the lab role configs (`in-cluster-plan.ts`),
  * writes them under the state directory and runs the lab's own role processes — datapath then
@@ -15,20 +15,17 @@ import { UserError } from '../../cli/user-error.ts';
 import { SystemClock } from '../../core/system-clock.ts';
 import { labEpochNow } from '../../lab/lab-clock.ts';
 import { STOP_TIMEOUT_MS } from '../../lab/proc/role-runtime.ts';
-import { DEFAULT_STATE_DIR, InClusterConfigError, planNodeRoles, planOperatorRole, SERVICE_ACCOUNT_DIR, type InClusterFacts } from './in-cluster-plan.ts';
+import { DEFAULT_STATE_DIR, InClusterConfigError, needsApi, parseRoleList, planRole, SERVICE_ACCOUNT_DIR, type InClusterFacts } from './in-cluster-plan.ts';
 
 const L2LAB_ENTRY = fileURLToPath(new URL('../../../bin/l2lab.mjs', import.meta.url));
 
 /** Runs the container's roles until they end; resolves with the exit code. @throws UserError for a bad environment. */
 export async function runClusterProc(kind: string): Promise<number> {
-  if (kind !== 'node' && kind !== 'operator') throw new UserError(`cluster-proc: unknown kind '${kind}': expected node or operator`);
   let configs: { role: string; config: unknown }[];
   try {
-    const facts = readFacts(process.env);
-    if (kind === 'node') {
-      const plan = planNodeRoles(facts);
-      configs = [{ role: 'datapath', config: plan.datapath }, { role: 'agent', config: plan.agent }];
-    } else configs = [{ role: 'operator', config: planOperatorRole(facts) }];
+    const roles = parseRoleList(kind);
+    const facts = readFacts(process.env, roles.some(needsApi));
+    configs = roles.map((role) => ({ role, config: planRole(role, facts) }));
   } catch (error) {
     if (error instanceof InClusterConfigError) throw new UserError(`cluster-proc ${kind}: ${error.message}`);
     throw error;
@@ -67,11 +64,11 @@ export async function runClusterProc(kind: string): Promise<number> {
 }
 
 /** Reads what the planner needs: environment, token, CA path, interfaces from /sys/class/net. */
-function readFacts(env: NodeJS.ProcessEnv): InClusterFacts {
+function readFacts(env: NodeJS.ProcessEnv, withToken: boolean): InClusterFacts {
   const tokenFile = env.L2LAB_TOKEN_FILE ?? join(SERVICE_ACCOUNT_DIR, 'token');
-  let token: string;
+  let token: string | undefined;
   try {
-    token = readFileSync(tokenFile, 'utf8');
+    if (withToken) token = readFileSync(tokenFile, 'utf8');
   } catch (error) {
     throw new InClusterConfigError(`reading the API token ${tokenFile}: ${error instanceof Error ? error.message : String(error)} (no ServiceAccount mounted and no L2LAB_TOKEN_FILE)`);
   }

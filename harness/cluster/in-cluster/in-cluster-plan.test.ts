@@ -60,3 +60,24 @@ describe('apiServerUrl / planOperatorRole', () => {
     expect(config.profile).toBe('reference');
   });
 });
+
+describe('role lists, echo and prober', () => {
+  it('node is datapath then agent; a comma list keeps its order; unknown roles are refused', async () => {
+    const { parseRoleList } = await import('./in-cluster-plan.ts');
+    expect(parseRoleList('node')).toEqual(['datapath', 'agent']);
+    expect(parseRoleList('datapath,echo')).toEqual(['datapath', 'echo']);
+    expect(() => parseRoleList('agent,kubelet')).toThrow(/kubelet|unknown role list/);
+  });
+
+  it('plans echo and prober configs the lab schemas accept, without an API token', async () => {
+    const { planEchoRole, planProberRole } = await import('./in-cluster-plan.ts');
+    const noToken = { ...facts({ NODE_NAME: 'n1', L2LAB_ECHO_PORTS: '7,8080', L2LAB_CLIENT: 'c1', L2LAB_PROBE_SERVICES: 'default/web:7', L2LAB_PROBE_RATE: '10', L2LAB_VIPS_FILE: '/run/vips.json' }), token: undefined };
+    const echo = planEchoRole(noToken);
+    expect(parseRoleConfig('echo', echo, 'echo')).toEqual(echo);
+    expect(echo.ports).toEqual([7, 8080]);
+    const prober = planProberRole(noToken);
+    expect(parseRoleConfig('prober', prober, 'prober')).toEqual(prober);
+    expect(prober.services).toEqual([{ service: 'default/web', port: 7 }]);
+    expect(() => planProberRole({ ...noToken, env: { ...noToken.env, L2LAB_PROBE_SERVICES: 'web' } })).toThrow(/namespace\/name:port/);
+  });
+});

@@ -14,10 +14,13 @@
  * - `L2LAB_API_SERVER` (default `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`),
  * - `L2LAB_STATE_DIR` (pinned map, histories, configs; default /var/run/l2lab),
  * - `L2LAB_EPOCH_MONO_NS` (a run's shared epoch, so histories line up with the orchestrator's),
- * - `L2LAB_SEED`, `L2LAB_QPS` + `L2LAB_BURST` (client rate limit).
+ * - `L2LAB_SEED`, `L2LAB_QPS` + `L2LAB_BURST` (client rate limit),
+ * - echo (docker provider nodes): `L2LAB_ECHO_PORTS` (`7,8080`);
+ * - prober (docker provider clients): `L2LAB_CLIENT`, `L2LAB_PROBE_SERVICES` (`ns/name:port,…`),
+ *   `L2LAB_PROBE_RATE` (per second), `L2LAB_PROBE_TIMEOUT_MS`, `L2LAB_VIPS_FILE`.
  */
 import parseDuration from 'parse-duration';
-import type { AgentRoleConfig, DatapathRoleConfig, OperatorRoleConfig } from '../../lab/proc/role-config.ts';
+import type { AgentRoleConfig, DatapathRoleConfig, EchoRoleConfig, OperatorRoleConfig, ProberRoleConfig } from '../../lab/proc/role-config.ts';
 
 /** Default state directory (a hostPath in the DaemonSet: the pinned map outlives the container). */
 export const DEFAULT_STATE_DIR = '/var/run/l2lab';
@@ -29,8 +32,8 @@ export interface InClusterFacts {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The node's interfaces (name → MAC), loopback excluded. */
   readonly interfaces: ReadonlyMap<string, string>;
-  /** The ServiceAccount (or given) token, already read. */
-  readonly token: string;
+  /** The ServiceAccount (or given) token, already read; undefined when no role needs the API. */
+  readonly token: string | undefined;
   /** Path of the CA bundle the roles read. */
   readonly caPath: string;
   /** The epoch to use when the environment gives none (`labEpochNow().epochMonoNs`). */
@@ -46,6 +49,11 @@ export class InClusterConfigError extends Error {
 export interface NodeRolePlan {
   readonly datapath: DatapathRoleConfig;
   readonly agent: AgentRoleConfig;
+}
+
+/** Plans the datapath config alone (it needs no API access). @throws InClusterConfigError. */
+export function planDatapathRole(facts: InClusterFacts): DatapathRoleConfig {
+  return planNodeRoles({ ...facts, token: facts.token ?? 'unused' }).datapath;
 }
 
 /** Plans the agent and datapath configs of a node. @throws InClusterConfigError. */
@@ -100,6 +108,72 @@ export function planOperatorRole(facts: InClusterFacts): OperatorRoleConfig {
   };
 }
 
+/** The UDP echo backend of a node (VIP traffic; the docker provider's nodes). @throws InClusterConfigError. */
+export function planEchoRole(facts: InClusterFacts): EchoRoleConfig {
+  const { env } = facts;
+  const node = env.NODE_NAME?.trim() ?? '';
+  if (node === '') throw new InClusterConfigError('NODE_NAME is not set');
+  const ports = (env.L2LAB_ECHO_PORTS ?? '7').split(/[\s,]+/).filter((p) => p !== '').map(Number);
+  if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65_535)) throw new InClusterConfigError(`L2LAB_ECHO_PORTS '${env.L2LAB_ECHO_PORTS}': expected UDP ports such as 7,8080`);
+  return { epochMonoNs: epochOf(env, facts.nowEpochMonoNs), historyPath: `${stateDirOf(env)}/${node}-echo.history.jsonl`, node, ports };
+}
+
+/** A client's prober (the docker provider's client containers). @throws InClusterConfigError. */
+export function planProberRole(facts: InClusterFacts): ProberRoleConfig {
+  const { env } = facts;
+  const client = env.L2LAB_CLIENT?.trim() ?? '';
+  if (client === '') throw new InClusterConfigError('L2LAB_CLIENT is not set');
+  const services = (env.L2LAB_PROBE_SERVICES ?? '').split(',').filter((s) => s !== '').map((entry) => {
+    const match = /^([^/:]+\/[^/:]+):(\d{1,5})$/.exec(entry.trim());
+    if (match === null) throw new InClusterConfigError(`L2LAB_PROBE_SERVICES entry '${entry}': expected namespace/name:port`);
+    return { service: match[1] ?? '', port: Number(match[2]) };
+  });
+  const ratePerSecond = Number(env.L2LAB_PROBE_RATE ?? '10');
+  const timeoutMs = Number(env.L2LAB_PROBE_TIMEOUT_MS ?? '1000');
+  if (!(ratePerSecond > 0) || !(timeoutMs > 0)) throw new InClusterConfigError('L2LAB_PROBE_RATE and L2LAB_PROBE_TIMEOUT_MS must be positive numbers');
+  const vipsPath = env.L2LAB_VIPS_FILE ?? '';
+  if (vipsPath === '') throw new InClusterConfigError('L2LAB_VIPS_FILE is not set (the orchestrator keeps the VIPs there)');
+  return { epochMonoNs: epochOf(env, facts.nowEpochMonoNs), historyPath: `${stateDirOf(env)}/${client}-prober.history.jsonl`, client, services, ratePerSecond, timeoutMs, vipsPath };
+}
+
+/** Roles a container can run, and the group names the images' entrypoint accepts. */
+export const CONTAINER_ROLES = ['datapath', 'agent', 'echo', 'operator', 'prober'] as const;
+/** One of {@link CONTAINER_ROLES}. */
+export type ContainerRole = (typeof CONTAINER_ROLES)[number];
+
+/**
+ * The roles of a `cluster-proc` argument: `node` (datapath + agent, the DaemonSet), or a comma
+ * list of roles (`datapath,echo`), started in the given order. @throws InClusterConfigError.
+ */
+export function parseRoleList(text: string): ContainerRole[] {
+  if (text === 'node') return ['datapath', 'agent'];
+  const roles = text.split(',').filter((r) => r !== '');
+  const bad = roles.filter((r) => !(CONTAINER_ROLES as readonly string[]).includes(r));
+  if (roles.length === 0 || bad.length > 0) throw new InClusterConfigError(`unknown role list '${text}': expected node, or a comma list of ${CONTAINER_ROLES.join(', ')}`);
+  return [...new Set(roles)] as ContainerRole[];
+}
+
+/** True when a role talks to the API server (its container needs a token). */
+export function needsApi(role: ContainerRole): boolean {
+  return role === 'agent' || role === 'operator';
+}
+
+/** The config of one role. @throws InClusterConfigError. */
+export function planRole(role: ContainerRole, facts: InClusterFacts): unknown {
+  switch (role) {
+    case 'datapath':
+      return planDatapathRole(facts);
+    case 'agent':
+      return planNodeRoles(facts).agent;
+    case 'echo':
+      return planEchoRole(facts);
+    case 'operator':
+      return planOperatorRole(facts);
+    case 'prober':
+      return planProberRole(facts);
+  }
+}
+
 /**
  * The node's interfaces that Cilium-style `devices` select, in the node's order: exact names, or
  * a prefix when the entry ends in `+` (`eth+`). Pure.
@@ -120,7 +194,7 @@ export function apiServerUrl(env: Readonly<Record<string, string | undefined>>):
 }
 
 function apiOf(facts: InClusterFacts): { serverUrl: string; caPath: string; token: string } {
-  if (facts.token.trim() === '') throw new InClusterConfigError('the API token is empty (ServiceAccount token not mounted?)');
+  if (facts.token === undefined || facts.token.trim() === '') throw new InClusterConfigError('the API token is empty (ServiceAccount token not mounted?)');
   return { serverUrl: apiServerUrl(facts.env), caPath: facts.caPath, token: facts.token.trim() };
 }
 
