@@ -100,7 +100,7 @@ export async function replayRun(dir: string, options: ReplayOptions, ports: Repl
     // Real time is not reproducible op for op: compare verdicts, both histories judged by today's checkers.
     differences = verdictDifferences(renderReport(info, recorded.ops).results, replayedResults);
     reproduced = differences.length === 0;
-    detail = reproduced ? 'every invariant has the verdict of the recorded run' : `${differences.length} verdict${differences.length === 1 ? '' : 's'} differ: ${differences.map((d) => `${d.name} ${verdictWord(d.recorded)} → ${verdictWord(d.replayed)}`).join(', ')}`;
+    detail = reproduced ? 'every invariant has the verdict of the recorded run' : `${differences.length} verdict${differences.length === 1 ? ' differs' : 's differ'}: ${differences.map((d) => `${d.name} ${verdictWord(d.recorded)} → ${verdictWord(d.replayed)}`).join(', ')}`;
   }
   const code = reproduced ? exitCode : EXIT_NOT_REPRODUCED;
   if (options.format === 'json') {
