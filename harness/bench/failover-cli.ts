@@ -103,7 +103,10 @@ async function runSimPoints(points: readonly SweepPoint[], trials: number, optio
   // Every point is validated before the first trial: a bad sweep value fails fast with exit 2.
   points.forEach((p, i) => parsePointScenario(scenarios[i] as (typeof scenarios)[number], p, (w) => ports.stderr(`warning: ${w}\n`)));
   const total = points.length * trials;
-  const workers = Math.max(0, Math.min(options.workers ?? Math.min(availableParallelism(), 8), total));
+  // Worker threads load the .ts sources themselves: only where Node strips types (on the older
+  // Node that needs tsx's loader, the trials run on the main thread).
+  const nativeTs = Boolean((process.features as { typescript?: unknown }).typescript);
+  const workers = Math.max(0, Math.min(options.workers ?? (nativeTs ? Math.min(availableParallelism(), 8) : 0), total));
   ports.stderr(`bench failover: ${points.length} sweep point${points.length === 1 ? '' : 's'} × ${trials} trials in sim on ${workers === 0 ? 'the main thread' : `${workers} worker thread${workers === 1 ? '' : 's'}`} (Ctrl-C stops and writes what was measured)\n`);
   const progress = createProgress({ label: 'bench failover', unit: 'trials', total, clock: ports.clock, stream: ports.stderrStream, writeLine: (line) => ports.stderr(`${line}\n`) });
   let done = 0;
