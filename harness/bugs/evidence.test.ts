@@ -55,8 +55,22 @@ describe('extractEvidence', () => {
     const lines = extractEvidence({ invariant: 'holder-answers', valid: false, failedAtMs: 26_000, ops, macOwner, details: { violationCount: 2, violations: [{ atMs: 26_000, kind: 'holder-silent', ip: '198.18.0.241', node: 'n2', service: 'default/web', requestAtMs: 25_000 }, { atMs: 61_000, kind: 'holder-silent', ip: '198.18.0.241', node: 'n2', service: 'default/web', requestAtMs: 60_000 }] } });
     expect(lines).toEqual([
       "t=25.0s–60.0s who-has 198.18.0.241 ×2, no reply — holder n2 (Lease since 19.2s), 198.18.0.241 not in n2's announce table",
+      "198.18.0.241 was never in n2's announce table (responder never programmed)",
       '2 violations, first at 26.0s',
     ]);
+  });
+
+  it('holder-answers (C07): when the IP left the holder’s table, and the fault just before', () => {
+    const ops = [
+      expected(0, 'default/b', true), op(0, 'observer', 'service-ips', { service: 'default/b', ips: ['198.18.0.241'] }),
+      op(10, 'n1', 'became-leader', { lease: 'cilium-l2announce-default-b' }),
+      op(12, 'n1', 'announce-table', { node: 'n1', entries: [{ ip: '198.18.0.241', iface: 'eth0' }] }),
+      op(10_000, 'nemesis', 'edit', { verb: 'delete', resource: 'services', name: 'a' }),
+      op(10_003, 'n1', 'announce-table', { node: 'n1', entries: [] }),
+      who(22_000, '198.18.0.241'),
+    ];
+    const lines = extractEvidence({ invariant: 'holder-answers', valid: false, failedAtMs: 23_000, ops, macOwner, details: { violationCount: 1, violations: [{ atMs: 23_000, kind: 'holder-silent', ip: '198.18.0.241', node: 'n1', service: 'default/b', requestAtMs: 22_000 }] } });
+    expect(lines[1]).toBe("t=10.003s 198.18.0.241 left n1's announce table after edit delete services a at t=10.0s (entered at t=0.012s)");
   });
 
   it('holder-answers holding: the holder’s answers with its MAC', () => {

@@ -92,6 +92,7 @@ const FAILED: Readonly<Record<string, FailedRenderer>> = {
       const term = h.termAt(h.leaseOfService(str(first['service'])), fromMs);
       const programmed = h.programmed(node, ip, fromMs);
       lines.push(`${h.wire(ip, fromMs, h.endMs)} — holder ${node}${term === undefined ? '' : ` (Lease since ${fmtS(term.fromMs)})`}${programmed ? '' : `, ${ip} not in ${node}'s announce table`}`);
+      if (!programmed) lines.push(h.tableHistory(node, ip, fromMs));
     }
     for (const vs of [...stray.values()].slice(0, 2)) {
       const first = vs[0] ?? {};
@@ -376,6 +377,25 @@ class HistoryIndex {
     const last = tables.at(-1);
     const entries = last !== undefined && isRec(last.value) && Array.isArray(last.value['entries']) ? last.value['entries'].filter(isRec) : [];
     return entries.some((e) => e['ip'] === ip);
+  }
+
+  /** When `ip` left `node`'s announce table before `tMs` (and the fault just before), or that it never entered it. */
+  tableHistory(node: string, ip: string, tMs: number): string {
+    let present = false;
+    let leftMs: number | undefined;
+    let enteredMs: number | undefined;
+    for (const op of this.#ops) {
+      if (op.tMs > tMs) break;
+      if (op.f !== F.announceTable || op.process !== node || !isRec(op.value) || !Array.isArray(op.value['entries'])) continue;
+      const now = op.value['entries'].some((e) => isRec(e) && e['ip'] === ip);
+      if (now && !present) enteredMs ??= op.tMs;
+      if (!now && present) leftMs = op.tMs;
+      present = now;
+    }
+    if (leftMs === undefined) return `${ip} was never in ${node}'s announce table (responder never programmed)`;
+    const cause = this.#ops.filter((op) => op.process === NEMESIS_PROCESS && op.tMs <= leftMs).at(-1);
+    const what = cause === undefined ? '' : ` after ${cause.f}${isRec(cause.value) ? ` ${[cause.value['verb'], cause.value['resource'], cause.value['name'] ?? cause.value['node']].filter((x) => typeof x === 'string').join(' ')}` : ''} at t=${fmtS(cause.tMs)}`;
+    return `t=${fmtS(leftMs)} ${ip} left ${node}'s announce table${what} (entered at t=${fmtS(enteredMs ?? 0)})`;
   }
 
   #arp(ip: string, fromMs: number, toMs: number): Rec[] {
