@@ -85,7 +85,8 @@ export async function runLabFailoverPoints(points: readonly SweepPoint[], trials
     const file = join(out, 'scenarios', `${g.scenario.name}.yaml`);
     await writeFile(file, g.scenario.yaml);
     const runDir = join(out, 'runs', g.scenario.name);
-    ports.stderr(`  point ${i + 1}/${generated.length} ${g.point.label}: ${trials} × ${g.point.params.fault}, every ${g.layout.everyMs / 1000} s, ${Math.round(g.durationMs / 1000)} s of run time\n`);
+    const leftS = generated.slice(i).reduce((sum, x) => sum + x.durationMs / 1000 + 30, 0);
+    ports.stderr(`  point ${i + 1}/${generated.length} ${g.point.label}: ${trials} × ${g.point.params.fault}, every ${g.layout.everyMs / 1000} s, ${Math.round(g.durationMs / 1000)} s of run time · ETA ~${Math.ceil(leftS / 60)} min\n`);
     const r = await runLabScenario(file, runDir, { wallLimitMs: g.durationMs + 240_000, onLine: (line) => (/error|wall limit|SIGKILL|problem|interrupted/i.test(line) ? ports.stderr(`    ${line.slice(0, 300)}\n`) : undefined), ...(ports.signal === undefined ? {} : { signal: ports.signal }) });
     if (aborted()) interrupted = true;
     const conditions = { report: runDir, runId: r.runId ?? null, exitCode: r.exitCode, wallMs: r.wallMs, interrupted: r.timedOut, load1: r.usage.load1, peakMemMb: r.usage.peakMemMb, leftNamespaces: r.leftNamespaces };

@@ -57,7 +57,7 @@ describe('l2lab bench lease-load in sim', () => {
     expect(Math.abs(cell?.measurement.relativeError ?? 1)).toBeLessThan(0.05);
     expect(cell?.measurement.perNode.map((n) => n.node)).toEqual(['n1', 'n2', 'n3']);
     expect(cell?.rateLimit).toMatchObject({ throttledRequests: 0, refusedRequests: 0, lostInWindow: 0 });
-    expect(readFileSync(join(free, 'lease-load.svg'), 'utf8')).toMatch(/^<svg[\s\S]*3 nodes × 5 services/);
+    expect(readFileSync(join(free, 'lease-load.svg'), 'utf8')).toMatch(/^<svg[\s\S]*3 nodes × 5 svc/);
 
     const limited = join(dir.path, 'limited');
     const b = await runCli('bench', 'lease-load', '--nodes', '3', '--services', '5', '--retry', '200ms', '--qps', '5', '--burst', '10', '--out', limited);

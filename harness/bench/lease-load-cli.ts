@@ -95,7 +95,7 @@ export async function benchLeaseLoadCommand(options: BenchLeaseLoadOptions, port
   await writeFile(join(out, 'results.json'), `${JSON.stringify(bench, null, 2)}\n`);
   await writeFile(join(out, 'summary.md'), `# ${heading(bench)}\n\n\`\`\`\n${text}\n\`\`\`\n\n![measured vs model](lease-load.svg)\n`);
   // Against the zero-latency model (what the elections ask for): a rate limit or a saturated API server shows as the gap.
-  const points = results.map((r) => ({ label: cellLabel(r.cell), series: `retryPeriod ${formatDurationMs(r.cell.retryPeriodMs)}`, measuredPerS: r.measurement.measured.total, modelPerS: r.measurement.idealModel.total }));
+  const points = results.map((r) => ({ label: cellLabel(r.cell), series: `R ${formatDurationMs(r.cell.retryPeriodMs)}`, measuredPerS: r.measurement.measured.total, modelPerS: r.measurement.idealModel.total }));
   await writeFile(join(out, 'lease-load.svg'), await renderMeasuredVsModelSvg({ title: `Lease requests/s, all nodes: measured vs model at zero latency (${options.world}${limit === undefined ? '' : `, ${limit.qps} qps / burst ${limit.burst} per agent`})`, unit: 'req/s', points }));
   ports.stdout(`${heading(bench)}\n\n${text}\n${interrupted ? 'INTERRUPTED: partial results' : 'done'} · bench directory ${out} (results.json, summary.md, lease-load.svg)\n`);
   return interrupted ? EXIT.interrupted : EXIT.ok;
@@ -156,7 +156,7 @@ async function runCellInLab(generated: BenchScenario, durationMs: number, cell: 
 }
 
 function cellLabel(cell: LeaseLoadCell): string {
-  return `${cell.nodes} nodes × ${cell.services} services`;
+  return `${cell.nodes} nodes × ${cell.services} svc`;
 }
 
 function heading(bench: LeaseLoadBenchResults): string {
