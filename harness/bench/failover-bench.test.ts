@@ -35,8 +35,8 @@ describe('l2lab bench failover in sim, end to end (a few trials)', () => {
     const { code, out: stdout, err } = await runCli('bench', 'failover', '--sweep', 'fault=agent-kill,link-down', '--trials', '3', '--workers', '0', '--out', out);
     expect(err).toContain('bench failover: 2 sweep points × 3 trials in sim');
     expect(code).toBe(0);
-    expect(stdout).toContain('fault=kill-agent · 3 trials · 3 holder faults');
-    expect(stdout).toContain('fault=link-down · 3 trials · 3 holder faults');
+    expect(stdout).toContain('fault=kill-agent · 3 trials · 3 services hit');
+    expect(stdout).toContain('fault=link-down · 3 trials · 3 services hit');
     expect(stdout).toMatch(/leaseTakenOver\s+3\s+0\s+\d+ ms/);
     expect(stdout).toMatch(/OVERVIEW[\s\S]*fault=link-down\s+3\s+—\s+—\s+3/);
     expect(readdirSync(out).sort()).toEqual(['cdf-clientEntryChanged.svg', 'cdf-firstGarp.svg', 'cdf-firstNewMacAnswer.svg', 'cdf-firstSuccessfulProbe.svg', 'cdf-leaseTakenOver.svg', 'results.json', 'summary.md']);

@@ -16,8 +16,8 @@ function cells(c: ComponentSummary): string[] {
 
 /** The heading line of a point: its label, trials, failovers. */
 export function pointHeading(point: PointResults): string {
-  const none = point.trialsWithoutFailover === 0 ? '' : ` · ${point.trialsWithoutFailover} without a failover`;
-  return `${point.label} · ${point.trials} trial${point.trials === 1 ? '' : 's'} · ${point.rows} holder fault${point.rows === 1 ? '' : 's'}${none}`;
+  const none = point.trialsWithoutFailover === 0 ? '' : ` · ${point.trialsWithoutFailover} hit no holder`;
+  return `${point.label} · ${point.trials} trial${point.trials === 1 ? '' : 's'} · ${point.rows} service${point.rows === 1 ? '' : 's'} hit${none}`;
 }
 
 /** The header of the run: world, points, trials, wall time, interrupted. */
@@ -29,7 +29,7 @@ export function benchHeading(results: FailoverBenchResults): string {
 
 /** Terminal text: a table per point, then the overview. */
 export function renderFailoverText(results: FailoverBenchResults): string {
-  const out: string[] = [benchHeading(results), '', 'FAILOVER  ms after the fault (n: failovers where the component happened; never: where it did not)'];
+  const out: string[] = [benchHeading(results), '', 'FAILOVER  ms after the fault; one row per service the fault hit (and client): n rows where the component happened, never where it did not'];
   for (const point of results.points) {
     const table = borderlessTable(HEAD);
     for (const c of point.components) table.push(cells(c));
@@ -55,7 +55,7 @@ export function renderFailoverMarkdown(results: FailoverBenchResults, plots: rea
   const out: string[] = [`# ${benchHeading(results)}`, ''];
   if (results.interrupted) out.push('**Interrupted** (Ctrl-C): the tables hold the trials measured until then.', '');
   out.push(`Started ${results.startedAt} · ${results.machine.cores} cores · load at start ${results.machine.loadavgAtStart.map((x) => x.toFixed(2)).join(' ')} · \`${['l2lab', ...results.argv].join(' ')}\``, '');
-  out.push('Failover components in ms after the fault; **n** failovers where the component happened, **never** where it did not before the trial ended.', '');
+  out.push('Failover components in ms after the fault, one row per service the fault hit (and client): **n** rows where the component happened, **never** where it did not before the trial ended.', '');
   out.push('## Overview', '', row(['sweep point', 'trials', 'takeover p50', 'takeover p99', 'never', 'probe p50', 'probe p99', 'never']), row(Array.from({ length: 8 }, () => '---')));
   for (const p of results.points) {
     const take = p.components.find((c) => c.component === 'leaseTakenOver');
