@@ -14,6 +14,7 @@
  * - probes are UDP echo probes to each target service's current ingress IPs at the highest rate
  *   any probe spec of the client asks for; the destination port is not modelled.
  */
+import { metallbRunNote } from '../impl/metallb/sim-seam.ts';
 import type { FdbSettings } from '../sim/sim-segment.ts';
 import { parseCidr } from '../core/ip.ts';
 import type { RateLimit } from '../election/api-client.ts';
@@ -111,6 +112,8 @@ export function worldOptionsFor(scenario: Scenario, options: BuildWorldOptions):
   const rateLimit: RateLimit | undefined = scenario.clientRateLimit;
   const timing = implementationTiming(getProfile(profile), scenario.timing.effective, scenario.timing.preset);
   if (timing.note !== undefined) notes.push(timing.note);
+  const metallbNote = metallbRunNote(getProfile(profile), scenario.topology.nodes.length);
+  if (metallbNote !== undefined) notes.push(metallbNote);
   return {
     options: {
       seed: options.seed,

@@ -24,6 +24,18 @@ export interface MetallbSeam {
 }
 
 /**
+ * The run note of a MetalLB profile (printed by `l2lab run`, kept in run.json): the scenario's lease
+ * timings are unused, and what the checkers' lease-shaped bounds are instead. Undefined otherwise.
+ */
+export function metallbRunNote(profile: Profile, nodeCount: number): string | undefined {
+  const switches = profile.metallb;
+  if (profile.implementation !== 'metallb' || switches === undefined) return undefined;
+  const t = metallbCheckTiming(nodeCount, switches.memberlist);
+  const s = (ms: number): string => `${ms / 1000} s`;
+  return `${profile.name}: MetalLB elects by memberlist gossip, without Leases — the scenario's lease timings are unused; the checkers' "lease" ${s(t.leaseDurationMs)} / ${s(t.renewDeadlineMs)} / ${s(t.retryPeriodMs)} is memberlist's detection bound for ${nodeCount} nodes / one probe interval / one gossip interval (docs/profiles.md)`;
+}
+
+/**
  * The seam for `profile`, or undefined when it is not a MetalLB profile. `reach(a, b)`: whether
  * memberlist traffic from node a's speaker reaches node b's now.
  */
