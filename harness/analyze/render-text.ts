@@ -34,7 +34,7 @@ function rows<T>(items: readonly T[], maxRows: number, omitted: number, render: 
 function ipSection(ip: IpAnalysis, time: (us: number) => string, maxRows: number): string {
   const c = ip.counts;
   const lines = [
-    `${ip.ip}${vlanText(ip.vlans)}${ip.ifIndexes.length > 0 ? ` (interfaces ${ip.ifIndexes.join(', ')})` : ''}`,
+    `${ip.ip}${vlanText(ip.vlans)}${ip.ifIndexes.length > 1 ? ` (interfaces ${ip.ifIndexes.join(', ')})` : ''}`,
     `  ${count(c.frames, 'frame')}: ${count(c.requests, 'request')}, ${count(c.replies, 'reply', 'replies')}, ${count(c.garpRequests, 'GARP request')}, ${count(c.garpReplies, 'GARP reply', 'GARP replies')}, ${count(c.probes, 'probe')}; ` +
       `${c.unanswered} unanswered, ${count(c.macChanges, 'MAC change')}, ${count(c.splitBrainWindows, 'split-brain window')}` +
       (ip.splitBrain.length > 0 ? ` (${ip.splitBrain.filter((w) => w.interleaved).length} with both MACs answering)` : ''),
