@@ -30,6 +30,8 @@ export interface LeaseLoadInput {
    * sim, ~5–10 % against a real API server at a 200 ms retryPeriod.
    */
   readonly requestLatencyMs?: number;
+  /** Agents run Cilium's lease GC (a LIST every 60 s each). Default true; false for kube-vip, which has none. */
+  readonly leaseGc?: boolean;
 }
 
 /** Result of {@link estimateLeaseLoad}; every rate is requests per second. */
@@ -69,7 +71,7 @@ export function estimateLeaseLoad(input: LeaseLoadInput): LeaseLoadEstimate {
   const leaderPut = rate(leaderPeriodS);
   const leaderGet = input.optimisticRenew ? 0 : rate(leaderPeriodS);
   const candidateGet = rate(CANDIDATE_POLL_FACTOR * retryS + latencyS);
-  const listPerAgent = rate(LEASE_GC_PERIOD_S);
+  const listPerAgent = input.leaseGc === false ? 0 : rate(LEASE_GC_PERIOD_S);
 
   let get = 0;
   let update = 0;

@@ -447,7 +447,7 @@ export class ResponderWorld {
     const interfaces = topologyInterfaces(manifests, manifests.nodes.flatMap((node) => [...this.node(node.name).interfaceMacs].map(([iface, mac]) => ({ node: node.name, iface, mac, segment: iface }))));
     // MetalLB elects without the API: no Lease traffic to hold against the model (lease-load: unknown).
     if (options.leaseLoad === undefined || this.#metallb !== undefined) return { timing: this.timing, interfaces };
-    const input = { services: this.#observer.leaseCandidates(), nodeCount: manifests.nodes.length, retryPeriodMs: this.timing.retryPeriodMs, renewDeadlineMs: this.timing.renewDeadlineMs, optimisticRenew: this.#options.profile.l2.optimisticRenew };
+    const input = { services: this.#observer.leaseCandidates(), nodeCount: manifests.nodes.length, retryPeriodMs: this.timing.retryPeriodMs, renewDeadlineMs: this.timing.renewDeadlineMs, optimisticRenew: this.#options.profile.l2.optimisticRenew, ...(this.#options.profile.kubeVip === undefined ? {} : { leaseGc: false }) };
     return { timing: this.timing, interfaces, leaseLoad: { ...options.leaseLoad, input } };
   }
 

@@ -210,7 +210,7 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
       interfaces,
       // The observer is one more watcher of the API server: its model ops may trail the agents.
       bounds: { observerLagMs: LAB_OBSERVER_LAG_MS },
-      leaseLoad: { input: { services: candidates, nodeCount: scenario.topology.nodes.length, retryPeriodMs: timing.retryPeriodMs, renewDeadlineMs: timing.renewDeadlineMs, optimisticRenew: profile.l2.optimisticRenew } },
+      leaseLoad: { input: { services: candidates, nodeCount: scenario.topology.nodes.length, retryPeriodMs: timing.retryPeriodMs, renewDeadlineMs: timing.renewDeadlineMs, optimisticRenew: profile.l2.optimisticRenew, ...(profile.kubeVip === undefined ? {} : { leaseGc: false }) } },
     };
     const judge = judgeInputFor(scenario, plan.profile, base);
     notes.push(...plan.notes, ...problems.slice(0, 50), ...(problems.length > 50 ? [`… and ${problems.length - 50} more problems (see the process logs)`] : []));
