@@ -121,6 +121,21 @@ describe('each MetalLB switch changes what the speakers do', () => {
     expect(run(false)).toBe(0);
   });
 
+  it('rejoinIntervalMs (PR #662): without it a healed gossip cut stays split', () => {
+    const run = (rejoinIntervalMs: number | undefined) => {
+      const w = new ResponderWorld({ seed: 1, manifests: threeNodeCluster(), profile: withSwitch({ rejoinIntervalMs }) });
+      w.runUntil(5_000);
+      const [first = ''] = rankAnnouncers(NODES, new Set(NODES), w.ingressIps(WEB)[0] ?? '');
+      w.partitionNodes([[first], NODES.filter((n) => n !== first)]);
+      w.runUntil(15_000);
+      w.healNodes();
+      w.runUntil(130_000);
+      return announcers(w).length;
+    };
+    expect(run(60_000)).toBe(1);
+    expect(run(undefined)).toBe(2);
+  });
+
   it('gratuitousArpIntervalMs (M06, main): the owner re-announces every interval while it keeps the IP', () => {
     const run = (gratuitousArpIntervalMs: number) => {
       const w = new ResponderWorld({ seed: 1, manifests: threeNodeCluster(), profile: withSwitch({ gratuitousArpIntervalMs }) });
