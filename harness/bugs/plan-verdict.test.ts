@@ -37,7 +37,7 @@ describe('planBugRuns', () => {
     const scenarios = [ref({ name: 'c02-x' }), ref({ name: 'm03-y', bug: { id: 'M03', issues: [], pulls: [], affected: ['reference'], fixed: [] } })];
     expect(planBugRuns(scenarios, { world: 'sim', only: ['m03'], knownProfiles: known }).runs.map((r) => r.bugId)).toEqual(['M03']);
     expect(planBugRuns(scenarios, { world: 'sim', only: ['c02-x'], knownProfiles: known }).runs.map((r) => r.scenario)).toEqual(['c02-x', 'c02-x', 'c02-x']);
-    expect(planBugRuns(scenarios, { world: 'sim', only: ['K99'], knownProfiles: known }).problems).toEqual(['--only k99: no bug scenario has this bug id or name (known: C02, M03)']);
+    expect(planBugRuns(scenarios, { world: 'sim', only: ['K99'], knownProfiles: known }).problems).toEqual(['--only K99: no bug scenario has this bug id or name (known: C02, M03)']);
   });
 
   it('names a profile l2lab does not ship', () => {

@@ -61,10 +61,11 @@ export interface PlanOptions {
 /** Plans the runs. Pure. */
 export function planBugRuns(scenarios: readonly BugScenarioRef[], options: PlanOptions): BugPlan {
   const problems: string[] = [];
-  const only = (options.only ?? []).map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const asked = (options.only ?? []).map((s) => s.trim()).filter((s) => s !== '');
+  const only = asked.map((s) => s.toLowerCase());
   const picked = scenarios.filter((s) => only.length === 0 || only.includes(s.bug.id.toLowerCase()) || only.includes(s.name.toLowerCase()));
-  for (const id of only) {
-    if (!scenarios.some((s) => s.bug.id.toLowerCase() === id || s.name.toLowerCase() === id)) {
+  for (const id of asked) {
+    if (!scenarios.some((s) => s.bug.id.toLowerCase() === id.toLowerCase() || s.name.toLowerCase() === id.toLowerCase())) {
       problems.push(`--only ${id}: no bug scenario has this bug id or name (known: ${[...new Set(scenarios.map((s) => s.bug.id))].sort(compareIds).join(', ') || 'none'})`);
     }
   }
