@@ -4,8 +4,9 @@
  *
  * (1) bring-up of a 3-node lab with the control plane built: median of `run.json`'s `lab.phasesMs`
  *     (plus the host-side topology time from the CLI's progress) over several runs; goal < 15 s;
- * (2) failover components over many kills in ONE bring-up per profile (a generated scenario: the
- *     holder's agent SIGKILLed every `--every-s`, back after `--down-s`), p50/p90/max of each
+ * (2) failover components over many kills in ONE bring-up per profile, through `l2lab bench
+ *     failover --world lab` (a generated scenario: the holder's agent SIGKILLed every 10 s, back
+ *     after 6 s at fast timings), p50/p90/p99/max of each
  *     component, every takeover checked against [L − D, L + D + 2.2 R] with the history's reason
  *     if outside, and the other components' outliers explained; `cilium-1.16` keeps pinned entries
  *     across agent restarts (no GARP when a restarted agent takes over), `reference` prunes them;
@@ -15,7 +16,7 @@
  * The machine is shared: the load average and the other lab runs present are recorded with every
  * number. Each run's namespaces are checked gone afterwards. Needs root and `make control-plane`.
  *
- *   node bench/lab-bench.ts [--only bringup,failover,load] [--trials 30] [--every-s 10] [--down-s 6]
+ *   node bench/lab-bench.ts [--only bringup,failover,load] [--trials 30]
  *        [--profiles cilium-1.16,reference] [--bringup-runs 5] [--cells 3x5,3x50,10x5,10x50,20x5,20x50]
  *        [--retry 2s,200ms] [--keep]
  *
@@ -27,16 +28,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FailoverComponents } from '../harness/checker/failover-components.ts';
 import { locateBinaries, REPO_ROOT } from '../harness/control-plane/binaries.ts';
+import { SystemClock } from '../harness/core/system-clock.ts';
 import { parseHistoryJsonl } from '../harness/history/jsonl.ts';
-import { BENCH_TIMINGS, bringUpScenario, failoverTrialsScenario, leaseLoadPlan, leaseLoadScenario, type BenchScenario, type BenchTimings } from '../harness/lab/bench/bench-scenarios.ts';
-import { failoverNotes } from '../harness/lab/bench/failover-notes.ts';
-import { componentSpreads, takeoverTrials, takeoverWindow } from '../harness/lab/bench/failover-trials.ts';
+import { BENCH_TIMINGS, bringUpScenario, leaseLoadPlan, leaseLoadScenario, type BenchScenario, type BenchTimings } from '../harness/lab/bench/bench-scenarios.ts';
 import { measureLeaseLoad } from '../harness/lab/bench/lease-load-measure.ts';
 import { spreadOf } from '../harness/lab/bench/spread.ts';
 import { leaseName } from '../harness/l2/lease.ts';
-import { LINUX_NEIGHBOUR_DEFAULTS } from '../harness/net/neighbour-config.ts';
 import { getProfile, PROFILES } from '../harness/profiles/profiles.ts';
 import { runLabScenario, type LabBenchRun } from '../harness/lab/bench/lab-run.ts';
 import { loadAverage } from '../harness/lab/bench/sampler.ts';
@@ -45,8 +43,6 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string', default: 'bringup,failover,load' },
     trials: { type: 'string', default: '30' },
-    'every-s': { type: 'string', default: '10' },
-    'down-s': { type: 'string', default: '6' },
     'bringup-runs': { type: 'string', default: '5' },
     cells: { type: 'string', default: '3x5,3x50,10x5,10x50,20x5,20x50' },
     retry: { type: 'string', default: '2s,200ms' },
@@ -63,11 +59,8 @@ function fail(message: string): never {
 const only = new Set(values.only.split(','));
 for (const part of only) if (!['bringup', 'failover', 'load'].includes(part)) fail(`--only ${part}: expected bringup, failover or load`);
 const trials = Number(values.trials);
-const everyMs = Number(values['every-s']) * 1000;
-const downMs = Number(values['down-s']) * 1000;
 const bringupRuns = Number(values['bringup-runs']);
 if (!(Number.isInteger(trials) && trials >= 1 && trials <= 1000)) fail(`--trials ${values.trials}: expected 1 … 1000`);
-if (!(downMs > 0 && downMs < everyMs)) fail(`--down-s ${values['down-s']} / --every-s ${values['every-s']}: expected 0 < down < every`);
 if (!(Number.isInteger(bringupRuns) && bringupRuns >= 1 && bringupRuns <= 50)) fail(`--bringup-runs ${values['bringup-runs']}: expected 1 … 50`);
 const cells = values.cells.split(',').map((c) => {
   const [nodes, services] = c.split('x').map(Number);
@@ -86,6 +79,7 @@ try {
   fail(`the lab needs the built control plane: ${error instanceof Error ? error.message : String(error)}; run 'make control-plane'`);
 }
 
+const clock = new SystemClock();
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 const pad = (s: string | number, n: number): string => String(s).padEnd(n);
 const ms = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '–' : `${Math.round(x)} ms`);
@@ -171,52 +165,16 @@ if (only.has('bringup')) {
 }
 
 if (only.has('failover')) {
-  say(`\n(2) failover: ${trials} kills of the holder's agent in one bring-up per profile (fast 3 s / 1 s / 200 ms; every ${everyMs / 1000} s, agent back after ${downMs / 1000} s)`);
-  const sections: Record<string, unknown>[] = [];
-  report.failover = sections;
-  for (const profile of failoverProfiles) {
-    sections.push(await failoverSection(profile));
-    save();
-  }
-}
-
-/** One profile's failover run: components, the takeover window check, explained outliers. */
-async function failoverSection(profile: string): Promise<Record<string, unknown>> {
-  const scenario = failoverTrialsScenario({ trials, everyMs, downMs, firstKillMs: 15_000, profile });
-  const durationMs = 15_000 + trials * everyMs;
-  const { run: r, results, runJson, otherRuns } = await run(scenario, durationMs + 240_000);
-  say(`\n  profile ${profile}: run ${r.runId ?? '?'}, exit ${r.exitCode}${r.timedOut ? ' (wall limit)' : ''}; ${loadText(r)}; ${otherRuns} other lab run(s); peak memory (PSS) ${r.usage.peakMemMb} MB`);
-  if (results === undefined) {
-    say(`  no report; last lines:\n${r.stderrTail.split('\n').slice(-6).map((l) => `      ${l.slice(0, 300)}`).join('\n')}`);
-    return { profile, error: 'no report', stderrTail: r.stderrTail, conditions: conditions(r, otherRuns) };
-  }
-  const rows = ((results.failover as { rows?: FailoverComponents[] } | undefined)?.rows ?? []) as FailoverComponents[];
-  const timing = (runJson?.timing as { effective?: typeof BENCH_TIMINGS.fast } | undefined)?.effective ?? BENCH_TIMINGS.fast;
-  const ops = parseHistoryJsonl(readFileSync(join(r.out, 'history.jsonl'), 'utf8'));
-  const spreads = componentSpreads(rows);
-  const window = takeoverWindow(timing);
-  const checks = takeoverTrials(rows, ops, timing);
-  say(`  ${pad('component', 22)}${pad('n', 5)}${pad('p50', 10)}${pad('p90', 10)}${pad('max', 10)}missing`);
-  for (const c of spreads) say(`  ${pad(c.component, 22)}${pad(c.spread?.n ?? 0, 5)}${pad(ms(c.spread?.p50), 10)}${pad(ms(c.spread?.p90), 10)}${pad(ms(c.spread?.max), 10)}${c.missing}`);
-  const outside = checks.filter((c) => !c.inside);
-  say(`  takeover window [L − D, L + D + 2.2 R] = [${window.lowMs}, ${window.highMs}] ms (client-go model [${window.modelLowMs}, ${window.modelHighMs}] ms): ${checks.length - outside.length}/${checks.length} inside`);
-  for (const o of outside) say(`    trial ${o.trial} (kill ${(o.killMs / 1000).toFixed(1)} s, ${o.deadNode} → ${o.newHolder ?? 'nobody'}): ${o.reason ?? ''}`);
-  const sinceRenew = spreadOf(checks.map((c) => c.sinceLastRenewMs).filter((x): x is number => x !== null));
-  const pause = spreadOf(checks.map((c) => c.maxPollGapMs ?? Number.NaN));
-  say(`  takeover after the holder's last renewal: p50 ${ms(sinceRenew?.p50)}, max ${ms(sinceRenew?.max)}; the new holder's longest pause between polls: p50 ${ms(pause?.p50)}, max ${ms(pause?.max)}`);
-  const topologyNodes = (runJson?.topology as { nodes?: { name: string; interfaces: { mac: string }[] }[] } | undefined)?.nodes ?? [];
-  const macsByNode = new Map(topologyNodes.map((n) => [n.name, n.interfaces.map((i) => i.mac.toLowerCase())]));
-  const notes = failoverNotes(rows, ops, macsByNode, LINUX_NEIGHBOUR_DEFAULTS.locktimeMs);
-  const kinds = [...new Set(notes.map((n) => n.kind))];
-  if (notes.length > 0) say('  outliers of the other components, explained from the history (count, first example):');
-  for (const kind of kinds) {
-    const of = notes.filter((n) => n.kind === kind);
-    say(`    ${kind} × ${of.length}: kill ${((of[0]?.killMs ?? 0) / 1000).toFixed(1)} s, ${of[0]?.component}: ${of[0]?.note ?? ''}`);
-  }
-  const invariants = ((results.invariants ?? []) as { name: string; valid: boolean | 'unknown'; met: boolean }[]).map((i) => ({ name: i.name, valid: i.valid, met: i.met }));
-  const failing = invariants.filter((i) => i.valid !== true);
-  say(`  invariants: ${failing.length === 0 ? 'all hold' : failing.map((i) => `${i.name} ${i.valid === false ? 'FAILS' : 'unknown'}`).join(', ')}${failing.length === 0 ? '' : ` (the others hold; run report ${r.out.replace(`${REPO_ROOT}/`, '')}${values.keep ? '' : ', removed without --keep'})`}`);
-  return { profile, trials, everyMs, downMs, timing, window, components: spreads, takeovers: checks, outside: outside.length, notes, invariants, conditions: conditions(r, otherRuns) };
+  // The same machinery as `l2lab bench failover --world lab` (one bring-up per profile, the faults
+  // spaced from the lease timings: fast → every 10 s, back after 6 s), through that command.
+  say(`\n(2) failover: ${trials} kills of the holder's agent in one bring-up per profile (fast 3 s / 1 s / 200 ms) — l2lab bench failover --world lab`);
+  const { benchFailoverCommand } = await import('../harness/bench/failover-cli.ts');
+  const out = join(reportDir, `lab-${stamp}-failover`);
+  const write = (text: string): void => void process.stdout.write(text);
+  const exitCode = await benchFailoverCommand({ world: 'lab', profile: failoverProfiles.join(','), sweep: ['fault=agent-kill'], trials, seed: 1, out }, { stdout: write, stderr: write, argv: ['bench', 'failover', '--world', 'lab', '--profile', failoverProfiles.join(','), '--sweep', 'fault=agent-kill', '--trials', String(trials)], clock, now: () => new Date() });
+  const bench = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { points: { label: string; components: unknown; lab?: unknown }[] };
+  report.failover = { benchDirectory: out.replace(`${REPO_ROOT}/`, ''), exitCode, points: bench.points.map((p) => ({ label: p.label, components: p.components, lab: p.lab })) };
+  save();
 }
 
 if (only.has('load')) {

@@ -105,18 +105,33 @@ export async function runLabFailoverPoints(points: readonly SweepPoint[], trials
     const noteCounts: Record<string, number> = {};
     for (const n of notes) noteCounts[n.kind] = (noteCounts[n.kind] ?? 0) + 1;
     const window = takeoverWindow(timing);
-    ports.stderr(`    ${trialsRun.length} faults, ${takeovers.filter((t) => t.inside).length}/${takeovers.length} takeovers inside [${window.lowMs}, ${window.highMs}] ms; load1 mean ${r.usage.load1.mean.toFixed(1)}\n`);
-    results.push(pointResults(g.point, g.scenario.name, trialsRun, { ...conditions, takeoverWindowMs: [window.lowMs, window.highMs], takeoversInside: takeovers.filter((t) => t.inside).length, takeovers, notes: noteCounts }));
+    const invariants = measured.invariants.filter((i) => i.valid !== true).map((i) => `${i.name} ${i.valid === false ? 'FAILS' : 'unknown'}`);
+    ports.stderr(`    ${trialsRun.length} faults, ${takeovers.filter((t) => t.inside).length}/${takeovers.length} takeovers inside [L − D, L + D + 2.2 R] = [${window.lowMs}, ${window.highMs}] ms (client-go model [${window.modelLowMs}, ${window.modelHighMs}] ms); load1 mean ${r.usage.load1.mean.toFixed(1)}; peak memory (PSS) ${r.usage.peakMemMb} MB\n`);
+    for (const o of takeovers.filter((t) => !t.inside)) ports.stderr(`      fault ${o.trial} (${(o.killMs / 1000).toFixed(1)} s, ${o.deadNode} → ${o.newHolder ?? 'nobody'}): ${o.reason ?? ''}\n`);
+    for (const kind of Object.keys(noteCounts)) {
+      const first = notes.find((n) => n.kind === kind);
+      ports.stderr(`      ${kind} × ${noteCounts[kind]} (first: fault at ${((first?.killMs ?? 0) / 1000).toFixed(1)} s, ${first?.component}: ${first?.note ?? ''})\n`);
+    }
+    ports.stderr(`    invariants: ${invariants.length === 0 ? 'all hold' : invariants.join(', ')} (run report ${runDir})\n`);
+    results.push(pointResults(g.point, g.scenario.name, trialsRun, { ...conditions, takeoverWindowMs: [window.lowMs, window.highMs], takeoversInside: takeovers.filter((t) => t.inside).length, takeovers, notes: noteCounts, invariants: measured.invariants }));
   }
   return { points: results, interrupted };
 }
 
-/** run.json and history.jsonl of a lab run's report; undefined when the run left none. */
-async function readRun(dir: string): Promise<{ info: RunInfo; ops: HistoryOp[] } | undefined> {
+/** One invariant's verdict in the run's results.json. */
+interface RunVerdict {
+  readonly name: string;
+  readonly valid: boolean | 'unknown';
+  readonly met: boolean;
+}
+
+/** run.json, history.jsonl and the verdicts of a lab run's report; undefined when the run left none. */
+async function readRun(dir: string): Promise<{ info: RunInfo; ops: HistoryOp[]; invariants: RunVerdict[] } | undefined> {
   try {
     const info = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunInfo;
     const ops = parseHistoryJsonl(await readFile(join(dir, 'history.jsonl'), 'utf8'));
-    return { info, ops };
+    const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { invariants?: RunVerdict[] };
+    return { info, ops, invariants: (results.invariants ?? []).map((i) => ({ name: i.name, valid: i.valid, met: i.met })) };
   } catch {
     return undefined;
   }
