@@ -74,6 +74,17 @@ describe('ModelObjectStore', () => {
     expect(events).toEqual(['ADDED s.0', 'ADDED s.1', 'DELETED s.1', 'MODIFIED s.0', 'DELETED s.0']);
   });
 
+  it('a deleted object’s DELETED model event carries the deletion’s revision, so an informer applies it', () => {
+    let emit: ((event: WatchEvent) => void) | undefined;
+    const real = { watch: (_r: string, _n: string, onEvent: (event: WatchEvent) => void) => ((emit = onEvent), { stop: () => undefined }) } as unknown as ConstructorParameters<typeof ModelObjectStore>[0];
+    const events: WatchEvent[] = [];
+    new ModelObjectStore(real).watch(SERVICES, '', (e) => events.push(e), { identity: 't' });
+    const at = (resourceVersion: string): KubeObject => ({ ...realService, metadata: { ...realService.metadata, resourceVersion } });
+    emit?.({ type: 'ADDED', object: at('7') });
+    emit?.({ type: 'DELETED', object: at('9') });
+    expect(events.map((e) => `${e.type} ${e.object.metadata.resourceVersion}`)).toEqual(['ADDED 7', 'DELETED 9']);
+  });
+
   it('passes status patches through to the real resource and refuses spec patches', async () => {
     const calls: string[] = [];
     const real = { patch: async (ref: { resource: string }) => (calls.push(ref.resource), realService) } as unknown as ConstructorParameters<typeof ModelObjectStore>[0];

@@ -150,7 +150,11 @@ export class ModelObjectStore implements ObjectStore {
         }
         const before = produced.get(key) ?? (event.type === 'DELETED' && resource !== ENDPOINTS ? safeModel(resource, event.object) : []);
         const names = new Set(objects.map((o) => o.metadata.name));
-        for (const gone of before) if (!names.has(gone.metadata.name)) onEvent({ type: 'DELETED', object: gone });
+        // A deletion carries the revision of the change that caused it: informers drop events not
+        // newer than what they cached, and the model object produced earlier has the old revision
+        // (found by the C07 bug scenario: a deleted Service stayed in every agent's cache).
+        const deletedAt = event.object.metadata.resourceVersion;
+        for (const gone of before) if (!names.has(gone.metadata.name)) onEvent({ type: 'DELETED', object: deletedAt === undefined ? gone : { ...gone, metadata: { ...gone.metadata, resourceVersion: deletedAt } } });
         const beforeNames = new Set(before.map((o) => o.metadata.name));
         for (const object of objects) onEvent({ type: beforeNames.has(object.metadata.name) || (event.type === 'MODIFIED' && resource !== ENDPOINTS) ? 'MODIFIED' : 'ADDED', object });
         if (objects.length === 0) produced.delete(key);
