@@ -2,7 +2,7 @@
  * kube-vip ARP mode in the sim world: a leader failure on `kube-vip-arp` with its failover
  * components (the GARP waits for the ARP loop's next turn), the address a crashed kube-vip leaves
  * answering (K02), the election that stalls after a renew failure (K05), and the verdicts of the
- * K01/K04/K05 bug scenarios on every affected and fixed profile.
+ * K01/K02/K04/K05/K08 bug scenarios on every affected and fixed profile.
  */
 import { describe, expect, it } from 'vitest';
 import { failoverComponents } from '../../checker/failover-components.ts';
@@ -90,8 +90,8 @@ describe('K05: the election after a renew failure', () => {
   });
 });
 
-describe('bug scenarios K01, K04, K05: fail on every affected profile, hold on every fixed one', () => {
-  for (const file of ['k01-shared-ip-separate-leases.yaml', 'k04-single-garp.yaml', 'k05-stalled-election-after-api-timeout.yaml']) {
+describe('bug scenarios K01, K02, K04, K05, K08: fail on every affected profile, hold on every fixed one', () => {
+  for (const file of ['k01-shared-ip-separate-leases.yaml', 'k02-vip-left-on-ex-leader.yaml', 'k04-single-garp.yaml', 'k05-stalled-election-after-api-timeout.yaml', 'k08-per-service-election-load.yaml']) {
     it(file, async () => {
       const { scenario, issues } = await loadScenario(`scenarios/bugs/${file}`);
       expect(issues).toEqual([]);
