@@ -172,12 +172,15 @@ const HELD: Readonly<Record<string, HeldRenderer>> = {
   },
   'holder-answers': (_details, h) => {
     const lines: string[] = [];
-    for (const service of h.announceableServices().slice(0, 2)) {
+    // The services still announceable at the end, and their answers since the first fault (or the term's start).
+    const fault = h.firstFaultMs();
+    for (const service of h.announceableServices().filter((s) => h.announceableAt(s, h.endMs)).slice(0, 2)) {
       const lease = h.leaseOfService(service);
       const last = h.termsOf(lease).at(-1);
       const ip = h.ipsOf(service)[0];
       if (last === undefined || ip === undefined) continue;
-      lines.push(`holder ${last.node} (Lease since ${fmtS(last.fromMs)}): ${h.answersBy(ip, last.node, last.fromMs, h.endMs)}`);
+      const fromMs = Math.max(last.fromMs, fault ?? last.fromMs);
+      lines.push(`holder ${last.node} (Lease since ${fmtS(last.fromMs)})${fault !== undefined && fault >= last.fromMs ? `, after the first fault at t=${fmtS(fault)}` : ''}: ${h.answersBy(ip, last.node, fromMs, h.endMs)}`);
     }
     return lines.length > 0 ? lines : ['no violation: every holder answered'];
   },
@@ -315,6 +318,10 @@ class HistoryIndex {
 
   announceableServices(): string[] {
     return this.services().filter((s) => (this.#expected.get(s) ?? []).some((p) => p.value['announceable'] === true));
+  }
+
+  announceableAt(service: string, tMs: number): boolean {
+    return (this.#expected.get(service) ?? []).filter((p) => p.tMs <= tMs).at(-1)?.value['announceable'] === true;
   }
 
   eligibleAt(service: string, tMs: number): string[] {
