@@ -45,7 +45,3 @@ export function summarizeComponents(rows: readonly FailoverComponents[]): Compon
   });
 }
 
-/** Trials (one fault each) whose fault hit no holder: no failover row at all (e.g. the target held nothing). */
-export function trialsWithoutRows(trials: readonly { readonly rows: readonly FailoverComponents[] }[]): number {
-  return trials.filter((t) => t.rows.length === 0).length;
-}
