@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answeringSpans, ownershipPlotData } from './ownership-data.ts';
+import { buildServiceIps } from '../checker/timeline.ts';
+import { answeringSpans, ipReleases, ownershipPlotData } from './ownership-data.ts';
 import { buildOwnershipSpec, fitText } from './plots/ownership-spec.ts';
 import { historyOf, literalHistory, literalRunInfo, MAC } from './test-fixtures.ts';
 
@@ -55,6 +56,16 @@ describe('ownership plot data', () => {
     // The window's extent is the analyzer's (docs/analyze.md); the plot draws it on the IP's lane.
     expect(data.alerts).toMatchObject([{ lane: '198.18.0.240: answered by (ARP)', fromS: 1, label: 'split brain: n1 + n2' }]);
     expect(data.bars.map((b) => [b.owner, b.fromS, b.toS])).toEqual([['n1', 1, 1.2], ['n2', 1.2, 1.4], ['n1', 1.4, 30]]);
+  });
+
+  it('an IP no service holds any more is released (its ARP bar ends there until a new claim)', () => {
+    const ops = historyOf([
+      [1, 'observer', 'info', 'service-ips', { service: 'a/x', ips: ['198.18.0.240'] }],
+      [2, 'observer', 'info', 'service-ips', { service: 'a/y', ips: ['198.18.0.240'] }],
+      [3, 'observer', 'info', 'service-ips', { service: 'a/x', ips: [] }],
+      [4, 'observer', 'info', 'service-ips', { service: 'a/y', ips: ['198.18.0.241'] }],
+    ]);
+    expect(ipReleases(buildServiceIps(ops))).toEqual(new Map([['198.18.0.240', [4000]]]));
   });
 
   it('writes on a bar the longest text that fits', () => {

@@ -5,7 +5,7 @@
  */
 import type { HistoryOp } from '../core/history.ts';
 import { analyzeArpEvents, claimKindOf, classifyArpEvent, type ArpFrameEvent } from '../analyze/index.ts';
-import { buildServiceIps } from '../checker/timeline.ts';
+import { buildServiceIps, type StepSeries } from '../checker/timeline.ts';
 import { completed, F, readProbe } from '../checker/vocabulary.ts';
 import { fitText, spanPx, type AlertBox, type FaultBar, type InstantMark, type LaneMark, type OwnerBar, type OwnershipPlotData } from './plots/ownership-spec.ts';
 import { PLOT_WIDTH_PX } from './plots/style.ts';
@@ -77,7 +77,8 @@ export function ipOwners(bySegment: ReadonlyMap<string, readonly ArpFrameEvent[]
 
 /**
  * The spans in which an owner period's MAC answers: from its first claim until a request goes
- * unanswered (nobody answers from then on), again from its next claim, until the next owner. Pure.
+ * unanswered or the IP is released (nobody answers from then on), again from its next claim, until
+ * the next owner. Pure.
  */
 export function answeringSpans(fromUs: number, untilUs: number, unansweredUs: readonly number[], claimsUs: readonly number[]): [number, number][] {
   const spans: [number, number][] = [];
@@ -93,6 +94,28 @@ export function answeringSpans(fromUs: number, untilUs: number, unansweredUs: re
     start = claimsUs.find((c) => c > silent && c < untilUs);
   }
   return spans;
+}
+
+/**
+ * When each IP stopped being any service's (LB-IPAM's `service-ips`), in µs; IPs no service ever
+ * held (external IPs) are absent. Pure.
+ */
+export function ipReleases(serviceIps: ReadonlyMap<string, StepSeries<readonly string[]>>): Map<string, number[]> {
+  const changes = [...serviceIps].flatMap(([service, series]) => series.points().map((p) => ({ service, tMs: p.tMs, ips: p.value }))).sort((a, b) => a.tMs - b.tMs);
+  const current = new Map<string, readonly string[]>();
+  const released = new Map<string, number[]>();
+  for (const change of changes) {
+    const before = new Set([...current.values()].flat());
+    current.set(change.service, change.ips);
+    const after = new Set([...current.values()].flat());
+    for (const ip of before) {
+      if (after.has(ip)) continue;
+      const list = released.get(ip);
+      if (list === undefined) released.set(ip, [change.tMs * 1000]);
+      else list.push(change.tMs * 1000);
+    }
+  }
+  return released;
 }
 
 /** Assigns each labelled span the first lane whose previous label and span have ended. */
@@ -132,6 +155,7 @@ export function ownershipPlotData(info: RunInfo, ops: readonly HistoryOp[]): Own
   const multiSegment = new Set(owners.map((o) => o.segment)).size > 1;
   const ipLane = (o: IpOwners): string => `${o.ip}${multiSegment ? ` on ${o.segment}` : ''}: answered by (ARP)`;
   const services = [...new Set([...holders.map((h) => h.service), ...serviceIps.keys()])].sort();
+  const releasedUs = ipReleases(serviceIps);
   const placedIps = new Set<string>();
   const bars: OwnerBar[] = [];
   const alerts: AlertBox[] = [];
@@ -146,10 +170,12 @@ export function ownershipPlotData(info: RunInfo, ops: readonly HistoryOp[]): Own
   const addIp = (o: IpOwners): void => {
     const lane = ipLane(o);
     if (!lanes.includes(lane)) lanes.push(lane);
+    // An IP no service holds any more is answered by nobody (until a claim says otherwise).
+    const silenceUs = [...o.unansweredUs, ...(releasedUs.get(o.ip) ?? [])].sort((a, b) => a - b);
     o.periods.forEach((p, i) => {
       const nextUs = o.periods[i + 1]?.fromUs ?? endMs * 1000;
       const node = macOwner.get(p.mac);
-      for (const [fromUs, toUs] of answeringSpans(p.fromUs, nextUs, o.unansweredUs, o.claimsUs)) bar(lane, fromUs / 1000, toUs / 1000, node ?? p.mac, node === undefined ? [p.mac] : [`${node} ${p.mac}`, node], false);
+      for (const [fromUs, toUs] of answeringSpans(p.fromUs, nextUs, silenceUs, o.claimsUs)) bar(lane, fromUs / 1000, toUs / 1000, node ?? p.mac, node === undefined ? [p.mac] : [`${node} ${p.mac}`, node], false);
     });
     for (const w of o.splitBrain) {
       const names = w.macs.map((m) => macOwner.get(m) ?? m);

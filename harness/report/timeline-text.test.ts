@@ -15,6 +15,7 @@ describe('timeline.txt', () => {
       "# Times are seconds since the run's time zero (virtual time); MACs carry their node in parentheses.",
       '',
       ' +0.000s  run      literal starts (sim, cilium-1.16, seed 7)',
+      ' +0.000s  ipam     default/web: gets 198.18.0.240',
       ' +0.010s  lease    default/web: n1 takes the Lease',
       ' +0.010s  arp      198.18.0.240: first claimed by 02:00:00:00:00:01 (n1)',
       ' +0.010s  arp      198.18.0.240: gratuitous ARP (reply form) from 02:00:00:00:00:01 (n1)',

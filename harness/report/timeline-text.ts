@@ -1,12 +1,13 @@
 /**
  * `timeline.txt`: the run in time order, one line per event a person reading an incident wants —
- * nemesis actions, Lease holder changes, what the wire shows (first owner, GARPs, owner changes
+ * nemesis actions, the IPs each service holds, Lease holder changes, what the wire shows (first owner, GARPs, owner changes
  * with their gaps, unanswered requests, split brain: the ARP analyzer's timeline), MAC changes in
  * the clients' neighbour caches, probe outcomes changing and the first probe after each fault,
  * checker failures at their time. Pure: `(run.json, results, history) → text`.
  */
 import { analyzeArpEvents, buildTimeline } from '../analyze/index.ts';
 import type { HistoryOp, HistoryValue } from '../core/history.ts';
+import { buildServiceIps } from '../checker/timeline.ts';
 import { completed, F, NEMESIS_PROCESS, readProbe } from '../checker/vocabulary.ts';
 import type { RunResults } from '../run/judge.ts';
 import { verdictText } from './render-summary.ts';
@@ -17,7 +18,7 @@ import { arpFrameEventsBySegment, leaseHolderSpans, nemesisFaults, nemesisLabel 
 /** One timeline line before formatting. */
 export interface TimelineLine {
   readonly tMs: number;
-  /** Column 2: nemesis, lease, arp, client, probe, check, run. */
+  /** Column 2: run, nemesis, ipam, lease, arp, client, probe, check. */
   readonly what: string;
   readonly text: string;
 }
@@ -26,7 +27,7 @@ export interface TimelineLine {
 const STEP_MATCH_MS = 1_000;
 
 /** Ties at one instant: faults first, then what they cause, verdicts last. */
-const ORDER: Readonly<Record<string, number>> = { run: 0, nemesis: 1, lease: 2, arp: 3, client: 4, probe: 5, check: 6 };
+const ORDER: Readonly<Record<string, number>> = { run: 0, nemesis: 1, ipam: 2, lease: 3, arp: 4, client: 5, probe: 6, check: 7 };
 
 /** `+12.345s` (ms → seconds with 3 decimals, signed). */
 export function relativeTime(tMs: number): string {
@@ -79,6 +80,17 @@ export function timelineLines(info: RunInfo, results: RunResults, ops: readonly 
     add(op.tMs, 'nemesis', `${nemesisLabel(op)}${step === undefined ? '' : ` [${step.occurrence}]`}${until === '' ? '' : ` (${until.slice(2)})`}`);
   }
   for (const s of info.steps.filter((x) => x.outcome === 'skipped')) add(s.atMs, 'nemesis', `${s.action}${s.node === undefined ? '' : ` ${s.node}`} [${s.occurrence}] skipped: ${s.reason ?? ''}`);
+
+  // LB-IPAM: the IPs each service holds.
+  for (const [service, series] of [...buildServiceIps(ops)].sort(([a], [b]) => a.localeCompare(b))) {
+    let before: readonly string[] = [];
+    for (const point of series.points()) {
+      const ips = point.value;
+      if (ips.join() === before.join()) continue;
+      add(point.tMs, 'ipam', `${service}: ${before.length === 0 ? 'gets' : 'IPs'} ${before.length === 0 ? ips.join(', ') : `${before.join(', ')} → ${ips.length === 0 ? 'none' : ips.join(', ')}`}`);
+      before = ips;
+    }
+  }
 
   // Lease holders per service.
   const spans = leaseHolderSpans(ops, endMs);

@@ -118,7 +118,7 @@ export function buildOwnershipSpec(data: OwnershipPlotData): TopLevelSpec {
   }
   return {
     $schema: VEGA_LITE_SCHEMA,
-    title: { text: data.title, subtitle: ['Red bars and shading: fault windows (nemesis lanes). Dashed lines: nemesis actions without a duration.', 'Faded bars: the Lease is still held by a node or agent that is down. No bar: nobody answers (a request went unanswered).', 'Dashed red outlines: split brain (two MACs answer). Crosses: requests nobody answered, failed client probes.'] },
+    title: { text: data.title, subtitle: ['Red bars and shading: fault windows (nemesis lanes). Dashed lines: nemesis actions without a duration.', 'Faded bars: the Lease is still held by a node or agent that is down. No bar: nobody answers (a request went unanswered, or no service holds the IP).', 'Dashed red outlines: split brain (two MACs answer). Crosses: requests nobody answered, failed client probes.'] },
     width: PLOT_WIDTH_PX,
     height: { step: 26 },
     config: PLOT_CONFIG,
