@@ -6,18 +6,12 @@
  * that shares an ingress IP with it — itself when none does (kube-vip ≥ v1.0.1's common lease, K01,
  * is the same rule). Lease names follow the profile's implementation. Pure.
  */
-import { kubeVipLeaseName } from '../impl/kube-vip/lease-name.ts';
-import { leaseName } from '../l2/lease.ts';
+import { serviceLeaseName } from '../impl/kube-vip/lease-name.ts';
 import type { Profile } from '../profiles/profile.ts';
 import type { Service } from '../model/types.ts';
 
-/**
- * The own Lease of service `namespace/name` under `profile`: Cilium's `cilium-l2announce-<ns>-<name>`,
- * or kube-vip's `kubevip-…` (`harness/impl/kube-vip/lease-name.ts`).
- */
-export function serviceLeaseName(namespace: string, name: string, profile: Profile): string {
-  return profile.kubeVip === undefined ? leaseName(namespace, name) : kubeVipLeaseName(namespace, name, profile.kubeVip.leaseNaming);
-}
+/** The own Lease of a service under a profile (Cilium's or kube-vip's naming). */
+export { serviceLeaseName };
 
 /** The Lease `service` elects on, given every known service (`ns/name` → service). */
 export function electionLease(service: Service, services: Iterable<Service>, profile: Profile): string {

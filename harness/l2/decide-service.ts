@@ -11,7 +11,7 @@ import { matchesSelector, serviceSelectorLabels } from '../selector/label-select
 import { backendsOf } from './backends.ts';
 import { type CandidacyDecision, decideCandidacy } from './candidacy.ts';
 import { restrictToFullCoverage } from './coverage.ts';
-import { leaseName } from './lease.ts';
+import { serviceLeaseName } from '../impl/kube-vip/lease-name.ts';
 import { policyProblems, preparePolicy } from './policy-prep.ts';
 import type { NotCandidateCode, ServiceNotAnnouncedCode, ServiceNotAnnouncedReason, ServiceWarning } from './reasons.ts';
 
@@ -106,7 +106,7 @@ function nothingAnnouncedReason(service: Service, ips: readonly string[], candid
   }
   return {
     code: 'lease-without-announceable-ip',
-    message: `${candidates.length} node(s) compete for lease ${leaseName(service.namespace, service.name)} but there is no IP of an enabled type to announce${profile.l2.leaseForNonAnnounceable ? ' (C01)' : ''}`,
+    message: `${candidates.length} node(s) compete for lease ${serviceLeaseName(service.namespace, service.name, profile)} but there is no IP of an enabled type to announce${profile.l2.leaseForNonAnnounceable ? ' (C01)' : ''}`,
   };
 }
 
@@ -175,7 +175,7 @@ export function decideService(
   const perNode = profile.l2.candidacyRequiresEveryIp ? restrictToFullCoverage(each) : each;
   const candidates = perNode.filter((d) => d.candidate);
   const ips = allIps(service, ingressIPs);
-  const base = { service: `${service.namespace}/${service.name}`, leaseName: leaseName(service.namespace, service.name), candidateNodes: sortStr(candidates.map((d) => d.node)), perNode };
+  const base = { service: `${service.namespace}/${service.name}`, leaseName: serviceLeaseName(service.namespace, service.name, profile), candidateNodes: sortStr(candidates.map((d) => d.node)), perNode };
   if (candidates.length === 0) {
     return { ...base, announceable: false, notAnnouncedReasons: [noCandidateReason(service, ingressIPs, ips, nodes, policies, perNode, profile)], warnings: [], unannouncedIps: ips, winnerDependentIps: [] };
   }
