@@ -12,6 +12,9 @@ import { HOLDER_DEATHS } from '../checker/failover-bound.ts';
 import { NEMESIS } from '../checker/vocabulary.ts';
 import { SeededRng } from '../core/rng.ts';
 import { takeoverWindow } from '../lab/bench/failover-trials.ts';
+import type { LeaseTiming } from '../l2/lease.ts';
+import { checkTimingOf } from '../impl/metallb/sim-seam.ts';
+import { getProfile } from '../profiles/profiles.ts';
 import { LINUX_NEIGHBOUR_DEFAULTS } from '../net/neighbour-config.ts';
 import { startScenarioRun } from '../run/run-scenario.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -55,9 +58,14 @@ export function faultTimeMs(scenario: Pick<Scenario, 'timing'>, seed: number): n
   return 5_000 + 2 * retryPeriodMs + new SeededRng(seed).fork('bench-fault-time').intBetween(0, Math.max(0, Math.round(retryPeriodMs) - 1));
 }
 
-/** After the fault: the takeover window's end, and the end of the client's slowest way to learn the new MAC. */
-export function trialDeadlinesMs(scenario: Pick<Scenario, 'timing' | 'topology'>): { readonly noTakeoverMs: number; readonly endMs: number } {
-  const window = takeoverWindow(scenario.timing.effective);
+/**
+ * After the fault: the takeover window's end, and the end of the client's slowest way to learn the
+ * new MAC. `checkTiming` is the checkers' timing of the run (`ResponderWorld.timing`): the
+ * scenario's lease timings for Lease-based profiles, the failure-detection bound for MetalLB's
+ * gossip, which is slower than a fast-timings lease window ({@link checkTimingOf}).
+ */
+export function trialDeadlinesMs(checkTiming: LeaseTiming, scenario: Pick<Scenario, 'topology'>): { readonly noTakeoverMs: number; readonly endMs: number } {
+  const window = takeoverWindow(checkTiming);
   const arp = scenario.topology.clients[0]?.arp ?? LINUX_NEIGHBOUR_DEFAULTS;
   const clientMs = 1.5 * arp.baseReachableTimeMs + arp.delayFirstProbeTimeMs + (arp.ucastSolicit + arp.mcastSolicit + 1) * arp.retransTimeMs;
   return { noTakeoverMs: window.highMs + 1_000, endMs: window.highMs + clientMs + 2_000 };
@@ -72,12 +80,13 @@ function sliceMs(scenario: Scenario): number {
 export function runSimTrial(scenario: Scenario, point: number, trial: number, baseSeed: number): TrialResult {
   const seed = trialSeed(baseSeed, trial);
   const faultAtMs = faultTimeMs(scenario, seed);
-  const { noTakeoverMs, endMs } = trialDeadlinesMs(scenario);
   const [step, ...others] = scenario.nemesis;
   if (step === undefined) throw new Error(`bench trial of ${scenario.name}: the scenario has no fault step`);
+  const checkTiming = checkTimingOf(getProfile(scenario.profile), scenario.topology.nodes.length, scenario.timing.effective);
+  const { noTakeoverMs, endMs } = trialDeadlinesMs(checkTiming, scenario);
   const trialScenario: Scenario = { ...scenario, seed, durationMs: faultAtMs + endMs, nemesis: [{ ...step, atMs: faultAtMs }, ...others] };
   const run = startScenarioRun(trialScenario, { seed });
-  run.advanceTo(faultAtMs + Math.max(0, window0(scenario)));
+  run.advanceTo(faultAtMs + Math.max(0, takeoverWindow(checkTiming).lowMs));
   const slice = sliceMs(scenario);
   let rows: FailoverComponents[] = [];
   let ended: TrialResult['ended'] = 'deadline';
@@ -96,11 +105,6 @@ export function runSimTrial(scenario: Scenario, point: number, trial: number, ba
     run.advanceTo(run.world.kernel.nowMs + slice);
   }
   return { point, trial, seed, faultAtMs, virtualMs: run.world.kernel.nowMs, ended, rows };
-}
-
-/** The earliest a takeover can come after the fault (no look before it). */
-function window0(scenario: Scenario): number {
-  return takeoverWindow(scenario.timing.effective).lowMs;
 }
 
 function isComplete(row: FailoverComponents): boolean {

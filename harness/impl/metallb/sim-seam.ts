@@ -36,6 +36,15 @@ export function metallbRunNote(profile: Profile, nodeCount: number): string | un
 }
 
 /**
+ * The checkers' timing of a run (what `ResponderWorld.timing` becomes): memberlist's detection
+ * bound under a MetalLB profile, else the scenario's effective lease timings.
+ */
+export function checkTimingOf(profile: Profile, nodeCount: number, effective: LeaseTiming): LeaseTiming {
+  const switches = profile.metallb;
+  return profile.implementation === 'metallb' && switches !== undefined ? metallbCheckTiming(nodeCount, switches.memberlist) : effective;
+}
+
+/**
  * The seam for `profile`, or undefined when it is not a MetalLB profile. `reach(a, b)`: whether
  * memberlist traffic from node a's speaker reaches node b's now.
  */
