@@ -104,9 +104,22 @@ export function renderReport(info: RunInfo, ops: readonly HistoryOp[]): Rendered
     results,
     resultsJson: `${JSON.stringify({ end: info.end, expectationsMet: info.end === 'completed' && results.outcome === 'pass', ...results }, null, 2)}\n`,
     summaryMd: renderSummaryMarkdown(info, results),
-    timelineTxt: renderTimelineText(info, results, ops),
+    timelineTxt: renderedOrError('timeline.txt', () => renderTimelineText(info, results, ops), (message) => `# timeline.txt could not be rendered: ${message}\n`),
     junitXml: renderJunitXml(info, results),
   };
+}
+
+/**
+ * A derived file, or a short file saying why it could not be rendered: the checkers judge a
+ * malformed op 'unknown' rather than crash (`checkSafe`), and the readers the timeline and plots
+ * share with them throw on one — the run's other files must still be written.
+ */
+export function renderedOrError(file: string, render: () => string, fallback: (message: string) => string): string {
+  try {
+    return render();
+  } catch (error) {
+    return fallback(`${error instanceof Error ? error.message : String(error)} (l2lab report re-renders ${file} once the cause is fixed)`);
+  }
 }
 
 /** `<root>/<scenario>/<yyyymmdd-hhmmss>-s<seed>` (UTC). Pure. */

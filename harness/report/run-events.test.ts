@@ -42,3 +42,13 @@ describe('run events for the reports', () => {
     expect(events).toHaveLength(2);
   });
 });
+
+describe('a derived file that cannot be rendered', () => {
+  it('becomes a short file saying why, so the run\'s other files are still written', async () => {
+    const { renderedOrError } = await import('./report.ts');
+    const { errorSvg } = await import('./run-plots.ts');
+    expect(renderedOrError('timeline.txt', () => 'ok', () => 'fallback')).toBe('ok');
+    expect(renderedOrError('timeline.txt', () => { throw new Error('op #3 probe: vip must be a string'); }, (m) => `# ${m}`)).toBe('# op #3 probe: vip must be a string (l2lab report re-renders timeline.txt once the cause is fixed)');
+    expect(errorSvg('ownership.svg', new Error('a <b> & "c"'))).toContain('ownership.svg could not be rendered: a &lt;b&gt; &amp; &quot;c&quot;');
+  });
+});

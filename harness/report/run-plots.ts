@@ -64,6 +64,25 @@ export function runPlotSpecs(info: RunInfo, results: RunResults, ops: readonly H
 /** Renders the run's plots to SVG, by file name. */
 export async function renderRunPlots(info: RunInfo, results: RunResults, ops: readonly HistoryOp[]): Promise<Partial<Record<PlotFile, string>>> {
   const out: Partial<Record<PlotFile, string>> = {};
-  for (const [file, spec] of Object.entries(runPlotSpecs(info, results, ops)) as [PlotFile, TopLevelSpec][]) out[file] = await renderVegaLiteSvg(spec);
+  let specs: Partial<Record<PlotFile, TopLevelSpec>>;
+  try {
+    specs = runPlotSpecs(info, results, ops);
+  } catch (error) {
+    // A malformed op (the checkers judge it 'unknown'): the ownership plot says so instead.
+    return { 'ownership.svg': errorSvg('ownership.svg', error) };
+  }
+  for (const [file, spec] of Object.entries(specs) as [PlotFile, TopLevelSpec][]) {
+    try {
+      out[file] = await renderVegaLiteSvg(spec);
+    } catch (error) {
+      out[file] = errorSvg(file, error);
+    }
+  }
   return out;
+}
+
+/** A small SVG saying why a plot could not be rendered. */
+export function errorSvg(file: string, error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="720" height="40"><text x="4" y="24" font-family="sans-serif" font-size="12">${file} could not be rendered: ${message} (l2lab report re-renders it)</text></svg>\n`;
 }
