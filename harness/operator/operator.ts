@@ -19,6 +19,7 @@ import { Wakeup } from '../agent/wakeup.ts';
 import { allocate, type IpamOptions } from '../ipam/allocate.ts';
 import type { IpPool } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
+import { forgetEditedPoolIps } from './pool-edits.ts';
 import { decideStatusWrites } from './status-writes.ts';
 
 /** The operator's identity (audit user, history process). */
@@ -58,6 +59,8 @@ export class Operator {
   readonly #allocRng: Rng;
   #dirty = true;
   #firstRunDone = false;
+  /** The pools the last run saw, by name (`poolEditReallocates`, C19: what an edit changed). */
+  #previousPools: ReadonlyMap<string, IpPool> = new Map();
   /** `resource/ns/name@rv` of objects this operator's own writes produced (their watch echoes wake nothing). */
   readonly #ownWrites = new Set<string>();
 
@@ -113,9 +116,11 @@ export class Operator {
   *#runOnce(signal: AbortSignal): Task<boolean> {
     const serviceObjects = this.#services.list();
     const poolObjects = this.#pools.list();
-    const services = serviceObjects.flatMap((o) => serviceFromObject(o) ?? []);
     const pools = poolObjects.flatMap((o) => modelOf<IpPool>(o, 'CiliumLoadBalancerIPPool') ?? []);
     const base = this.config.profile;
+    // C19 `poolEditReallocates`: an edited pool's allocations are forgotten for this run.
+    const services = forgetEditedPoolIps(serviceObjects.flatMap((o) => serviceFromObject(o) ?? []), pools, this.#previousPools, base.ipam);
+    this.#previousPools = new Map(pools.map((p) => [p.name, p]));
     const profile: Profile = this.#firstRunDone ? { ...base, ipam: { ...base.ipam, importBeforeAllocate: true } } : base;
     this.#firstRunDone = true;
     this.stats.runs += 1;

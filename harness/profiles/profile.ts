@@ -235,4 +235,15 @@ export interface IpamSwitches {
    * (absent = false).
    */
   readonly cidrRangeOffByOne?: boolean;
+  /**
+   * §5.6 / C19 (#40358 on 1.17.4: widening .120–.127 to .117–.127 gave every Service a new IP;
+   * #41458 on 1.17.6; fixed for widening and selector edits by PR #41122, in 1.18.2 per #43131):
+   * when true, any edit of a pool's spec makes the operator forget every allocation from that pool
+   * and satisfy those Services again, oldest first and lowest free address first
+   * (`operator/pool-edits.ts`). When false, a Service whose IP is still in an enabled range of a
+   * pool that selects it keeps it (shrinking still moves those it excludes). `cilium-1.16` (which
+   * stands for 1.16/1.17; 1.16 itself is not verified) and `cilium-1.18` (1.18.0–1.18.1) have it.
+   * Optional (absent = false).
+   */
+  readonly poolEditReallocates?: boolean;
 }

@@ -104,6 +104,7 @@ const cilium116: Profile = {
     annotationPrefixes: ['lbipam.cilium.io/', 'io.cilium/lb-ipam-'],
     conditionNames: 'cilium.io',
     incompatibleSharingReason: 'already_allocated_different_sharing_key',
+    poolEditReallocates: true,
   },
 };
 
@@ -127,9 +128,9 @@ const cilium118: Profile = {
 const cilium1182: Profile = {
   name: 'cilium-1.18.2',
   implementation: 'cilium',
-  description: 'Cilium 1.18.2–1.20.0: as cilium-1.18, plus no LB IP reshuffle on operator restart (#41147, backported per #43131)',
+  description: 'Cilium 1.18.2–1.20.0: as cilium-1.18, plus no LB IP reshuffle on operator restart or pool widening/selector edits (#41147, #41122, backported per #43131)',
   l2: cilium118.l2,
-  ipam: { ...cilium118.ipam, importBeforeAllocate: true },
+  ipam: { ...cilium118.ipam, importBeforeAllocate: true, poolEditReallocates: false },
 };
 
 const cilium1201: Profile = {
@@ -137,7 +138,7 @@ const cilium1201: Profile = {
   implementation: 'cilium',
   description: 'Cilium 1.20.1: IPv6/NDP, frontend-change fix (#47579), GARP still the reply form; a holder that wins with its links down never programs them (C10, #48626, open)',
   l2: { ...cilium118.l2, newIpWakesAnnouncer: true, ipv6Ndp: true, devicesFrozenAtAcquire: true },
-  ipam: { ...cilium118.ipam, importBeforeAllocate: true },
+  ipam: { ...cilium118.ipam, importBeforeAllocate: true, poolEditReallocates: false },
 };
 
 const cilium1202: Profile = {

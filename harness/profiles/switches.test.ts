@@ -17,6 +17,7 @@ import { decideGarp } from '../responder/decide-garp.ts';
 import { decideArp } from '../datapath/decide-arp.ts';
 import { BROADCAST_MAC, ZERO_MAC, type ArpFrame } from '../datapath/frame-port.ts';
 import { ResponderMap } from '../datapath/responder-map.ts';
+import { forgetEditedPoolIps } from '../operator/pool-edits.ts';
 import { releaseDeadlineMs } from '../election/decide-lease.ts';
 import { ElectionWorld } from '../sim/election-world.ts';
 import { ResponderWorld } from '../sim/responder-world.ts';
@@ -319,6 +320,17 @@ describe('every IPAM switch changes behaviour when flipped', () => {
     expect(ipsOf(reserving, 'Yes')).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3']);
     expect(ipsOf(withIpam('cidrRangeOffByOne', true, reserving), 'Yes')).toEqual(['10.0.0.0', '10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4']);
     expect(getProfile('cilium-1.15-dev').ipam.cidrRangeOffByOne).toBe(true);
+  });
+
+  it('poolEditReallocates (§5.6, C19 #40358): widening a pool at the front moves every Service of it', () => {
+    const before = pool('p', [{ start: '10.0.0.4', stop: '10.0.0.7' }]);
+    const widened = pool('p', [{ start: '10.0.0.1', stop: '10.0.0.7' }]);
+    const held = [ipamSvc('a', { ingressIPs: ['10.0.0.4'] }), ipamSvc('b', { ingressIPs: ['10.0.0.5'] })];
+    const after = (profile: Profile) => ipam([widened], [...forgetEditedPoolIps(held, [widened], new Map([['p', before]]), profile.ipam)], profile).services.map((sv) => sv.ips.map((ip) => ip.ip).join());
+    expect(after(withIpam('poolEditReallocates', true))).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(after(withIpam('poolEditReallocates', false))).toEqual(['10.0.0.4', '10.0.0.5']);
+    expect(getProfile('cilium-1.18').ipam.poolEditReallocates).toBe(true);
+    expect(getProfile('cilium-1.18.2').ipam.poolEditReallocates).toBe(false);
   });
 
   it('blocksField (§5.1, 1.15+): spec.blocks is served or rejected', () => {
