@@ -18,5 +18,12 @@ if (!process.features.typescript) {
   const { register } = await import('tsx/esm/api');
   register();
 }
+// A reader that goes away early (`l2lab … | head`) is not an error: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const { main } = await import('../harness/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
