@@ -67,6 +67,47 @@ export function registerClusterCommands(program: Command, io: CliIo, result: { e
         result.exitCode = outcome.failures.length > 0 ? EXIT.harnessError : EXIT.ok;
       });
   }
+  cluster
+    .command('run <scenario>')
+    .description('run a scenario in the cluster world (--provider docker: containers of the locally built image, the real control plane; root)')
+    .addOption(new Option('--provider <provider>', 'where the nodes run').choices(['docker']).default('docker'))
+    .option('--run-id <id>', 'names everything made (default: a fresh id)')
+    .option('--seed <n>', 'seed', (v: string) => Number.parseInt(v, 10), 1)
+    .option('--profile <name>', "behaviour profile (default: the scenario's)")
+    .option('--out <dir>', 'report directory (default reports/<scenario>/cluster-<run>)')
+    .option('--image <ref>', 'use this responder image instead of building l2lab-responder:<run>')
+    .option('--keep-daemon', 'leave a Docker daemon this command started running')
+    .addOption(new Option('--format <format>').choices(['text', 'json']).default('text'))
+    .action(async (file: string, flags: { provider: string; runId?: string; seed: number; profile?: string; out?: string; image?: string; keepDaemon?: boolean; format: 'text' | 'json' }) => {
+      const [{ runDockerCommand }, { newRunId }, { basename, resolve }] = await Promise.all([import('../cluster/docker/docker-command.ts'), import('../lab/world/lab-command.ts'), import('node:path')]);
+      const runId = flags.runId ?? `d${newRunId().slice(0, 5)}`;
+      if (!/^[a-z0-9]{1,12}$/.test(runId)) throw new UserError(`--run-id '${runId}': 1–12 lowercase letters or digits`);
+      if (!Number.isInteger(flags.seed)) throw new UserError('--seed: expected an integer');
+      const out = resolve(flags.out ?? `reports/${basename(file).replace(/\.ya?ml$/, '')}/cluster-${runId}`);
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        result.exitCode = await runDockerCommand(resolve(file), { runId, seed: flags.seed, out, format: flags.format, argv: process.argv.slice(2), signal: controller.signal, ...(flags.profile === undefined ? {} : { profile: flags.profile }), ...(flags.image === undefined ? {} : { image: flags.image }), ...(flags.keepDaemon === true ? { keepDaemon: true } : {}) }, io);
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
+    });
+  // The docker provider's orchestrator inside the daemon's namespace (started by `cluster run`).
+  program
+    .command('cluster-docker-run <scenario>', { hidden: true })
+    .requiredOption('--run-id <id>').requiredOption('--image <ref>').requiredOption('--out <dir>')
+    .option('--seed <n>', 'seed', (v: string) => Number.parseInt(v, 10), 1).option('--profile <name>')
+    .addOption(new Option('--format <format>').choices(['text', 'json']).default('text')).option('--argv <json>', 'argv of the outer run', '[]')
+    .action(async (file: string, options: import('../cluster/docker/docker-child.ts').DockerChildOptions) => {
+      const { runDockerChild } = await import('../cluster/docker/docker-child.ts');
+      const controller = new AbortController();
+      process.once('SIGINT', () => controller.abort());
+      process.once('SIGTERM', () => controller.abort());
+      result.exitCode = await runDockerChild(file, options, io, controller.signal);
+    });
   // The responder image's entrypoint (kind/image/Containerfile): hidden, loaded on use.
   program.command('cluster-proc <kind>', { hidden: true }).action(async (kind: string) => {
     const { runClusterProc } = await import('../cluster/in-cluster/cluster-proc.ts');

@@ -1,0 +1,172 @@
+/**
+ * The running docker world: the containers of every node (datapath + echo), agent, client and the
+ * operator, the admin's view of the real API server, the observer (the sim's `WorldObserver`, fed
+ * by watches as in the lab) and the container nemesis:
+ *
+ * - kill-agent / restart-agent = `docker kill` / `docker start` of the node's agent container (the
+ *   node container keeps the pinned map and answers until its liveness cutoff, as in the lab);
+ * - kill-node / restart-node = `docker kill` of the agent and node containers and the pinned map
+ *   deleted / both started again;
+ * - freeze / thaw = `docker pause` / `docker unpause` of the agent container (cgroup freezer).
+ *
+ * Link, partition and API faults are the lab world's (`--world lab`); here they are recorded as
+ * skipped with that reason.
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ENDPOINTS, IP_POOLS, L2_POLICIES, NODES, serviceFromObject, SERVICES } from '../../agent/model-objects.ts';
+import { electionLease } from '../../agent/lease-group.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { History } from '../../core/history.ts';
+import type { ObjectStore, WatchHandle } from '../../core/object-store.ts';
+import { isLeaseObject, LEASES } from '../../election/lease-record.ts';
+import { leaseName } from '../../l2/lease.ts';
+import { HARNESS_IDENTITY } from '../../lab/world/lab-edits.ts';
+import type { Profile } from '../../profiles/profile.ts';
+import { WorldObserver } from '../../sim/observer.ts';
+import { containerOps } from './docker-engine.ts';
+import type { DockerWorldPlan } from './docker-plan.ts';
+
+/** Options of {@link DockerWorld}. */
+export interface DockerWorldOptions {
+  readonly plan: DockerWorldPlan;
+  readonly profile: Profile;
+  readonly history: History;
+  readonly clock: Clock;
+  readonly modelStore: ObjectStore;
+  readonly adminStore: ObjectStore;
+  readonly leaseNamespace: string;
+  /** Host directory of each node's state (bind-mounted at /state: pinned map, histories). */
+  readonly nodeStateDir: (node: string) => string;
+  /** The file the probers read VIPs from (bind-mounted into the clients). */
+  readonly vipsPath: string;
+  /** Bound of a restarted container's `ready`. */
+  readonly readyTimeoutMs: number;
+}
+
+/** A fault the docker world does not perform (recorded as skipped with the reason). */
+export class UnsupportedFaultError extends Error {
+  override readonly name = 'UnsupportedFaultError';
+}
+
+/** Faults and the observer of the docker world. */
+export class DockerWorld {
+  readonly observer: WorldObserver;
+  readonly #o: DockerWorldOptions;
+  readonly #watches: WatchHandle[] = [];
+  readonly #vips = new Map<string, readonly string[]>();
+  #vipWrite: Promise<void> = Promise.resolve();
+  readonly problems: string[] = [];
+
+  constructor(options: DockerWorldOptions) {
+    this.#o = options;
+    this.observer = new WorldObserver({ profile: options.profile, history: options.history, leaseNamespace: options.leaseNamespace, defaultDevices: ['eth0'], leaseOf: (service, all) => electionLease(service, all.values(), options.profile) });
+  }
+
+  /** Opens the observer's watches (before any object exists) and writes an empty VIP file. */
+  async watch(): Promise<void> {
+    await this.#writeVips();
+    for (const resource of [NODES, L2_POLICIES, IP_POOLS, ENDPOINTS, SERVICES, LEASES]) {
+      this.#watches.push(
+        this.#o.modelStore.watch(resource, '', (event) => {
+          this.observer.onCommit(resource, event);
+          if (resource === SERVICES) this.#onService(event.type === 'DELETED' ? undefined : event.object, `${event.object.metadata.namespace}/${event.object.metadata.name}`);
+        }, { identity: HARNESS_IDENTITY }),
+      );
+    }
+  }
+
+  /** Stops the watches and waits for the last VIP write. */
+  async stop(): Promise<void> {
+    for (const watch of this.#watches.splice(0)) watch.stop();
+    await this.#vipWrite;
+  }
+
+  /** The holder in a service's Lease now ('' released, undefined absent). */
+  async holderOf(service: string): Promise<string | undefined> {
+    const [namespace = '', name = ''] = service.split('/');
+    try {
+      const lease = await this.#o.adminStore.get({ resource: LEASES, namespace: this.#o.leaseNamespace, name: leaseName(namespace, name) }, { identity: HARNESS_IDENTITY });
+      return isLeaseObject(lease) ? (lease.spec.holderIdentity ?? '') : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async killAgent(node: string): Promise<void> {
+    this.#nemesis('kill-agent', { node });
+    await containerOps.kill(this.#node(node).agentContainer);
+  }
+
+  async restartAgent(node: string): Promise<void> {
+    this.#nemesis('restart-agent', { node });
+    const n = this.#node(node);
+    if ((await containerOps.pid(n.container)) === 0) return; // a killed node runs nothing
+    if ((await containerOps.pid(n.agentContainer)) !== 0) await containerOps.kill(n.agentContainer);
+    await this.#startAgain(n.agentContainer, 1);
+  }
+
+  async killNode(node: string): Promise<void> {
+    this.#nemesis('kill-node', { node });
+    const n = this.#node(node);
+    await containerOps.kill(n.agentContainer).catch(() => undefined);
+    await containerOps.kill(n.container);
+    // A node loses its BPF maps with it.
+    await rm(join(this.#o.nodeStateDir(node), 'responder-map.json'), { force: true });
+  }
+
+  async restartNode(node: string): Promise<void> {
+    this.#nemesis('restart-node', { node });
+    const n = this.#node(node);
+    await this.#startAgain(n.container, 2);
+    await this.#startAgain(n.agentContainer, 1);
+  }
+
+  async freeze(node: string): Promise<void> {
+    this.#nemesis('freeze', { node });
+    await containerOps.pause(this.#node(node).agentContainer);
+  }
+
+  async thaw(node: string): Promise<void> {
+    this.#nemesis('thaw', { node });
+    await containerOps.unpause(this.#node(node).agentContainer);
+  }
+
+  #node(name: string): DockerWorldPlan['nodes'][number] {
+    const node = this.#o.plan.nodes.find((n) => n.name === name);
+    if (node === undefined) throw new Error(`no node ${name} in the docker world`);
+    return node;
+  }
+
+  /** `docker start` of a stopped container, then its `ready` lines (a restart appends new ones). */
+  async #startAgain(container: string, roles: number): Promise<void> {
+    const before = await containerOps.readyLines(container);
+    await containerOps.start(container);
+    const deadline = this.#o.clock.monotonicMs() + this.#o.readyTimeoutMs;
+    for (let i = 0; this.#o.clock.monotonicMs() < deadline && i < 100_000; i++) {
+      if ((await containerOps.readyLines(container)) >= before + roles) return;
+      await this.#o.clock.sleep(200);
+    }
+    this.problems.push(`restarting ${container}: its ${roles} role(s) did not report ready within ${this.#o.readyTimeoutMs} ms`);
+  }
+
+  #nemesis(f: string, value: Record<string, string | number>): void {
+    this.#o.history.record({ process: 'nemesis', type: 'info', f, value });
+  }
+
+  #onService(object: Parameters<typeof serviceFromObject>[0] | undefined, key: string): void {
+    const ips = object === undefined ? [] : (serviceFromObject(object)?.ingressIPs ?? []);
+    const before = this.#vips.get(key) ?? [];
+    if (before.join(',') === ips.join(',')) return;
+    if (ips.length === 0) this.#vips.delete(key);
+    else this.#vips.set(key, ips);
+    this.#vipWrite = this.#vipWrite.then(() => this.#writeVips()).catch((error: unknown) => void this.problems.push(`writing ${this.#o.vipsPath}: ${String(error)}`));
+  }
+
+  async #writeVips(): Promise<void> {
+    await mkdir(join(this.#o.vipsPath, '..'), { recursive: true });
+    const tmp = `${this.#o.vipsPath}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(Object.fromEntries([...this.#vips].sort(([a], [b]) => (a < b ? -1 : 1))))}\n`);
+    await rename(tmp, this.#o.vipsPath);
+  }
+}
