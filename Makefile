@@ -103,3 +103,15 @@ bench-lease-load: $(SETUP_STAMP) ## lease requests/s by verb and per node vs the
 
 bench-analyze: $(SETUP_STAMP) ## l2lab analyze MB/s, frames/s, peak RSS on a synthetic 1 GB pcap in .cache/ (deleted after; ARGS='--size-mb 200 --keep', '--file x.pcap')
 	@node bench/analyze-bench.ts $(ARGS)
+
+# --- cluster world (issue 8): kind / Talos / k3s / kubeconfig plans, the docker provider, doctor ---
+.PHONY: doctor e2e-docker e2e-kind
+
+doctor: $(SETUP_STAMP) ## which worlds and cluster providers this machine can run, and the command that installs each missing piece
+	@$(L2LAB) doctor
+
+e2e-docker: $(SETUP_STAMP) control-plane ## the docker provider alone (root; part of e2e): leader-kill on containers of the locally built responder image (~10 min)
+	@vitest run --config vitest.lab.config.ts harness/cluster/docker/
+
+e2e-kind: $(SETUP_STAMP) ## the cluster world on kind (a runner with Docker, kind, kubectl; KIND_TARGET=l2lab|cilium): leader-kill's story on a real cluster, then cluster down
+	@bash kind/e2e/e2e-kind.sh

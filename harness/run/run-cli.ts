@@ -54,7 +54,7 @@ export const EXIT_OF: Readonly<Record<RunOutcome, number>> = {
 
 /** Runs the command; returns the exit code. @throws UserError for bad input (exit 2). */
 export async function runScenarioCommand(file: string, options: RunCommandOptions, ports: RunCommandPorts): Promise<number> {
-  if (options.world === 'cluster') throw new UserError(`--world cluster is not available yet (issue 8); use --world sim or --world lab`);
+  if (options.world === 'cluster') throw new UserError(`--world cluster runs through 'l2lab cluster run ${file} --provider docker' (the nodes as containers of the responder image; root), see docs/kind.md`);
   const scenario = await loadValidScenario(file, options.profile);
   if (!scenario.worlds.includes(options.world as 'sim' | 'lab')) throw new UserError(`${file}: scenario ${scenario.name} lists worlds [${scenario.worlds.join(', ')}], not ${options.world}`);
   const seed = options.seed ?? scenario.seed ?? 1;

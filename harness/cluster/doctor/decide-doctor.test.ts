@@ -41,6 +41,8 @@ describe('decideDoctor', () => {
     expect(entry(report, 'lab').missing[0]).toEqual({ what: 'root (network namespaces, veth bridges, tcpdump)', install: 'run as root: sudo ./l2lab …' });
     expect(entry(report, 'cluster', 'docker').ready).toBe(false);
     expect(entry(report, 'cluster', 'kind').ready).toBe(true);
+    // k3s is only planned: the doctor never claims it runs.
+    expect(entry(report, 'cluster', 'k3s').ready).toBe(false);
     expect(entry(report, 'cluster', 'talos').missing.map((m) => m.what)).toEqual(['talosctl', 'image ghcr.io/siderolabs/talos:v1.9.5 (pulled on first use; needs registry access)']);
   });
 

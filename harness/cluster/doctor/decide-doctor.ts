@@ -47,7 +47,10 @@ export function decideDoctor(facts: DoctorFacts): DoctorReport {
   ];
   const kubectl = tool(facts, 'kubectl');
   // helm installs real Cilium: only --target cilium needs it, so it is a note, not a blocker.
-  const helmNote = facts.tools.helm ? [] : [`--target cilium also needs helm: ${TOOL_INSTALL.helm}`];
+  const helmNote = [
+    'runs cluster up/down and make e2e-kind; scenario files run on the docker provider (cluster run), not yet on kind or Talos',
+    ...(facts.tools.helm ? [] : [`--target cilium also needs helm: ${TOOL_INSTALL.helm}`]),
+  ];
 
   // The docker provider uses any reachable daemon, or starts its own (root, dockerd installed).
   const anyDaemon = facts.ownDaemon.reachable || facts.defaultDaemon.reachable;
@@ -74,7 +77,8 @@ export function decideDoctor(facts: DoctorFacts): DoctorReport {
       world('cluster', dockerMissing, 'docker', dockerNotes),
       world('cluster', [...defaultDocker, ...tool(facts, 'kind'), ...kubectl, ...(facts.defaultDaemon.reachable ? image(facts, PROVIDER_IMAGES.kind) : [])], 'kind', helmNote),
       world('cluster', [...defaultDocker, ...tool(facts, 'talosctl'), ...kubectl, ...(facts.defaultDaemon.reachable ? image(facts, PROVIDER_IMAGES.talos) : [])], 'talos', helmNote),
-      world('cluster', [...defaultDocker, ...(facts.defaultDaemon.reachable ? image(facts, PROVIDER_IMAGES.k3s) : [])], 'k3s', ['runs through @testcontainers/k3s (installed)']),
+      // Planned only: `cluster up --provider k3s --dry-run` shows the testcontainers steps; no runner yet.
+      world('cluster', [...defaultDocker, ...(facts.defaultDaemon.reachable ? image(facts, PROVIDER_IMAGES.k3s) : []), { what: 'a k3s runner in l2lab (only planned: cluster up --provider k3s --dry-run)', install: 'not available yet; use --provider docker or kind' }], 'k3s', ['would run through @testcontainers/k3s (installed)']),
       world('cluster', kubeconfigMissing, 'kubeconfig', facts.kubeconfig === undefined ? [] : [`kubeconfig ${facts.kubeconfig}`]),
     ],
   };

@@ -213,12 +213,12 @@ function planKubeconfig(ctx: Ctx): Built {
 
 function planDocker(ctx: Ctx): Built {
   const { names } = ctx;
-  const lan = `l2lab-${ctx.runId}-lan`;
+  const byLabel = (what: 'ps -aq' | 'network ls -q', rm: string): string => `docker ${what} --filter label=l2lab.io/run=${ctx.runId} | xargs -r docker ${rm}`;
   if (ctx.action === 'down') {
     return {
       steps: [
-        { title: `remove the run's containers (label l2lab.io/run=${ctx.runId})`, tool: 'bash', argv: ['bash', '-c', `docker ps -aq --filter label=l2lab.io/run=${ctx.runId} | xargs -r docker rm -f`], mayFail: true },
-        { title: `remove the network ${lan}`, tool: 'docker', argv: ['docker', 'network', 'rm', lan], mayFail: true },
+        { title: `remove the run's containers (label l2lab.io/run=${ctx.runId})`, tool: 'bash', argv: ['bash', '-c', byLabel('ps -aq', 'rm -f')], mayFail: true },
+        { title: `remove the run's networks (label l2lab.io/run=${ctx.runId})`, tool: 'bash', argv: ['bash', '-c', byLabel('network ls -q', 'network rm')], mayFail: true },
         { title: `remove the responder image ${names.image}`, tool: 'docker', argv: ['docker', 'image', 'rm', names.image], mayFail: true },
         { title: 'stop the Docker daemon if l2lab started it', tool: 'bash', argv: ['bash', 'kind/docker/dockerd.sh', 'stop'], mayFail: true },
       ],
@@ -227,12 +227,11 @@ function planDocker(ctx: Ctx): Built {
   }
   return {
     steps: [
-      { title: 'start a Docker daemon (vfs) unless one is reachable', tool: 'bash', argv: ['bash', 'kind/docker/dockerd.sh', 'start'] },
+      { title: 'start a Docker daemon (vfs, own network namespace) unless one answers', tool: 'bash', argv: ['bash', 'kind/docker/dockerd.sh', 'start'] },
       { title: `base image ${LOCAL_BASE_IMAGE} from a debootstrap minbase root filesystem (cached)`, tool: 'bash', argv: ['bash', 'kind/image/base-rootfs.sh'] },
       buildImage(ctx, ctx.baseImage ?? LOCAL_BASE_IMAGE, ['--network', 'none']),
-      { title: `create the node network ${lan}`, tool: 'docker', argv: ['docker', 'network', 'create', '--driver', 'bridge', '--subnet', ctx.subnet, '--label', `l2lab.io/run=${ctx.runId}`, lan] },
     ],
-    notes: [`the node containers, the control plane and the faults are started by 'l2lab run <scenario> --world cluster --provider docker' (one container per scenario node on ${lan})`],
+    notes: [`scenarios then run with 'l2lab cluster run <scenario> --provider docker --run-id ${ctx.runId} --image ${names.image}' (its networks, containers and control plane labelled with the run id)`],
   };
 }
 
