@@ -90,13 +90,16 @@ bugs: $(SETUP_STAMP) $(if $(filter lab,$(WORLD)),control-plane,) ## reproduce ev
 	@$(L2LAB) bugs --world $(WORLD) $(if $(ONLY),--only $(ONLY),) $(if $(OUT),--out $(OUT),) $(ARGS)
 
 # --- benchmarks (issue 6): failover distributions over sweeps, lease load against the model -------
-.PHONY: bench-failover bench-lease-load
+.PHONY: bench-failover bench-lease-load compare
 
 bench-failover: $(SETUP_STAMP) ## failover p50/p90/p99/max per component: the default sim sweep (timings × 4, nodes × 3, faults × 4, 100 trials), tables + CDFs in reports/bench/failover/ (ARGS='--world lab' etc.)
 	@$(L2LAB) bench failover $(ARGS)
 
 bench-lease-load: $(SETUP_STAMP) ## lease requests/s by verb and per node vs the model, throttling and losses (ARGS='--qps 5 --burst 10', '--world lab')
 	@$(L2LAB) bench lease-load $(ARGS)
+
+compare: $(SETUP_STAMP) ## Cilium vs MetalLB vs kube-vip: the same leader-failure sweep and their Lease load side by side (reports/bench/compare/)
+	@$(L2LAB) bench compare $(ARGS)
 
 # --- analyze (issue 6): l2lab analyze throughput on a large synthetic capture ---------------------
 .PHONY: bench-analyze

@@ -12,7 +12,8 @@ import { completed, F, readLeadership, readLeaseRequest } from '../checker/vocab
 import type { HistoryOp } from '../core/history.ts';
 import { MAX_BENCH_SERVICES, timingOf, type BenchTimingSpec } from '../lab/bench/bench-scenarios.ts';
 import { measureLeaseLoad, type LeaseLoadMeasurement } from '../lab/bench/lease-load-measure.ts';
-import { leaseName } from '../l2/lease.ts';
+import { serviceLeaseName } from '../impl/kube-vip/lease-name.ts';
+import type { Profile } from '../profiles/profile.ts';
 import { parseDurationMs } from '../scenario/duration.ts';
 import { spreadOf, type Spread } from '../lab/bench/spread.ts';
 
@@ -117,10 +118,12 @@ export interface LeaseLoadCellResult {
 }
 
 /** The analysis of one cell's history. */
-export function analyzeCell(ops: readonly HistoryOp[], cell: LeaseLoadCell, plan: { readonly fromMs: number; readonly toMs: number }, optimisticRenew: boolean): Omit<LeaseLoadCellResult, 'scenario' | 'cell'> {
+export function analyzeCell(ops: readonly HistoryOp[], cell: LeaseLoadCell, plan: { readonly fromMs: number; readonly toMs: number }, profile: Profile): Omit<LeaseLoadCellResult, 'scenario' | 'cell'> {
   const nodes = Array.from({ length: cell.nodes }, (_, k) => `n${k + 1}`);
-  const leases = Array.from({ length: cell.services }, (_, i) => leaseName('default', cell.services === 1 ? 'web' : `svc-${String(i + 1).padStart(2, '0')}`));
-  const measurement = measureLeaseLoad(ops, { nodes, leases, timing: timingOf(cell.timings), optimisticRenew, declaredFromMs: plan.fromMs, declaredToMs: plan.toMs });
+  // MetalLB elects by gossip: no Lease, so no Lease traffic and a model of zero.
+  const leases = profile.implementation === 'metallb' ? [] : Array.from({ length: cell.services }, (_, i) => serviceLeaseName('default', cell.services === 1 ? 'web' : `svc-${String(i + 1).padStart(2, '0')}`, profile));
+  const leaseGc = profile.implementation === 'cilium';
+  const measurement = measureLeaseLoad(ops, { nodes, leases, timing: timingOf(cell.timings), optimisticRenew: profile.l2.optimisticRenew, leaseGc, declaredFromMs: plan.fromMs, declaredToMs: plan.toMs });
   return { measurement, rateLimit: rateLimitEffects(ops, measurement.fromMs, measurement.toMs) };
 }
 

@@ -69,7 +69,7 @@ export async function benchLeaseLoadCommand(options: BenchLeaseLoadOptions, port
   const startedAt = ports.now();
   const out = options.out ?? benchDirFor('reports', 'lease-load', startedAt);
   const t0 = ports.clock.monotonicMs();
-  const optimisticRenew = getProfile(options.profile).l2.optimisticRenew;
+  const profile = getProfile(options.profile);
   const results: LeaseLoadCellResult[] = [];
   let interrupted = false;
   ports.stderr(`bench lease-load: ${cells.length} cell${cells.length === 1 ? '' : 's'} in ${options.world}${limit === undefined ? '' : ` · client rate limit ${limit.qps} qps / burst ${limit.burst}`} (Ctrl-C stops and writes the cells measured)\n`);
@@ -82,7 +82,7 @@ export async function benchLeaseLoadCommand(options: BenchLeaseLoadOptions, port
       }
       const run = options.world === 'lab' ? await runCellInLab(scenario, plan.durationMs, cell, out, ports) : await runCellInSim(scenario, options.seed, ports.signal);
       if (run.interrupted) interrupted = true;
-      if (run.ops !== undefined && !run.interrupted) results.push({ cell, scenario: scenario.name, ...analyzeCell(run.ops, cell, plan, optimisticRenew), ...(run.lab === undefined ? {} : { lab: run.lab }) });
+      if (run.ops !== undefined && !run.interrupted) results.push({ cell, scenario: scenario.name, ...analyzeCell(run.ops, cell, plan, profile), ...(run.lab === undefined ? {} : { lab: run.lab }) });
       progress.update(results.length);
       if (run.interrupted) break;
     }

@@ -47,6 +47,23 @@ export function registerBenchCommand(program: Command, io: CliIo, result: { exit
       const { benchLeaseLoadCommand } = await import('../bench/lease-load-cli.ts');
       result.exitCode = await withSigint((signal) => benchLeaseLoadCommand(options, portsOf(io, command, signal)));
     });
+  bench
+    .command('compare')
+    .description('the same leader-failure sweep and the Lease load on several implementations, side by side (default cilium-1.16, metallb-l2, kube-vip-arp)')
+    .addOption(new Option('--world <world>', 'where the trials run').choices(['sim', 'lab']).default('sim'))
+    .option('--profiles <names>', 'two or more profiles, comma-separated', 'cilium-1.16,metallb-l2,kube-vip-arp')
+    .option('--sweep <key=v1,v2,...>', 'failover sweep axes as bench failover (default timings=fast,cilium-default and fault=agent-kill,node-kill)', collect, [])
+    .option('--trials <n>', 'failover trials per sweep point (default 100 in sim, 30 in the lab)', parseCount)
+    .option('--nodes <list>', 'lease-load node counts', '3,10')
+    .option('--services <list>', 'lease-load service counts', '5,50')
+    .option('--retry <list>', 'lease-load retryPeriods', '2s')
+    .option('--seed <n>', 'base seed', parseSeed, 1)
+    .option('--out <dir>', 'comparison directory (default reports/bench/compare/<yyyymmdd-hhmmss>/): summary.md, results.json, failover/, lease-load-<profile>/')
+    .addHelpText('after', '\nExit codes: 0 done, 2 bad option or harness error, 5 interrupted (what was measured is written).')
+    .action(async (options: import('../bench/compare-cli.ts').BenchCompareOptions, command: Command) => {
+      const { benchCompareCommand } = await import('../bench/compare-cli.ts');
+      result.exitCode = await withSigint((signal) => benchCompareCommand(options, portsOf(io, command, signal)));
+    });
 }
 
 /** Runs `body` with SIGINT/SIGTERM turned into an abort signal (the benchmark stops and writes what it has). */

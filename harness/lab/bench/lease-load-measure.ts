@@ -25,6 +25,8 @@ export interface LeaseLoadMeasureInput {
   readonly timing: LeaseTiming;
   /** Profile `l2.optimisticRenew`. */
   readonly optimisticRenew: boolean;
+  /** Whether every agent runs the 60 s lease GC LIST (Cilium); kube-vip has none. Default true. */
+  readonly leaseGc?: boolean;
   /** The scenario's declared window (the window never opens before `fromMs` nor closes after `toMs`). */
   readonly declaredFromMs: number;
   readonly declaredToMs: number;
@@ -109,6 +111,7 @@ export function measureLeaseLoad(ops: readonly HistoryOp[], input: LeaseLoadMeas
     renewDeadlineMs: input.timing.renewDeadlineMs,
     optimisticRenew: input.optimisticRenew,
     requestLatencyMs: latency?.mean ?? 0,
+    ...(input.leaseGc === false ? { leaseGc: false } : {}),
   };
   const estimate = estimateLeaseLoad(base);
   const model: VerbRates = { ...estimate.byVerbPerS, other: 0, total: estimate.clusterTotalPerS };
