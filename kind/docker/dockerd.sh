@@ -71,6 +71,8 @@ case "${1:-}" in
     fi
     if [ -f "$run_dir/netns-created-by-l2lab" ]; then ip netns del "$netns" 2>/dev/null || true; rm -f "$run_dir/netns-created-by-l2lab"; fi
     rm -f "$marker" "$pidfile"
+    # The runtime directory (socket, exec root) is the daemon's alone: gone with it.
+    rm -rf "$run_dir"
     say "stopped"
     ;;
   status)

@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../control-plane/binaries.ts';
 import { binariesForTests } from '../../control-plane/cp-test-support.ts';
 import type { HistoryOp } from '../../core/history.ts';
@@ -38,13 +38,24 @@ const env = { ...process.env, DOCKER_HOST: `unix://${DOCKER_PROVIDER_SOCKET}` };
 const out = mkdtempSync(join(tmpdir(), 'l2lab-docker-'));
 const dockerLines = (args: string[]): string[] => spawnSync('docker', args, { env, encoding: 'utf8', timeout: 60_000 }).stdout?.split('\n').filter((l) => l !== '') ?? [];
 
+let startedDaemon = false;
+
 describe.skipIf(why !== undefined)('docker provider: leader-kill with the responder image', () => {
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  beforeAll(() => {
+    // The test owns the daemon's life when it starts it: the run keeps it for the checks below.
+    startedDaemon = spawnSync('bash', ['kind/docker/dockerd.sh', 'status'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.trim() !== 'running';
+    const started = spawnSync('bash', ['kind/docker/dockerd.sh', 'start'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+    if (started.status !== 0) throw new Error(`starting l2lab's Docker daemon: ${started.stderr}`);
+  }, 180_000);
+
+  afterAll(() => {
+    if (startedDaemon) spawnSync('bash', ['kind/docker/dockerd.sh', 'stop'], { cwd: REPO_ROOT, stdio: 'ignore', timeout: 120_000 });
+    rmSync(out, { recursive: true, force: true });
+  }, 180_000);
 
   it('kills the leader\'s agent container, another node takes over on the Docker bridge, and the run leaves nothing behind but the base', async () => {
     const images = (): string[] => dockerLines(['image', 'ls', '-aq']);
-    const daemonUp = spawnSync('bash', ['kind/docker/dockerd.sh', 'status'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout.trim() === 'running';
-    const imagesBefore = daemonUp ? images() : undefined;
+    const imagesBefore = images();
     let err = '';
     const code = await runDockerCommand(join(REPO_ROOT, 'scenarios/leader-kill.yaml'), { runId, seed: 1, out, format: 'json', argv: ['test'], keepDaemon: true, ...(reuse === undefined ? {} : { image: reuse }) }, { stdout: () => {}, stderr: (t) => void (err += t) });
     process.stderr.write(err);
@@ -64,7 +75,7 @@ describe.skipIf(why !== undefined)('docker provider: leader-kill with the respon
     expect(summary.leftovers).toEqual({ containers: [], networks: [], netns: [] });
     expect(dockerLines(['ps', '-aq', '--filter', `label=l2lab.io/run=${runId}`])).toEqual([]);
     expect(dockerLines(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}']).filter((i) => i.includes(runId))).toEqual([]);
-    if (imagesBefore !== undefined && reuse === undefined) expect(images().filter((i) => !imagesBefore.includes(i))).toEqual([]);
+    if (reuse === undefined) expect(images().filter((i) => !imagesBefore.includes(i))).toEqual([]);
     expect(dockerLines(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'])).toContain(LOCAL_BASE_IMAGE);
   }, 2_400_000);
 });
