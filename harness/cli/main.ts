@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { registerBenchCommand } from './bench-command.ts';
 import { registerAnalyzeCommand } from './analyze-command.ts';
+import { registerBenchCommand } from './bench-command.ts';
 import { registerBugsCommand } from './bugs-command.ts';
 import { registerCheckCommand } from './check-command.ts';
 import { registerClusterCommands } from './cluster-command.ts';
@@ -39,10 +39,10 @@ export function buildProgram(io: CliIo, result: { exitCode: number }): Command {
   registerControlPlaneCommands(program, io, result);
   registerExploreCommand(program, io, result);
   registerReapCommand(program, io, result);
-  registerBenchCommand(program, io, result);
   registerAnalyzeCommand(program, io, result);
   registerClusterCommands(program, io, result);
   registerDoctorCommand(program, io, result);
+  registerBenchCommand(program, io, result);
   registerBugsCommand(program, io, result);
   // Lab role processes (started by the lab orchestrator only): hidden, loaded on use.
   program.command('lab-proc <role>', { hidden: true }).requiredOption('--config <file>').action(async (role: string, options: { config: string }) => {
