@@ -3,18 +3,11 @@
  * many failovers where it never happened, p50 / p90 / p99 / max (nearest rank, through the lab
  * benchmark's {@link spreadOf}) and mean. Pure.
  */
-import type { FailoverComponents } from '../checker/failover-components.ts';
+import { COMPONENT_FIELD, type FailoverComponents } from '../checker/failover-components.ts';
 import { spreadOf } from '../lab/bench/spread.ts';
 import { FAILOVER_COMPONENTS, type FailoverComponentName } from '../scenario/types.ts';
 
-/** The row field of each component. */
-export const COMPONENT_FIELD: Readonly<Record<FailoverComponentName, keyof FailoverComponents & `${string}Ms`>> = {
-  leaseTakenOver: 'leaseTakenOverMs',
-  firstGarp: 'firstGarpMs',
-  firstNewMacAnswer: 'firstNewMacAnswerMs',
-  clientEntryChanged: 'clientEntryChangedMs',
-  firstSuccessfulProbe: 'firstSuccessfulProbeMs',
-};
+export { COMPONENT_FIELD } from '../checker/failover-components.ts';
 
 /** One component over a set of failover rows (ms after the fault; null stats without samples). */
 export interface ComponentSummary {

@@ -10,6 +10,7 @@
  * One row per (kill, service, IP, client); a missing component is null (it never happened).
  */
 import type { HistoryOp } from '../core/history.ts';
+import type { FailoverComponentName } from '../scenario/types.ts';
 import type { CheckContext } from './context.ts';
 import { HOLDER_DEATHS } from './failover-bound.ts';
 import { leaseOfService } from './holder-answers.ts';
@@ -33,6 +34,15 @@ export interface FailoverComponents {
 }
 
 /** Options of {@link failoverComponents}. */
+/** The row field of each failover component (`FAILOVER_COMPONENTS`). */
+export const COMPONENT_FIELD: Readonly<Record<FailoverComponentName, keyof FailoverComponents & `${string}Ms`>> = {
+  leaseTakenOver: 'leaseTakenOverMs',
+  firstGarp: 'firstGarpMs',
+  firstNewMacAnswer: 'firstNewMacAnswerMs',
+  clientEntryChanged: 'clientEntryChangedMs',
+  firstSuccessfulProbe: 'firstSuccessfulProbeMs',
+};
+
 export interface FailoverComponentsOptions {
   /**
    * Nemesis ops (`f`) that start a failover: default the holder deaths (kill-node, freeze,

@@ -9,6 +9,7 @@
 import { access } from 'node:fs/promises';
 import { EXIT, UserError } from '../cli/user-error.ts';
 import type { RunResults } from '../run/judge.ts';
+import { freshDir } from '../run/run-cli.ts';
 import { loadScenario } from '../scenario/load-scenario.ts';
 import { withProfile } from '../scenario/timeline.ts';
 import { readRunDir } from './report-cli.ts';
@@ -80,7 +81,7 @@ export async function replayRun(dir: string, options: ReplayOptions, ports: Repl
         : `${file} is unchanged since the run`;
   ports.stderr(`replay: ${info.scenario.name}, world ${info.world}, profile ${info.profile}, seed ${info.seed}; ${driftLine}\n`);
 
-  const out = options.out ?? (await freshDir(`${dir.replace(/\/+$/, '')}-replay`));
+  const out = options.out ?? (await freshDir(`${dir.replace(/\/+$/, '')}-replay`, 'replays'));
   const { runScenarioCommand } = await import('../run/run-cli.ts');
   // The replayed run prints its own summary first (the lab's orchestrator writes to the inherited
   // stdout itself); with --format json the sim's goes to stderr, so stdout stays one JSON document.
@@ -124,15 +125,3 @@ async function scenarioDrift(file: string, info: RunInfo): Promise<ScenarioDrift
   return 'scenario' in profiled && scenarioDigest(profiled.scenario) === info.scenario.sha256 ? 'same' : 'changed';
 }
 
-/** `dir`, or `dir-2`, `dir-3` … when taken. */
-async function freshDir(dir: string): Promise<string> {
-  for (let n = 1; n < 100; n += 1) {
-    const candidate = n === 1 ? dir : `${dir}-${n}`;
-    try {
-      await access(candidate);
-    } catch {
-      return candidate;
-    }
-  }
-  throw new UserError(`${dir}: 99 replays already here; pass --out`);
-}

@@ -9,7 +9,7 @@ import type { RunResults } from '../run/judge.ts';
 import type { FailoverComponentName } from '../scenario/types.ts';
 import { COMPONENT_TITLE } from './component-titles.ts';
 import { FAILOVER_COMPONENTS } from '../scenario/types.ts';
-import type { FailoverComponents } from '../checker/failover-components.ts';
+import { COMPONENT_FIELD, type FailoverComponents } from '../checker/failover-components.ts';
 import { ownershipPlotData } from './ownership-data.ts';
 import { buildCdfSpec, buildMeasuredVsModelSpec, renderVegaLiteSvg } from './plots/index.ts';
 import { buildOwnershipSpec } from './plots/ownership-spec.ts';
@@ -26,13 +26,6 @@ export function plotFilesFor(results: Pick<RunResults, 'failover' | 'leaseLoad'>
 /** A plot file name. */
 export type PlotFile = (typeof PLOT_FILES)[number];
 
-const FIELD: Readonly<Record<FailoverComponentName, keyof FailoverComponents>> = {
-  leaseTakenOver: 'leaseTakenOverMs',
-  firstGarp: 'firstGarpMs',
-  firstNewMacAnswer: 'firstNewMacAnswerMs',
-  clientEntryChanged: 'clientEntryChangedMs',
-  firstSuccessfulProbe: 'firstSuccessfulProbeMs',
-};
 
 /** The vega-lite specs of the run's plots, by file name. Pure. */
 export function runPlotSpecs(info: RunInfo, results: RunResults, ops: readonly HistoryOp[]): Partial<Record<PlotFile, TopLevelSpec>> {
@@ -46,7 +39,7 @@ export function runPlotSpecs(info: RunInfo, results: RunResults, ops: readonly H
       subtitle: run,
       xTitle: 'time after the fault (ms)',
       yTitle: 'failovers at or below (%)',
-      series: FAILOVER_COMPONENTS.map((c) => ({ name: COMPONENT_TITLE[c], valuesMs: rows.map((r) => r[FIELD[c]]).filter((v): v is number => typeof v === 'number') })),
+      series: FAILOVER_COMPONENTS.map((c) => ({ name: COMPONENT_TITLE[c], valuesMs: rows.map((r) => r[COMPONENT_FIELD[c]]).filter((v): v is number => typeof v === 'number') })),
     });
   }
   const load = results.leaseLoad;

@@ -9,7 +9,7 @@
 import type { HistoryOp, HistoryValue } from '../core/history.ts';
 import type { CheckResult } from '../checker/check-result.ts';
 import type { CheckContext } from '../checker/context.ts';
-import { failoverComponents, type FailoverComponents } from '../checker/failover-components.ts';
+import { COMPONENT_FIELD, failoverComponents, type FailoverComponents } from '../checker/failover-components.ts';
 import { checkAllInvariants, SAFETY_CHECKERS } from '../checker/invariants.ts';
 import { estimateLeaseLoad } from '../l2/lease-load.ts';
 import type { ExpectedVerdicts } from '../scenario/timeline.ts';
@@ -129,16 +129,9 @@ function verdictOf(name: string, result: CheckResult, expected: ExpectedVerdicts
   };
 }
 
-const FIELD: Readonly<Record<FailoverComponentName, keyof FailoverComponents>> = {
-  leaseTakenOver: 'leaseTakenOverMs',
-  firstGarp: 'firstGarpMs',
-  firstNewMacAnswer: 'firstNewMacAnswerMs',
-  clientEntryChanged: 'clientEntryChangedMs',
-  firstSuccessfulProbe: 'firstSuccessfulProbeMs',
-};
 
 function componentStats(component: FailoverComponentName, rows: readonly FailoverComponents[], boundMs: number | undefined): ComponentStats {
-  const values = rows.map((r) => r[FIELD[component]] as number | null);
+  const values = rows.map((r) => r[COMPONENT_FIELD[component]] as number | null);
   const present = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
   const missing = values.length - present.length;
   const maxMs = present.at(-1) ?? null;

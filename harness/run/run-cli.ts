@@ -114,8 +114,11 @@ async function loadValidScenario(file: string, profile: string | undefined): Pro
   return result.scenario;
 }
 
-/** `dir`, or `dir-2`, `dir-3`… when a run in the same second already wrote it. */
-async function freshDir(dir: string): Promise<string> {
+/**
+ * `dir`, or `dir-2`, `dir-3`… when taken (a run in the same second, an earlier replay).
+ * @throws UserError after 99 taken names: `what` says what took them.
+ */
+export async function freshDir(dir: string, what = 'runs in the same second'): Promise<string> {
   for (let n = 1; n < 100; n += 1) {
     const candidate = n === 1 ? dir : `${dir}-${n}`;
     try {
@@ -124,7 +127,7 @@ async function freshDir(dir: string): Promise<string> {
       return candidate;
     }
   }
-  throw new UserError(`${dir}: 100 runs in the same second already wrote here; pass --out`);
+  throw new UserError(`${dir}: 99 ${what} already wrote here; pass --out`);
 }
 
 /** HEAD and whether the work tree has changes; nulls when git or the checkout is missing. */

@@ -8,7 +8,7 @@
  * Pure.
  */
 import type { HistoryOp } from '../../core/history.ts';
-import type { FailoverComponents } from '../../checker/failover-components.ts';
+import { COMPONENT_FIELD, type FailoverComponents } from '../../checker/failover-components.ts';
 import { completed, F, readLeaseRequest, type LeaseRequestOp } from '../../checker/vocabulary.ts';
 import { failoverWindow, JITTER_FACTOR, leaseName, type LeaseTiming } from '../../l2/lease.ts';
 import { FAILOVER_COMPONENTS, type FailoverComponentName } from '../../scenario/types.ts';
@@ -22,18 +22,11 @@ export interface ComponentSpread {
   readonly spread: Spread | undefined;
 }
 
-const FIELD: Readonly<Record<FailoverComponentName, keyof FailoverComponents>> = {
-  leaseTakenOver: 'leaseTakenOverMs',
-  firstGarp: 'firstGarpMs',
-  firstNewMacAnswer: 'firstNewMacAnswerMs',
-  clientEntryChanged: 'clientEntryChangedMs',
-  firstSuccessfulProbe: 'firstSuccessfulProbeMs',
-};
 
 /** p50 / p90 / max of every component over `rows`. */
 export function componentSpreads(rows: readonly FailoverComponents[]): ComponentSpread[] {
   return FAILOVER_COMPONENTS.map((component) => {
-    const values = rows.map((r) => r[FIELD[component]]).filter((v): v is number => typeof v === 'number');
+    const values = rows.map((r) => r[COMPONENT_FIELD[component]]).filter((v): v is number => typeof v === 'number');
     return { component, missing: rows.length - values.length, spread: spreadOf(values) };
   });
 }
