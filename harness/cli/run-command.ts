@@ -9,6 +9,7 @@ export function registerRunCommand(program: Command, io: CliIo, result: { exitCo
     .description('run a scenario (topology, manifests, faults, expectations) and judge every invariant')
     .argument('<scenario>', 'scenario file (scenarios/*.yaml)')
     .addOption(new Option('--world <world>', 'where to run it').choices(['sim', 'lab', 'cluster']).default('sim'))
+    .addOption(new Option('--provider <provider>', 'with --world cluster: where the nodes run (docker: containers of the locally built responder image; root)').choices(['docker', 'kind', 'talos', 'k3s', 'kubeconfig']).default('docker'))
     .option('--seed <n>', "seed (default: the scenario's seed, else 1)", parseSeed)
     .option('--profile <name>', "behaviour profile (default: the scenario's)")
     .option('--out <dir>', 'report directory (default reports/<scenario>/<yyyymmdd-hhmmss>-s<seed>/)')

@@ -73,7 +73,7 @@ describe('l2lab run: exit codes', () => {
     expect(err).not.toMatch(/\n\s+at /);
   });
 
-  it('2 for a missing file, an unknown profile, a world the scenario does not list, and the cluster world', async () => {
+  it('2 for a missing file, an unknown profile, a world the scenario does not list, and a cluster provider without scenario support', async () => {
     expect((await run('run', join(dir, 'nope.yaml'))).err).toContain('no such file or directory');
     const ok = file('ok.yaml', tinyScenarioText());
     const profile = await run('run', ok, '--profile', 'cilium-0.1');
@@ -83,9 +83,12 @@ describe('l2lab run: exit codes', () => {
     const lab = await run('run', simOnly, '--world', 'lab');
     expect(lab.code).toBe(2);
     expect(lab.err).toContain('lists worlds [sim], not lab');
-    const cluster = await run('run', ok, '--world', 'cluster');
-    expect(cluster.code).toBe(2);
-    expect(cluster.err).toContain("--world cluster runs through 'l2lab cluster run");
+    const simOnlyCluster = await run('run', simOnly, '--world', 'cluster');
+    expect(simOnlyCluster.code).toBe(2);
+    expect(simOnlyCluster.err).toContain('lists worlds [sim], not cluster');
+    const kind = await run('run', ok, '--world', 'cluster', '--provider', 'kind');
+    expect(kind.code).toBe(2);
+    expect(kind.err).toContain('--world cluster --provider kind: scenario files run on the docker provider only');
   });
 
   it('3 when a safety invariant expected to hold fails (C01 lease-scope on cilium-1.14)', async () => {

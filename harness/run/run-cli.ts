@@ -25,6 +25,8 @@ export interface RunCommandOptions {
   readonly profile?: string;
   readonly out?: string;
   readonly format: 'text' | 'json';
+  /** `--world cluster`: where the nodes run (`docker` is the provider that runs scenario files). */
+  readonly provider?: string;
 }
 
 /** What the command needs from outside: output, argv for run.json, and a stop signal. */
@@ -54,10 +56,10 @@ export const EXIT_OF: Readonly<Record<RunOutcome, number>> = {
 
 /** Runs the command; returns the exit code. @throws UserError for bad input (exit 2). */
 export async function runScenarioCommand(file: string, options: RunCommandOptions, ports: RunCommandPorts): Promise<number> {
-  if (options.world === 'cluster') throw new UserError(`--world cluster runs through 'l2lab cluster run ${file} --provider docker' (the nodes as containers of the responder image; root), see docs/kind.md`);
   const scenario = await loadValidScenario(file, options.profile);
-  if (!scenario.worlds.includes(options.world as 'sim' | 'lab')) throw new UserError(`${file}: scenario ${scenario.name} lists worlds [${scenario.worlds.join(', ')}], not ${options.world}`);
+  if (!scenario.worlds.includes(options.world as Scenario['worlds'][number])) throw new UserError(`${file}: scenario ${scenario.name} lists worlds [${scenario.worlds.join(', ')}], not ${options.world}`);
   const seed = options.seed ?? scenario.seed ?? 1;
+  if (options.world === 'cluster') return runInCluster(file, scenario, seed, options, ports);
   const now = ports.now ?? (() => new Date());
   const startedAt = now();
   if (options.world === 'lab' && getProfile(scenario.profile).implementation === 'metallb') {
@@ -112,6 +114,21 @@ async function loadValidScenario(file: string, profile: string | undefined): Pro
   const result = withProfile(scenario, profile);
   if ('error' in result) throw new UserError(`--profile: ${result.error}`);
   return result.scenario;
+}
+
+/**
+ * `--world cluster`: the docker provider runs the scenario with the nodes as containers of the
+ * responder image (`harness/cluster/docker/`, root). kind, Talos, k3s and kubeconfig clusters are
+ * brought up with `l2lab cluster up`; scenario files do not drive them yet.
+ */
+async function runInCluster(file: string, scenario: Scenario, seed: number, options: RunCommandOptions, ports: RunCommandPorts): Promise<number> {
+  const provider = options.provider ?? 'docker';
+  if (provider !== 'docker') throw new UserError(`--world cluster --provider ${provider}: scenario files run on the docker provider only; bring a ${provider} cluster up with 'l2lab cluster up --provider ${provider}' and see docs/kind.md (make e2e-kind)`);
+  const [{ runDockerCommand }, { newRunId }, { resolve }] = await Promise.all([import('../cluster/docker/docker-command.ts'), import('../lab/world/lab-command.ts'), import('node:path')]);
+  const runId = `d${newRunId().slice(0, 5)}`;
+  const out = resolve(options.out ?? `${ports.reportsRoot ?? 'reports'}/${scenario.name}/cluster-${runId}`);
+  const io = { stdout: ports.stdout, stderr: ports.stderr ?? ((): void => {}) };
+  return runDockerCommand(resolve(file), { runId, seed, out, format: options.format, argv: ports.argv, ...(ports.signal === undefined ? {} : { signal: ports.signal }), ...(options.profile === undefined ? {} : { profile: options.profile }) }, io);
 }
 
 /**
