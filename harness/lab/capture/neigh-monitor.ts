@@ -10,22 +10,19 @@
  * NONE→INCOMPLETE and →DELAY are never notified. Times are when this process read the line: the
  * netlink + pipe + event-loop delay (typically well under a millisecond on an idle host) is in them.
  */
-import { readFile, readdir, readlink } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Clock } from '../../core/clock.ts';
 import type { History } from '../../core/history.ts';
 import { systemExec, type Exec } from '../../control-plane/exec.ts';
 import { planNeighChange, seedKnownNeighs, type KnownNeigh } from './neigh-change.ts';
 import { parseNeighLine, type NeighEntryLine } from './neigh-line.ts';
+import { netlinkSubscribers, RTNLGRP_NEIGH, waitNetlinkSubscription } from './netlink-subscription.ts';
 import { collectStderr, spawnTracked, stopTracked, type OnSpawn, type SpawnedProcess, type StderrBuffer, type TrackedChild } from './tracked-child.ts';
 
 /** Default wait for the monitor's netlink subscription. */
 export const DEFAULT_NEIGH_READY_TIMEOUT_MS = 5_000;
 /** Default wait for `ip monitor` to exit after SIGTERM. */
 export const DEFAULT_NEIGH_STOP_TIMEOUT_MS = 5_000;
-const READY_POLL_MS = 10;
-/** `RTNLGRP_NEIGH` (3) as a bit of the first groups word in /proc/net/netlink. */
-const RTNLGRP_NEIGH_BIT = 1 << (3 - 1);
 
 /** What to watch and where to record. */
 export interface NeighMonitorOptions {
@@ -96,7 +93,7 @@ export class NeighMonitor {
     const tracked = await spawnTracked(`ip monitor neigh in ${options.netns}`, argv, 'pipe', options.onSpawn);
     const monitor = new NeighMonitor(options, tracked);
     try {
-      await waitNeighSubscription(tracked, options.readyTimeoutMs ?? DEFAULT_NEIGH_READY_TIMEOUT_MS, options.clock, options.netns);
+      await waitNetlinkSubscription(tracked, RTNLGRP_NEIGH, `ip monitor neigh in netns ${options.netns}`, options.readyTimeoutMs ?? DEFAULT_NEIGH_READY_TIMEOUT_MS, options.clock);
       const shown = await (options.exec ?? systemExec)('ip', ['-n', options.netns, 'neigh', 'show', ...dev], { timeoutMs: options.readyTimeoutMs ?? DEFAULT_NEIGH_READY_TIMEOUT_MS });
       monitor.#seed(shown.stdout);
     } catch (error) {
@@ -173,47 +170,8 @@ export class NeighMonitor {
 }
 
 /**
- * Polls until the process holds a NETLINK_ROUTE socket subscribed to RTNLGRP_NEIGH: `ip monitor`
- * prints nothing when it starts, and a change before the subscription would be lost silently.
- */
-async function waitNeighSubscription(tracked: TrackedChild, timeoutMs: number, clock: Pick<Clock, 'monotonicMs' | 'sleep'>, netns: string): Promise<void> {
-  const pid = tracked.record.pid;
-  const deadlineMs = clock.monotonicMs() + timeoutMs;
-  const maxPolls = Math.ceil(timeoutMs / READY_POLL_MS) + 1;
-  for (let poll = 0; poll < maxPolls; poll += 1) {
-    const exit = tracked.exitStatus();
-    if (exit !== undefined) throw new Error(`starting ip monitor neigh in netns ${netns}: exited (${exit.signal ?? `code ${exit.code}`}) before subscribing`);
-    if (await isSubscribedToNeigh(pid)) return;
-    if (clock.monotonicMs() >= deadlineMs) break;
-    await clock.sleep(READY_POLL_MS);
-  }
-  throw new Error(`starting ip monitor neigh in netns ${netns}: not subscribed to neighbour notifications within ${timeoutMs} ms`);
-}
-
-/** True when one of `pid`'s sockets is a NETLINK_ROUTE socket with the RTNLGRP_NEIGH bit set. */
-async function isSubscribedToNeigh(pid: number): Promise<boolean> {
-  const inodes = new Set<string>();
-  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
-    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
-    const match = /^socket:\[(\d+)\]$/.exec(target);
-    if (match?.[1] !== undefined) inodes.add(match[1]);
-  }
-  if (inodes.size === 0) return false;
-  const table = await readFile(`/proc/${pid}/net/netlink`, 'utf8').catch(() => '');
-  return netlinkNeighSubscribers(table).some((inode) => inodes.has(inode));
-}
-
-/**
- * Inodes of NETLINK_ROUTE sockets subscribed to RTNLGRP_NEIGH in a /proc/net/netlink table
- * (columns `sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode`). Pure.
+ * Inodes of NETLINK_ROUTE sockets subscribed to RTNLGRP_NEIGH in a /proc/net/netlink table. Pure.
  */
 export function netlinkNeighSubscribers(table: string): string[] {
-  const inodes: string[] = [];
-  for (const row of table.split('\n').slice(1)) {
-    const columns = row.trim().split(/\s+/);
-    if (columns.length < 10 || columns[1] !== '0') continue;
-    const groups = Number.parseInt(columns[3] ?? '', 16);
-    if (Number.isFinite(groups) && (groups & RTNLGRP_NEIGH_BIT) !== 0 && columns[9] !== undefined) inodes.push(columns[9]);
-  }
-  return inodes;
+  return netlinkSubscribers(table, RTNLGRP_NEIGH);
 }

@@ -1,0 +1,64 @@
+/**
+ * LinkMonitor on this process's own namespace, read only (`lo` is always there and up; nothing is
+ * changed): the initial read, a missing interface as a problem, and the bounded restart of a
+ * monitor killed under it. Cable pulls are in harness/lab/link-watch.lab.test.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { SystemClock } from '../../core/system-clock.ts';
+import { LinkMonitor } from './link-monitor.ts';
+import type { SpawnedProcess } from './tracked-child.ts';
+
+const hasIp = spawnSync('ip', ['-V'], { stdio: 'ignore' }).status === 0;
+const clock = new SystemClock();
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 500; i += 1) {
+    if (condition()) return;
+    await clock.sleep(20);
+  }
+  throw new Error(`waiting for ${what}: not within 10000 ms`);
+}
+
+describe.skipIf(!hasIp)('LinkMonitor', () => {
+  it('reads the initial state, reports a missing interface, restarts a killed monitor and gives up after the bound', async () => {
+    const problems: string[] = [];
+    const spawned: SpawnedProcess[] = [];
+    const transitions: string[] = [];
+    const monitor = await LinkMonitor.start({
+      ifaces: ['lo', 'l2l-no-such-if'],
+      clock,
+      maxRestarts: 1,
+      onTransition: (iface, t) => void transitions.push(`${iface} ${t}`),
+      onProblem: (m) => void problems.push(m),
+      onSpawn: (p) => void spawned.push(p),
+    });
+    try {
+      expect(monitor.known().get('lo')).toBe(true);
+      expect(transitions).toEqual([]);
+      expect(problems).toEqual(['link state in this netns: no interface l2l-no-such-if']);
+      expect(spawned.map((p) => p.argv.join(' '))).toEqual(['ip -o monitor link']);
+
+      process.kill(spawned[0]?.pid as number, 'SIGKILL');
+      await until(() => spawned.length === 2 && problems.length === 3, 'the restart');
+      expect(problems[1]).toMatch(/^ip monitor link in this netns exited on its own \(SIGKILL; stderr: \(empty\)\); restarting it \(1 of at most 1\)$/);
+      expect(monitor.restarts).toBe(1);
+
+      process.kill(spawned[1]?.pid as number, 'SIGKILL');
+      await until(() => problems.some((p) => p.includes('gave up')), 'giving up');
+      expect(problems.at(-1)).toMatch(/gave up after 1 restarts: link changes are no longer seen$/);
+      expect(spawned).toHaveLength(2);
+    } finally {
+      await monitor.stop();
+    }
+    for (const p of spawned) expect(() => process.kill(p.pid, 0)).toThrow();
+  });
+
+  it('stops its monitor', async () => {
+    const spawned: SpawnedProcess[] = [];
+    const monitor = await LinkMonitor.start({ ifaces: ['lo'], clock, onTransition: () => undefined, onProblem: () => undefined, onSpawn: (p) => void spawned.push(p) });
+    await monitor.stop();
+    await monitor.stop();
+    expect(() => process.kill(spawned[0]?.pid as number, 0)).toThrow();
+  });
+});
