@@ -135,8 +135,29 @@ export class MemberView {
   }
 }
 
-/** The speakers' gossip network of one world: the running views and the protocol steps between them. */
-export class GossipHub {
+/**
+ * The protocol steps a speaker's memberlist loop takes, whatever carries them: the sim's in-process
+ * {@link GossipHub} (reachability is the world's answer) or the lab's UDP adapter
+ * (`harness/lab/gossip/udp-gossip.ts`, reachability is what the real network delivers). `from` is
+ * always the calling speaker's own node.
+ */
+export interface GossipTransport {
+  /** The speaker starts: its view joins every speaker it reaches (a `memberlist.Join`). */
+  join(view: MemberView): void;
+  /** The speaker stops; `graceful` is memberlist's `Leave` (the others drop it at once). */
+  remove(node: string, graceful: boolean): void;
+  /** A probe round of `from` on `target` at its end: direct, or indirect through a member `from` reaches. */
+  probe(from: string, target: string): boolean;
+  /** Gossips `from`'s suspicion of `member` (raised at `sinceMs`) to every view `from` reaches. */
+  spreadSuspicion(from: string, member: string, sinceMs: number, gossipIntervalMs: number): void;
+  /** A push/pull state exchange of `from` with the `cursor`-th member of its list. */
+  pushPull(from: string, cursor: number): void;
+  /** Rejoin (PR #662): `from` joins every speaker it reaches that its list lacks. */
+  rejoin(from: string): void;
+}
+
+/** The speakers' gossip network of one sim world: the running views and the protocol steps between them. */
+export class GossipHub implements GossipTransport {
   readonly #net: GossipNet;
   readonly #views = new Map<string, MemberView>();
 

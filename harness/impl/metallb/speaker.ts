@@ -4,7 +4,8 @@
  *
  * - informers on Nodes, Services, Endpoints and the advertisements (L2Advertisements, read through
  *   the model's announcement policies — `harness/model/parse/kinds/metallb.ts`);
- * - liveness by gossip: a {@link MemberView} kept by the memberlist loop ({@link GossipHub});
+ * - liveness by gossip: a {@link MemberView} kept by the memberlist loop over a {@link GossipTransport}
+ *   (the sim's in-process hub, the lab's UDP between speaker processes);
  * - on every change (informer, member join/leave) it decides, for every LB IP, the eligible nodes
  *   (the advertisements' node selectors, eTP=Local endpoints) alive in its view, ranks them by
  *   sha256(node#key) and announces the IPs it ranks first for — no Lease, no API write;
@@ -38,7 +39,7 @@ import type { MetallbSwitches } from '../../profiles/metallb-switches.ts';
 import { decideGarp } from '../../responder/decide-garp.ts';
 import { decideAnnouncer, electionKey } from './election.ts';
 import { garpBurstOffsetsMs } from './garp-schedule.ts';
-import { MemberView, type GossipHub, type MemberEvent } from './gossip.ts';
+import { MemberView, type GossipTransport, type MemberEvent } from './gossip.ts';
 
 /** How often the speaker stamps the responder's liveness (its responder is in-process: any stamp will do). */
 const LIVENESS_INTERVAL_MS = 1_000;
@@ -57,7 +58,7 @@ export interface SpeakerConfig {
 /** Ports of a speaker: a controller's, the node's datapath, and the world's gossip network. */
 export interface SpeakerPorts extends ControllerPorts {
   readonly datapath: AgentDatapath;
-  readonly gossip: GossipHub;
+  readonly gossip: GossipTransport;
 }
 
 /** One node's MetalLB speaker. Construct, then `start()`. */
