@@ -24,6 +24,8 @@ export const F = {
   garpSent: 'garp-sent',
   arpObserved: 'arp-observed',
   neighChanged: 'neigh-changed',
+  linkObserved: 'link-observed',
+  processProblem: 'process-problem',
   probe: 'probe',
 } as const;
 

@@ -20,6 +20,7 @@ import { mergeHistories } from '../capture/merge-histories.ts';
 import { summarizeAuditForRun } from '../capture/audit-window.ts';
 import type { LeaseLoadInput } from '../../l2/lease-load.ts';
 import { topologyInterfaces } from '../../checker/topology-interfaces.ts';
+import { F } from '../../checker/vocabulary.ts';
 import { getProfile } from '../../profiles/profiles.ts';
 import { judgeRun } from '../../run/judge.ts';
 import type { StepRecord } from '../../run/nemesis-driver.ts';
@@ -193,7 +194,7 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
     for (const path of world.historyFiles()) {
       const { ops, problems: p } = await parts.readProcessHistory(path);
       sources.push([...ops]);
-      problems.push(...p);
+      problems.push(...p, ...processProblems(ops));
     }
     problems.push(...world.problems);
     const auditLeaseRequests = await auditCounts(controlPlane.auditLogPath, epoch.epochWallUs + t0Ms * 1000, epoch.epochWallUs + (t0Ms + runMs) * 1000).catch((error: unknown) => {
@@ -237,4 +238,12 @@ export function rebase(ops: readonly HistoryOp[], t0Ms: number): HistoryOp[] {
 async function auditCounts(path: string, fromUs: number, toUs: number): Promise<LabRunOutput['auditLeaseRequests']> {
   const { summary } = await summarizeAuditForRun(path, fromUs, toUs);
   return Object.fromEntries(Object.entries(summary).map(([user, verbs]) => [user, Object.fromEntries(Object.entries(verbs).map(([verb, stats]) => [verb, { count: stats.count, p50Ms: stats.latency.p50Ms, p99Ms: stats.latency.p99Ms }]))]));
+}
+
+/** The `process-problem` ops a role process recorded (a helper of it failed), as problem lines. */
+function processProblems(ops: readonly HistoryOp[]): string[] {
+  return ops.filter((op) => op.f === F.processProblem).map((op) => {
+    const value = op.value as { readonly message?: unknown } | null;
+    return `${op.process}: ${typeof value?.message === 'string' ? value.message : JSON.stringify(op.value)}`;
+  });
 }
