@@ -1,6 +1,6 @@
 /**
- * Installs the objects the harness needs on a fresh API server: the Cilium CRDs (`kind/crds/`) and
- * the agent/operator RBAC (`kind/rbac/`), by server-side apply as the admin identity, then waits
+ * Installs the objects the harness needs on a fresh API server: the Cilium CRDs (`kind/crds/`), the
+ * lab's minimal MetalLB CRDs (`kind/crds-metallb/`) and the agent/operator RBAC (`kind/rbac/`), by server-side apply as the admin identity, then waits
  * until every CRD is `Established` so that its resources can be used at once.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { apiErrorMessage } from './api-error.ts';
 import { waitFor } from './wait.ts';
 
 /** Directories whose `*.yaml` files are installed, in order. */
-export const MANIFEST_DIRS = [join(REPO_ROOT, 'kind/crds'), join(REPO_ROOT, 'kind/rbac')];
+export const MANIFEST_DIRS = [join(REPO_ROOT, 'kind/crds'), join(REPO_ROOT, 'kind/crds-metallb'), join(REPO_ROOT, 'kind/rbac')];
 
 /** Field manager of the harness's applies. */
 export const FIELD_MANAGER = 'l2lab';

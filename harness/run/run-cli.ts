@@ -62,9 +62,6 @@ export async function runScenarioCommand(file: string, options: RunCommandOption
   if (options.world === 'cluster') return runInCluster(file, scenario, seed, options, ports);
   const now = ports.now ?? (() => new Date());
   const startedAt = now();
-  if (options.world === 'lab' && getProfile(scenario.profile).implementation === 'metallb') {
-    throw new UserError(`${file}: profile ${scenario.profile} models MetalLB speakers, which run in --world sim only: their memberlist gossip has no transport between the lab's agent processes yet`);
-  }
   if (options.world === 'lab') {
     // Loaded on use: the lab needs root and real tools, the sim neither.
     const { runLabCommand } = await import('../lab/world/lab-command.ts');

@@ -33,6 +33,21 @@ export const REAL_RESOURCE_OF: Readonly<Record<string, string>> = {
 };
 
 /**
+ * The real resources of a MetalLB profile: its advertisements and pools are `metallb.io` objects
+ * (`kind/crds-metallb/`), read into the same model policies and pools.
+ */
+export const METALLB_REAL_RESOURCE_OF: Readonly<Record<string, string>> = {
+  ...REAL_RESOURCE_OF,
+  [L2_POLICIES]: 'l2advertisements',
+  [IP_POOLS]: 'ipaddresspools',
+};
+
+/** The real resources behind the model for a profile's implementation. */
+export function realResourcesFor(implementation: string): Readonly<Record<string, string>> {
+  return implementation === 'metallb' ? METALLB_REAL_RESOURCE_OF : REAL_RESOURCE_OF;
+}
+
+/**
  * The model objects one real object stands for (several for an EndpointSlice, none for a kind the
  * model does not hold). Keeps the real metadata identity (resourceVersion, uid, labels).
  * @throws InvalidRequestError when the manifest parser rejects the object.
@@ -81,15 +96,20 @@ function identityOf(real: KubeObject): Pick<KubeObject['metadata'], 'resourceVer
 export class ModelObjectStore implements ObjectStore {
   readonly #real: ObjectStore;
   readonly #onProblem: (message: string) => void;
+  readonly #resources: Readonly<Record<string, string>>;
 
-  /** `onProblem` hears about watch events the model could not read (default: ignored). */
-  constructor(real: ObjectStore, onProblem: (message: string) => void = () => {}) {
+  /**
+   * `onProblem` hears about watch events the model could not read (default: ignored);
+   * `resources` maps model resources to real ones (default Cilium's; {@link realResourcesFor}).
+   */
+  constructor(real: ObjectStore, onProblem: (message: string) => void = () => {}, resources: Readonly<Record<string, string>> = REAL_RESOURCE_OF) {
     this.#real = real;
     this.#onProblem = onProblem;
+    this.#resources = resources;
   }
 
   async get(ref: ObjectRef, options: CallOptions): Promise<KubeObject> {
-    const realResource = REAL_RESOURCE_OF[ref.resource];
+    const realResource = this.#resources[ref.resource];
     if (realResource === undefined) return this.#real.get(ref, options);
     if (ref.resource === ENDPOINTS) {
       const slice = ref.name.replace(/\.\d+$/, '');
@@ -101,24 +121,24 @@ export class ModelObjectStore implements ObjectStore {
   }
 
   async list(resource: string, namespace: string, options: CallOptions): Promise<readonly KubeObject[]> {
-    const realResource = REAL_RESOURCE_OF[resource];
+    const realResource = this.#resources[resource];
     if (realResource === undefined) return this.#real.list(resource, namespace, options);
     const items = await this.#real.list(realResource, namespace, options);
     return items.flatMap((item) => toModelObjects(resource, item)).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
   }
 
   create(resource: string, object: KubeObject, options: CallOptions): Promise<KubeObject> {
-    if (REAL_RESOURCE_OF[resource] !== undefined) return Promise.reject(new InvalidRequestError(`create ${resource} ${object.metadata.name}: model objects are written as real manifests by the lab world, not through the model store`));
+    if (this.#resources[resource] !== undefined) return Promise.reject(new InvalidRequestError(`create ${resource} ${object.metadata.name}: model objects are written as real manifests by the lab world, not through the model store`));
     return this.#real.create(resource, object, options);
   }
 
   replace(resource: string, object: KubeObject, options: CallOptions): Promise<KubeObject> {
-    if (REAL_RESOURCE_OF[resource] !== undefined) return Promise.reject(new InvalidRequestError(`update ${resource} ${object.metadata.name}: model objects are written as real manifests by the lab world, not through the model store`));
+    if (this.#resources[resource] !== undefined) return Promise.reject(new InvalidRequestError(`update ${resource} ${object.metadata.name}: model objects are written as real manifests by the lab world, not through the model store`));
     return this.#real.replace(resource, object, options);
   }
 
   async patch(ref: ObjectRef, patch: MergePatch, options: CallOptions & { readonly resourceVersion?: string }): Promise<KubeObject> {
-    const realResource = REAL_RESOURCE_OF[ref.resource];
+    const realResource = this.#resources[ref.resource];
     if (realResource === undefined) return this.#real.patch(ref, patch, options);
     const statusOnly = Object.keys(patch).every((key) => key === 'status');
     if (!statusOnly || ref.resource === ENDPOINTS) throw new InvalidRequestError(`patch ${ref.resource} ${ref.namespace}/${ref.name}: only status patches go through the model store (got ${Object.keys(patch).join(', ')})`);
@@ -127,12 +147,12 @@ export class ModelObjectStore implements ObjectStore {
   }
 
   delete(ref: ObjectRef, options: CallOptions & { readonly resourceVersion?: string }): Promise<void> {
-    if (REAL_RESOURCE_OF[ref.resource] !== undefined) return Promise.reject(new InvalidRequestError(`delete ${ref.resource} ${ref.name}: model objects are deleted as real objects by the lab world`));
+    if (this.#resources[ref.resource] !== undefined) return Promise.reject(new InvalidRequestError(`delete ${ref.resource} ${ref.name}: model objects are deleted as real objects by the lab world`));
     return this.#real.delete(ref, options);
   }
 
   watch(resource: string, namespace: string, onEvent: (event: WatchEvent) => void, options: CallOptions): WatchHandle {
-    const realResource = REAL_RESOURCE_OF[resource];
+    const realResource = this.#resources[resource];
     if (realResource === undefined) return this.#real.watch(resource, namespace, onEvent, options);
     // An EndpointSlice edit can drop endpoints: remember which model names each slice produced.
     const produced = new Map<string, readonly KubeObject[]>();

@@ -29,6 +29,9 @@ const RESOURCES: readonly KubeResource[] = [
   { plural: 'endpointslices', group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', namespaced: true, statusSubresource: false },
   { plural: 'ciliuml2announcementpolicies', group: 'cilium.io', version: 'v2alpha1', kind: 'CiliumL2AnnouncementPolicy', namespaced: false, statusSubresource: true },
   { plural: 'ciliumloadbalancerippools', group: 'cilium.io', version: 'v2alpha1', kind: 'CiliumLoadBalancerIPPool', namespaced: false, statusSubresource: true },
+  // The lab's minimal MetalLB CRDs (`kind/crds-metallb/`, cluster-scoped there).
+  { plural: 'l2advertisements', group: 'metallb.io', version: 'v1beta1', kind: 'L2Advertisement', namespaced: false, statusSubresource: true },
+  { plural: 'ipaddresspools', group: 'metallb.io', version: 'v1beta1', kind: 'IPAddressPool', namespaced: false, statusSubresource: true },
 ];
 
 /** Resources by plural name. */

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ObjectStore } from '../../core/object-store.ts';
 import { KubeObjectStore } from '../kube/kube-object-store.ts';
-import { ModelObjectStore } from '../kube/model-store.ts';
+import { ModelObjectStore, realResourcesFor } from '../kube/model-store.ts';
 import type { LabClock } from '../lab-clock.ts';
 import { RoleConfigError } from './role-config.ts';
 
@@ -18,8 +18,11 @@ export interface RoleStores {
   readonly model: ObjectStore;
 }
 
-/** Builds the stores of a role. @throws RoleConfigError when the CA file cannot be read. */
-export function roleStores(api: { readonly serverUrl: string; readonly caPath: string; readonly token: string }, clock: LabClock, log: Logger): RoleStores {
+/**
+ * Builds the stores of a role; `implementation` (the profile's) picks the real resources behind the
+ * model's policies and pools (Cilium's CRDs, or MetalLB's). @throws RoleConfigError when the CA file cannot be read.
+ */
+export function roleStores(api: { readonly serverUrl: string; readonly caPath: string; readonly token: string }, clock: LabClock, log: Logger, implementation = 'cilium'): RoleStores {
   let caPem: string;
   try {
     caPem = readFileSync(api.caPath, 'utf8');
@@ -27,6 +30,6 @@ export function roleStores(api: { readonly serverUrl: string; readonly caPath: s
     throw new RoleConfigError(`reading the API server's CA ${api.caPath}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const real = new KubeObjectStore({ serverUrl: api.serverUrl, caPem, token: api.token, onWatchNotice: (resource, notice) => log.info({ resource, ...notice }, `watch ${notice.kind}`) }, clock);
-  const model = new ModelObjectStore(real, (message) => log.warn({ problem: message }, 'an object the model cannot read'));
+  const model = new ModelObjectStore(real, (message) => log.warn({ problem: message }, 'an object the model cannot read'), realResourcesFor(implementation));
   return { real, model };
 }

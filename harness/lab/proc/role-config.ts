@@ -49,6 +49,17 @@ export const agentConfigSchema = z.strictObject({
   api: apiSchema,
   mapPath: z.string().min(1),
   seed: z.number().int(),
+  /**
+   * A MetalLB profile's memberlist over UDP (`harness/lab/gossip/udp-gossip.ts`): this speaker's
+   * bind address (the node's data IP) and every speaker's. Required when the profile is MetalLB's.
+   */
+  gossip: z
+    .strictObject({
+      runId: z.string().min(1),
+      self: z.strictObject({ node: z.string().min(1), ip: ipv4, port }),
+      peers: z.array(z.strictObject({ node: z.string().min(1), ip: ipv4, port })),
+    })
+    .optional(),
 });
 
 /** `datapath`: the node's ARP responder over libpcap, reading the pinned map. */

@@ -5,6 +5,8 @@
  * SIGTERM/SIGINT, and exits.
  */
 import { UserError } from '../../cli/user-error.ts';
+import type { Profile } from '../../profiles/profile.ts';
+import { getProfile } from '../../profiles/profiles.ts';
 import { startAgentRole } from './agent-role.ts';
 import { startDatapathRole } from './datapath-role.ts';
 import { startEchoRole } from './echo-role.ts';
@@ -12,6 +14,7 @@ import { startOperatorRole } from './operator-role.ts';
 import { startProberRole } from './prober-role.ts';
 import { isRole, readRoleConfig, RoleConfigError, ROLE_SCHEMAS } from './role-config.ts';
 import { roleRuntime, serveRole, type RoleRuntime, type RunningRole } from './role-runtime.ts';
+import { startSpeakerRole } from './speaker-role.ts';
 
 /** Runs one role process to its end; resolves with the exit code. @throws UserError for a bad role or config. */
 export async function runLabProc(role: string, configPath: string): Promise<number> {
@@ -20,6 +23,9 @@ export async function runLabProc(role: string, configPath: string): Promise<numb
     switch (role) {
       case 'agent': {
         const config = readRoleConfig('agent', configPath);
+        // A MetalLB profile's node process is its speaker (the same seam as the sim's).
+        const profile = profileOf(config.profile);
+        if (profile.implementation === 'metallb') return await serve(roleRuntime(role, config.node, config), (runtime) => startSpeakerRole(config, profile, runtime));
         return await serve(roleRuntime(role, config.node, config), (runtime) => startAgentRole(config, runtime));
       }
       case 'datapath': {
@@ -54,5 +60,14 @@ async function serve(runtime: RoleRuntime, start: (runtime: RoleRuntime) => Prom
     runtime.log.fatal({ err: error instanceof Error ? error.message : String(error) }, 'start failed');
     runtime.history.close();
     throw new UserError(`lab-proc: starting failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The profile of a role config. @throws RoleConfigError naming the unknown profile. */
+function profileOf(name: string): Profile {
+  try {
+    return getProfile(name);
+  } catch (error) {
+    throw new RoleConfigError(`lab-proc agent: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

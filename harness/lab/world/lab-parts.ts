@@ -39,7 +39,7 @@ export function realLabParts(plan: LabPlan, manifest: RunManifest, runDir: strin
     async buildTopology() {
       const placement = {
         cpNetns: plan.controlPlane.netns,
-        nodes: plan.nodes.map((n) => ({ name: n.name, netns: n.netns, interfaces: n.data.map((d) => ({ name: d.iface, mac: d.mac })) })),
+        nodes: plan.nodes.map((n) => ({ name: n.name, netns: n.netns, interfaces: n.data.map((d) => ({ name: d.iface, mac: d.mac, ip: d.ip })) })),
         clients: plan.clients.map((c) => ({ name: c.name, netns: c.netns })),
       };
       return { placement, fabric: new LabNet(plan), bridges: plan.segments.map((s) => ({ segment: s.name, bridge: s.bridge })), labNetns: plan.labNetns };
@@ -57,8 +57,8 @@ export function realLabParts(plan: LabPlan, manifest: RunManifest, runDir: strin
       return new KubeObjectStore({ serverUrl: controlPlane.serverUrl, caPem: controlPlane.caPem, token: controlPlane.tokenOf(identityId) }, new SystemClock());
     },
 
-    modelStore(real, onProblem) {
-      return new ModelObjectStore(real, onProblem);
+    modelStore(real, onProblem, resources) {
+      return new ModelObjectStore(real, onProblem, resources);
     },
 
     epoch() {

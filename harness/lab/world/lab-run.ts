@@ -22,7 +22,9 @@ import type { LeaseLoadInput } from '../../l2/lease-load.ts';
 import { topologyInterfaces } from '../../checker/topology-interfaces.ts';
 import { F } from '../../checker/vocabulary.ts';
 import { getProfile } from '../../profiles/profiles.ts';
+import { checkTimingOf } from '../../impl/metallb/sim-seam.ts';
 import { judgeRun } from '../../run/judge.ts';
+import { realResourcesFor } from '../kube/model-store.ts';
 import type { StepRecord } from '../../run/nemesis-driver.ts';
 import { judgeInputFor, type SimRunOutput } from '../../run/run-scenario.ts';
 import { worldOptionsFor } from '../../run/scenario-world.ts';
@@ -56,8 +58,8 @@ export interface LabParts {
   startControlPlane(nodeNames: readonly string[], onProgress: (line: string) => void): Promise<LabControlPlane>;
   /** A store of real objects as `identityId`. */
   realStore(controlPlane: LabControlPlane, identityId: string): ObjectStore;
-  /** The model view over a real store. */
-  modelStore(real: ObjectStore, onProblem: (message: string) => void): ObjectStore;
+  /** The model view over a real store; `resources` maps model resources to real ones (default Cilium's). */
+  modelStore(real: ObjectStore, onProblem: (message: string) => void, resources?: Readonly<Record<string, string>>): ObjectStore;
   /** The shared run epoch, a clock counting from it, and clocks counting from a later instant. */
   epoch(): { readonly epochMonoNs: string; readonly epochWallUs: number; readonly clock: Clock; clockFrom(offsetMs: number): Clock };
   /** tcpdump on a bridge of the lab netns; ops are `arp-observed` with `segment` as given. */
@@ -127,7 +129,7 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
     const history = new MemoryHistory(epoch.clock);
     const admin = parts.realStore(controlPlane, 'admin');
     const problems: string[] = [];
-    const model = parts.modelStore(admin, (m) => problems.push(m));
+    const model = parts.modelStore(admin, (m) => problems.push(m), realResourcesFor(profile.implementation));
     const world = new LabWorld({
       scenario, profile, seed: options.seed, ...(options.runId === undefined ? {} : { runId: options.runId }), runDir: options.runDir, epochMonoNs: epoch.epochMonoNs, clock: epoch.clock, history,
       adminStore: admin, modelStore: model, controlPlane, fabric: topology.fabric, placement: topology.placement,
@@ -205,13 +207,15 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
     phases.collectMs = Math.round(wall() - t);
 
     const interfaces = topologyInterfaces(scenario.manifests, scenario.topology.nodes.flatMap((n) => n.interfaces.map((i) => ({ node: n.name, iface: i.name, mac: i.mac, segment: plan.segmentInterface[i.segment] ?? i.segment }))));
-    const timing = scenario.timing.effective;
+    // The checkers judge with what the sim world does: memberlist's bound for a MetalLB profile.
+    const timing = checkTimingOf(profile, scenario.topology.nodes.length, scenario.timing.effective);
     const base = {
       timing,
       interfaces,
       // The observer is one more watcher of the API server: its model ops may trail the agents.
       bounds: { observerLagMs: LAB_OBSERVER_LAG_MS },
-      leaseLoad: { input: { services: candidates, nodeCount: scenario.topology.nodes.length, retryPeriodMs: timing.retryPeriodMs, renewDeadlineMs: timing.renewDeadlineMs, optimisticRenew: profile.l2.optimisticRenew, ...(profile.kubeVip === undefined ? {} : { leaseGc: false }) } },
+      // MetalLB takes no Leases: no lease-load model (as the sim world's check context).
+      ...(profile.implementation === 'metallb' ? {} : { leaseLoad: { input: { services: candidates, nodeCount: scenario.topology.nodes.length, retryPeriodMs: timing.retryPeriodMs, renewDeadlineMs: timing.renewDeadlineMs, optimisticRenew: profile.l2.optimisticRenew, ...(profile.kubeVip === undefined ? {} : { leaseGc: false }) } } }),
     };
     const judge = judgeInputFor(scenario, plan.profile, base);
     notes.push(...plan.notes, ...problems.slice(0, 50), ...(problems.length > 50 ? [`… and ${problems.length - 50} more problems (see the process logs)`] : []));

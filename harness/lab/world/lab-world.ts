@@ -29,6 +29,14 @@ import type { Scenario } from '../../scenario/types.ts';
 import { WorldObserver } from '../../sim/observer.ts';
 import { HARNESS_IDENTITY } from './lab-edits.ts';
 import { killRoleProcess, signalIfOurs, startRoleProcess, type RoleProcess } from './role-process.ts';
+import { MEMBERLIST_PORT, type GossipEndpoint } from '../gossip/udp-gossip.ts';
+
+/**
+ * The datapath's liveness cutoff under a MetalLB profile: the speaker stamps every second and its
+ * ARP responder is in-process (a crash silences it at once); 3 s leaves two missed stamps of slack
+ * on a loaded VM before a killed speaker's node stops answering.
+ */
+export const SPEAKER_RESPONDER_CUTOFF_MS = 3_000;
 
 /** The kernel-side faults of the lab (links, nftables, tc), implemented by the topology adapter. */
 export interface LabFabric {
@@ -63,7 +71,8 @@ export interface LabControlPlane {
 /** Where each node and client lives (from the topology plan). */
 export interface LabPlacement {
   readonly cpNetns: string;
-  readonly nodes: readonly { readonly name: string; readonly netns: string; readonly interfaces: readonly { readonly name: string; readonly mac: string }[] }[];
+  /** `ip`: the interface's address (a MetalLB speaker's memberlist binds the first one's). */
+  readonly nodes: readonly { readonly name: string; readonly netns: string; readonly interfaces: readonly { readonly name: string; readonly mac: string; readonly ip?: string }[] }[];
   readonly clients: readonly { readonly name: string; readonly netns: string }[];
 }
 
@@ -347,7 +356,7 @@ export class LabWorld {
     await mkdir(join(this.#o.runDir, 'node', node), { recursive: true });
     await Promise.all([
       this.#start(`${node}-echo`, 'echo', place.netns, { node, ports: this.#servicePorts(), ...this.#common(`${node}-echo`) }),
-      this.#start(`${node}-datapath`, 'datapath', place.netns, { node, interfaces: place.interfaces, mapPath: this.#mapPath(node), leaseDurationMs: this.#o.scenario.timing.effective.leaseDurationMs, ...(this.#o.profile.kubeVip?.kernelAnswersArp === true ? { kernelAnswers: true } : {}), ...this.#common(`${node}-datapath`) }),
+      this.#start(`${node}-datapath`, 'datapath', place.netns, { node, interfaces: place.interfaces.map((i) => ({ name: i.name, mac: i.mac })), mapPath: this.#mapPath(node), leaseDurationMs: this.#responderCutoffMs(), ...(this.#o.profile.kubeVip?.kernelAnswersArp === true ? { kernelAnswers: true } : {}), ...this.#common(`${node}-datapath`) }),
     ]);
   }
 
@@ -367,8 +376,30 @@ export class LabWorld {
       api: this.#api(`node-${node.replace(/^node-/, '')}`),
       mapPath: this.#mapPath(node),
       seed: this.#o.seed * 1000 + this.#o.placement.nodes.indexOf(place) * 10 + restarts,
+      ...(this.#o.profile.implementation === 'metallb' ? { gossip: this.#gossipOf(node) } : {}),
       ...this.#common(`${node}-agent`),
     });
+  }
+
+  /**
+   * How long a node's datapath answers after the last liveness stamp: the agent's lease duration
+   * (`l2_announcements_max_liveness`), or for a MetalLB speaker — whose responder is in-process and
+   * dies with it — {@link SPEAKER_RESPONDER_CUTOFF_MS}.
+   */
+  #responderCutoffMs(): number {
+    return this.#o.profile.implementation === 'metallb' ? SPEAKER_RESPONDER_CUTOFF_MS : this.#o.scenario.timing.effective.leaseDurationMs;
+  }
+
+  /** A speaker's memberlist endpoints: every node's first data address, memberlist's port. */
+  #gossipOf(node: string): { runId: string; self: GossipEndpoint; peers: GossipEndpoint[] } {
+    const peers = this.#o.placement.nodes.map((n) => {
+      const ip = n.interfaces[0]?.ip;
+      if (ip === undefined) throw new Error(`starting the MetalLB speaker of ${node}: node ${n.name} has no data address for memberlist`);
+      return { node: n.name, ip, port: MEMBERLIST_PORT };
+    });
+    const self = peers.find((p) => p.node === node);
+    if (self === undefined) throw new Error(`starting the MetalLB speaker of ${node}: not in the lab topology`);
+    return { runId: this.#o.runId ?? 'lab', self, peers };
   }
 
   async #startProber(client: string): Promise<void> {

@@ -9,7 +9,7 @@ import { INTERFACES_ANNOTATION } from '../../model/parse/kinds/node.ts';
 import { indexObjects, isRecord } from '../../scenario/object-index.ts';
 import type { Scenario } from '../../scenario/types.ts';
 
-/** Kind → plural resource, for the kinds the lab installs (kind/crds serves the Cilium ones). */
+/** Kind → plural resource, for the kinds the lab installs (kind/crds serves the Cilium ones, kind/crds-metallb MetalLB's). */
 export const RESOURCE_OF_KIND: Readonly<Record<string, string>> = {
   Namespace: 'namespaces',
   Node: 'nodes',
@@ -19,13 +19,15 @@ export const RESOURCE_OF_KIND: Readonly<Record<string, string>> = {
   Lease: 'leases',
   CiliumL2AnnouncementPolicy: 'ciliuml2announcementpolicies',
   CiliumLoadBalancerIPPool: 'ciliumloadbalancerippools',
+  L2Advertisement: 'l2advertisements',
+  IPAddressPool: 'ipaddresspools',
 };
 
 /** Namespaces kube-apiserver creates itself. */
 const BUILTIN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);
 
 /** Creation order: what others refer to first (pools before the services that draw from them). */
-const KIND_ORDER = ['Namespace', 'Node', 'CiliumLoadBalancerIPPool', 'CiliumL2AnnouncementPolicy', 'Pod', 'Service', 'EndpointSlice', 'Lease'];
+const KIND_ORDER = ['Namespace', 'Node', 'CiliumLoadBalancerIPPool', 'IPAddressPool', 'CiliumL2AnnouncementPolicy', 'L2Advertisement', 'Pod', 'Service', 'EndpointSlice', 'Lease'];
 
 /** One object to create. */
 export interface RealObject {
