@@ -42,9 +42,9 @@ export const METALLB_REAL_RESOURCE_OF: Readonly<Record<string, string>> = {
   [IP_POOLS]: 'ipaddresspools',
 };
 
-/** The real resources behind the model for a profile's implementation. */
-export function realResourcesFor(implementation: string): Readonly<Record<string, string>> {
-  return implementation === 'metallb' ? METALLB_REAL_RESOURCE_OF : REAL_RESOURCE_OF;
+/** The real resources behind the model for the API the policies and pools are written in (`cilium` | `metallb`). */
+export function realResourcesFor(policyApi: string): Readonly<Record<string, string>> {
+  return policyApi === 'metallb' ? METALLB_REAL_RESOURCE_OF : REAL_RESOURCE_OF;
 }
 
 /**

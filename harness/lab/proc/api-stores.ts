@@ -19,10 +19,10 @@ export interface RoleStores {
 }
 
 /**
- * Builds the stores of a role; `implementation` (the profile's) picks the real resources behind the
- * model's policies and pools (Cilium's CRDs, or MetalLB's). @throws RoleConfigError when the CA file cannot be read.
+ * Builds the stores of a role; `policyApi` (the scenario's, `policyApiOf`) picks the real resources
+ * behind the model's policies and pools (Cilium's CRDs, or MetalLB's). @throws RoleConfigError when the CA file cannot be read.
  */
-export function roleStores(api: { readonly serverUrl: string; readonly caPath: string; readonly token: string }, clock: LabClock, log: Logger, implementation = 'cilium'): RoleStores {
+export function roleStores(api: { readonly serverUrl: string; readonly caPath: string; readonly token: string }, clock: LabClock, log: Logger, policyApi = 'cilium'): RoleStores {
   let caPem: string;
   try {
     caPem = readFileSync(api.caPath, 'utf8');
@@ -30,6 +30,6 @@ export function roleStores(api: { readonly serverUrl: string; readonly caPath: s
     throw new RoleConfigError(`reading the API server's CA ${api.caPath}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const real = new KubeObjectStore({ serverUrl: api.serverUrl, caPem, token: api.token, onWatchNotice: (resource, notice) => log.info({ resource, ...notice }, `watch ${notice.kind}`) }, clock);
-  const model = new ModelObjectStore(real, (message) => log.warn({ problem: message }, 'an object the model cannot read'), realResourcesFor(implementation));
+  const model = new ModelObjectStore(real, (message) => log.warn({ problem: message }, 'an object the model cannot read'), realResourcesFor(policyApi));
   return { real, model };
 }

@@ -16,7 +16,7 @@ import type { RoleRuntime, RunningRole } from './role-runtime.ts';
 export function startOperatorRole(config: OperatorRoleConfig, runtime: RoleRuntime): RunningRole {
   const { clock, history, log } = runtime;
   const profile = getProfile(config.profile);
-  const stores = roleStores(config.api, clock, log, profile.implementation);
+  const stores = roleStores(config.api, clock, log, config.policyApi);
   const spawner = new RealSpawner({ ports: { clock, store: stores.model }, onError: (error) => runtime.fail(`operator task ${error.taskName} failed`, error) });
   const client = new ApiClient({ identity: OPERATOR_IDENTITY, clock, history, ...(config.rateLimit === undefined ? {} : { rateLimit: config.rateLimit }), ...(config.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: config.requestTimeoutMs }) });
   const operator = new Operator({ profile }, { clock, rng: new SeededRng(config.seed), history, client, watch: stores.model, spawner });

@@ -22,6 +22,9 @@ const common = {
   historyPath: z.string().min(1),
 };
 
+/** The API the scenario's policies and pools are written in (`policyApiOf`); default `cilium`. */
+const policyApi = z.enum(['cilium', 'metallb']).optional();
+
 /** Where the API server is and the role's own token (its identity). */
 const apiSchema = z.strictObject({
   serverUrl: z.url(),
@@ -49,6 +52,7 @@ export const agentConfigSchema = z.strictObject({
   api: apiSchema,
   mapPath: z.string().min(1),
   seed: z.number().int(),
+  policyApi,
   /**
    * A MetalLB profile's memberlist over UDP (`harness/lab/gossip/udp-gossip.ts`): this speaker's
    * bind address (the node's data IP) and every speaker's. Required when the profile is MetalLB's.
@@ -83,6 +87,7 @@ export const operatorConfigSchema = z.strictObject({
   ...common,
   profile: z.string().min(1),
   seed: z.number().int(),
+  policyApi,
   api: apiSchema,
   rateLimit: rateLimitSchema.optional(),
   requestTimeoutMs: positiveMs.optional(),

@@ -33,7 +33,7 @@ export async function startSpeakerRole(config: AgentRoleConfig, profile: Profile
   const interfaceMacs = new Map(Object.entries(config.interfaceMacs));
   const map = new PinnedMapWriter(config.mapPath);
   const frames = CapFramePort.open({ interfaces: interfaceMacs });
-  const stores = roleStores(config.api, clock, log, profile.implementation);
+  const stores = roleStores(config.api, clock, log, config.policyApi);
   const spawner = new RealSpawner({ ports: { clock, store: stores.model }, onError: (error) => runtime.fail(`speaker task ${error.taskName} failed`, error) });
   const client = new ApiClient({ identity: config.node, clock, history, ...(config.rateLimit === undefined ? {} : { rateLimit: config.rateLimit }), ...(config.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: config.requestTimeoutMs }) });
   const speaker = new MetallbSpeaker(

@@ -33,7 +33,7 @@ import type { Scenario } from '../../scenario/types.ts';
 import { HARNESS_IDENTITY } from './lab-edits.ts';
 import { runLabNemesis } from './lab-nemesis.ts';
 import { LabWorld, type LabControlPlane, type LabFabric, type LabPlacement } from './lab-world.ts';
-import { planRealObjects } from './real-objects.ts';
+import { planRealObjects, policyApiOf } from './real-objects.ts';
 import type { RoleProcess } from './role-process.ts';
 
 /**
@@ -129,7 +129,7 @@ export async function runScenarioInLab(scenario: Scenario, parts: LabParts, opti
     const history = new MemoryHistory(epoch.clock);
     const admin = parts.realStore(controlPlane, 'admin');
     const problems: string[] = [];
-    const model = parts.modelStore(admin, (m) => problems.push(m), realResourcesFor(profile.implementation));
+    const model = parts.modelStore(admin, (m) => problems.push(m), realResourcesFor(policyApiOf(scenario)));
     const world = new LabWorld({
       scenario, profile, seed: options.seed, ...(options.runId === undefined ? {} : { runId: options.runId }), runDir: options.runDir, epochMonoNs: epoch.epochMonoNs, clock: epoch.clock, history,
       adminStore: admin, modelStore: model, controlPlane, fabric: topology.fabric, placement: topology.placement,

@@ -15,7 +15,7 @@
  * The observer is the sim's `WorldObserver`, fed by watches through the model store instead of the
  * sim server's commit hook; it also keeps `vips.json` current for the probers.
  */
-import { mkdir, rm, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ENDPOINTS, IP_POOLS, L2_POLICIES, NODES, serviceFromObject, SERVICES } from '../../agent/model-objects.ts';
 import { electionLease, serviceLeaseName } from '../../agent/lease-group.ts';
@@ -30,6 +30,8 @@ import { WorldObserver } from '../../sim/observer.ts';
 import { HARNESS_IDENTITY } from './lab-edits.ts';
 import { killRoleProcess, signalIfOurs, startRoleProcess, type RoleProcess } from './role-process.ts';
 import { MEMBERLIST_PORT, type GossipEndpoint } from '../gossip/udp-gossip.ts';
+import { policyApiOf } from './real-objects.ts';
+import { decodePinnedMap } from '../pinned-map.ts';
 
 /**
  * The datapath's liveness cutoff under a MetalLB profile: the speaker stamps every second and its
@@ -171,8 +173,13 @@ export class LabWorld {
     await Promise.all(this.#o.placement.clients.map((client) => this.#startProber(client.name)));
   }
 
-  /** The holder in a service's Lease now ('' released, undefined absent). */
+  /**
+   * The holder in a service's Lease now ('' released, undefined absent). A MetalLB speaker takes
+   * no Lease: its holder is, as in sim, the first node (topology order) whose running speaker
+   * announces one of the service's IPs — read from the node's pinned responder map.
+   */
   async holderOf(service: string): Promise<string | undefined> {
+    if (this.#o.profile.implementation === 'metallb') return this.#speakerHolderOf(service);
     const [namespace = '', name = ''] = service.split('/');
     try {
       const lease = await this.#o.adminStore.get({ resource: LEASES, namespace: this.#o.leaseNamespace, name: serviceLeaseName(namespace, name, this.#o.profile) }, { identity: HARNESS_IDENTITY });
@@ -180,6 +187,17 @@ export class LabWorld {
     } catch {
       return undefined;
     }
+  }
+
+  async #speakerHolderOf(service: string): Promise<string | undefined> {
+    const ips = new Set(this.#vips.get(service) ?? []);
+    for (const { name } of this.#o.placement.nodes) {
+      if (!this.#processes.has(`${name}-agent`)) continue;
+      const text = await readFile(this.#mapPath(name), 'utf8').catch(() => undefined);
+      if (text === undefined) continue;
+      if (decodePinnedMap(text, this.#mapPath(name)).entries.some((e) => ips.has(e.ip))) return name;
+    }
+    return undefined;
   }
 
   /** Node names in topology order. */
@@ -341,7 +359,7 @@ export class LabWorld {
 
   async #startOperator(): Promise<void> {
     const s = this.#o.scenario;
-    await this.#start('operator', 'operator', this.#o.placement.cpNetns, { profile: this.#o.profile.name, seed: this.#o.seed, api: this.#api('operator'), ...this.#common('operator'), ...(s.clientRateLimit === undefined ? {} : { rateLimit: s.clientRateLimit }) });
+    await this.#start('operator', 'operator', this.#o.placement.cpNetns, { profile: this.#o.profile.name, seed: this.#o.seed, ...this.#policyApi(), api: this.#api('operator'), ...this.#common('operator'), ...(s.clientRateLimit === undefined ? {} : { rateLimit: s.clientRateLimit }) });
   }
 
   async #startNode(node: string): Promise<void> {
@@ -376,6 +394,7 @@ export class LabWorld {
       api: this.#api(`node-${node.replace(/^node-/, '')}`),
       mapPath: this.#mapPath(node),
       seed: this.#o.seed * 1000 + this.#o.placement.nodes.indexOf(place) * 10 + restarts,
+      ...this.#policyApi(),
       ...(this.#o.profile.implementation === 'metallb' ? { gossip: this.#gossipOf(node) } : {}),
       ...this.#common(`${node}-agent`),
     });
@@ -388,6 +407,11 @@ export class LabWorld {
    */
   #responderCutoffMs(): number {
     return this.#o.profile.implementation === 'metallb' ? SPEAKER_RESPONDER_CUTOFF_MS : this.#o.scenario.timing.effective.leaseDurationMs;
+  }
+
+  /** The `policyApi` field of a controller's config: set only when the scenario writes MetalLB's kinds. */
+  #policyApi(): { policyApi?: 'metallb' } {
+    return policyApiOf(this.#o.scenario) === 'metallb' ? { policyApi: 'metallb' } : {};
   }
 
   /** A speaker's memberlist endpoints: every node's first data address, memberlist's port. */

@@ -73,3 +73,18 @@ function withInterfaces(raw: Record<string, unknown>, interfaces: string): Recor
   const annotations = isRecord(meta.annotations) ? meta.annotations : {};
   return { ...raw, metadata: { ...meta, annotations: { ...annotations, [INTERFACES_ANNOTATION]: interfaces } } };
 }
+
+/** Which API the scenario's policies and pools are written in: the model store reads them from there. */
+export type PolicyApi = 'cilium' | 'metallb';
+
+/**
+ * `metallb` when the scenario writes MetalLB's `L2Advertisement` / `IPAddressPool` (and no Cilium
+ * policy or pool), else `cilium` — whatever the profile: a Cilium-written scenario runs under a
+ * MetalLB profile as it does in sim, where the model reads either form. Pure.
+ */
+export function policyApiOf(scenario: Pick<Scenario, 'manifestObjects'>): PolicyApi {
+  const kinds = new Set(scenario.manifestObjects.flatMap((o) => (isRecord(o) && typeof o.kind === 'string' ? [o.kind] : [])));
+  const metallb = kinds.has('L2Advertisement') || kinds.has('IPAddressPool');
+  const cilium = kinds.has('CiliumL2AnnouncementPolicy') || kinds.has('CiliumLoadBalancerIPPool');
+  return metallb && !cilium ? 'metallb' : 'cilium';
+}
