@@ -124,8 +124,8 @@ export interface L2Switches {
    * comes back up sends one GARP for every IP programmed on it. Cilium sends one per (IP,
    * interface) at insert only, so a takeover while the link is down announces into the void and
    * clients keep the dead holder's MAC until their entries expire. Only `reference` has it. The
-   * agent learns of the link through `Agent.linkUp` (the sim world calls it; the lab world does not
-   * watch links yet).
+   * agent learns of the link through `Agent.linkUp` (the sim world calls it; in the lab, the agent
+   * process's link monitor).
    */
   readonly garpOnLinkUp: boolean;
   /**
@@ -134,7 +134,7 @@ export interface L2Switches {
    * what it programs, and a node with no device up releases its Leases. Cilium's candidacy looks
    * at policies, not link state: a node whose link is down can win a takeover and announce
    * nothing until the link returns. The agent learns of links through `Agent.linkDown`/`linkUp`
-   * (the sim world calls them; the lab world does not watch links yet). Only `reference` has it.
+   * (the sim world calls them; in the lab, the agent process's link monitor). Only `reference` has it.
    */
   readonly candidacyRequiresLinkUp: boolean;
   /**
@@ -160,7 +160,7 @@ export interface L2Switches {
    * reported release (the issue is open; whether 1.20.2 has it is unknown, and `cilium-1.20.2` keeps
    * the link handling C16 documents: a late takeover is answered once the link is back, with no
    * GARP). The agent learns of links through
-   * `Agent.linkDown`/`linkUp` (the sim world calls them; the lab world does not watch links yet).
+   * `Agent.linkDown`/`linkUp` (the sim world calls them; in the lab, the agent process's link monitor).
    * Optional (absent = false).
    */
   readonly devicesFrozenAtAcquire?: boolean;
