@@ -3,12 +3,13 @@
  * n1's data cable (the bridge-side veth goes down) for 4 s; n1's agent — through its link
  * monitor, `ip -o monitor link` in n1's netns — records `link-observed` down after the nemesis
  * `link-down` and up after `link-up` (and tells its Agent `linkDown`/`linkUp`), n2's agent sees
- * nothing, no `process-problem` is recorded, and nothing of the run is left behind (the monitors
- * are children of the agents, inside the node namespaces). Needs root, iproute2, arping, tcpdump
- * and the control-plane binaries; skips with a reason otherwise.
+ * nothing, no `process-problem` is recorded, and nothing of the run is left behind: no namespace,
+ * no process carrying the run id (the monitors are children of the agents, in the node
+ * namespaces). Needs root, iproute2, arping, tcpdump and the control-plane binaries; skips with a
+ * reason otherwise.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,5 +104,15 @@ describe.skipIf(!canLab)('lab agent link watch', () => {
     expect(runId).not.toBe('');
     const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter((l) => l.startsWith(`l2l-${runId}-`));
     expect(namespaces).toEqual([]);
+    // Every process of the run (the link monitors too) carries L2LAB_RUN_ID and is gone.
+    const marker = `L2LAB_RUN_ID=${runId}`;
+    const alive = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(marker);
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
   }, RUN_TIMEOUT_MS + 10_000);
 });
