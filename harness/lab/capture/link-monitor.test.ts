@@ -3,7 +3,10 @@
  * changed): the initial read, a missing interface as a problem, and the bounded restart of a
  * monitor killed under it. Cable pulls are in harness/lab/link-watch.lab.test.ts.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { SystemClock } from '../../core/system-clock.ts';
 import { LinkMonitor } from './link-monitor.ts';
@@ -37,7 +40,7 @@ describe.skipIf(!hasIp)('LinkMonitor', () => {
       expect(monitor.known().get('lo')).toBe(true);
       expect(transitions).toEqual([]);
       expect(problems).toEqual(['link state in this netns: no interface l2l-no-such-if']);
-      expect(spawned.map((p) => p.argv.join(' '))).toEqual(['ip -o monitor link']);
+      expect(spawned.map((p) => p.argv.join(' '))).toEqual(['setpriv --pdeathsig TERM ip -o monitor link']);
 
       process.kill(spawned[0]?.pid as number, 'SIGKILL');
       await until(() => spawned.length === 2 && problems.length === 3, 'the restart');
@@ -60,5 +63,30 @@ describe.skipIf(!hasIp)('LinkMonitor', () => {
     await monitor.stop();
     await monitor.stop();
     expect(() => process.kill(spawned[0]?.pid as number, 0)).toThrow();
+  });
+
+  it('ends with the process that started it, also when that one is SIGKILLed (setpriv --pdeathsig)', async () => {
+    const here = import.meta.dirname;
+    const script = `import { LinkMonitor } from ${JSON.stringify(join(here, 'link-monitor.ts'))};
+import { SystemClock } from ${JSON.stringify(join(here, '../../core/system-clock.ts'))};
+await LinkMonitor.start({ ifaces: ['lo'], clock: new SystemClock(), onTransition: () => {}, onProblem: () => {}, onSpawn: (p) => void process.stdout.write(p.pid + '\\n') });
+setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => parent.once('exit', resolve));
+    const firstLine = await new Promise<string>((resolve) => createInterface({ input: parent.stdout }).once('line', resolve));
+    const monitorPid = Number(firstLine);
+    expect(Number.isInteger(monitorPid)).toBe(true);
+    parent.kill('SIGKILL');
+    await exited;
+    // Gone, or a zombie waiting for init: either way no longer running.
+    const running = (): boolean => {
+      try {
+        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${monitorPid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    await until(() => !running(), 'the monitor to end after its parent');
+    expect(running()).toBe(false);
   });
 });

@@ -8,7 +8,8 @@
  * The monitor dying on its own is a problem (reported), and it is restarted — at most
  * `maxRestarts` times, each after a short pause — with a fresh read of the state, so a change made
  * while no monitor ran is reported too. Spawned like the capture layer's other helpers
- * ({@link spawnTracked}): own process group, PID + start time announced through `onSpawn`.
+ * ({@link spawnTracked}): own process group, PID + start time announced through `onSpawn`; under
+ * `setpriv --pdeathsig TERM` (util-linux), so it never outlives the process that started it.
  */
 import { createInterface } from 'node:readline';
 import type { Clock } from '../../core/clock.ts';
@@ -108,7 +109,9 @@ export class LinkMonitor {
     const timeoutMs = o.readyTimeoutMs ?? DEFAULT_LINK_READY_TIMEOUT_MS;
     const netnsArgs = o.netns === undefined ? [] : ['-n', o.netns];
     const what = `ip monitor link in ${this.#where}`;
-    const tracked = await spawnTracked(what, ['ip', '-o', ...netnsArgs, 'monitor', 'link'], 'pipe', o.onSpawn);
+    // setpriv --pdeathsig: the monitor ends with its parent, also when the agent is SIGKILLed (the
+    // kill-agent fault) — else it would linger until teardown's sweep of the node's namespace.
+    const tracked = await spawnTracked(what, ['setpriv', '--pdeathsig', 'TERM', 'ip', '-o', ...netnsArgs, 'monitor', 'link'], 'pipe', o.onSpawn);
     this.#child = tracked;
     this.#pending = [];
     const stderr = collectStderr(tracked);
