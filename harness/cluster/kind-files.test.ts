@@ -79,7 +79,7 @@ describe('kind/manifests', () => {
 
   it('reuse the CRDs and ClusterRoles the lab installs into its own API server', async () => {
     const lab = await loadManifests();
-    expect(lab.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata?.name).sort()).toEqual(['ciliuml2announcementpolicies.cilium.io', 'ciliumloadbalancerippools.cilium.io']);
+    expect(lab.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata?.name).sort()).toEqual(['ciliuml2announcementpolicies.cilium.io', 'ciliumloadbalancerippools.cilium.io', 'ipaddresspools.metallb.io', 'l2advertisements.metallb.io']);
     expect(lab.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata?.name).sort()).toEqual(['l2lab:agent', 'l2lab:lbipam-operator']);
   });
 });
