@@ -39,17 +39,20 @@ describe.skipIf(!hasIp)('LinkMonitor', () => {
     try {
       expect(monitor.known().get('lo')).toBe(true);
       expect(transitions).toEqual([]);
-      expect(problems).toEqual(['link state in this netns: no interface l2l-no-such-if']);
+      expect(problems.filter((p) => p.startsWith('link state'))).toEqual(['link state in this netns: no interface l2l-no-such-if']);
+      const exits = (): string[] => problems.filter((p) => p.includes('exited on its own'));
       expect(spawned.map((p) => p.argv.join(' '))).toEqual(['setpriv --pdeathsig TERM ip -o monitor link']);
 
       process.kill(spawned[0]?.pid as number, 'SIGKILL');
-      await until(() => spawned.length === 2 && problems.length === 3, 'the restart');
-      expect(problems[1]).toMatch(/^ip monitor link in this netns exited on its own \(SIGKILL; stderr: \(empty\)\); restarting it \(1 of at most 1\)$/);
+      await until(() => spawned.length === 2 && exits().length === 1, 'the restart');
+      // stderr: whatever ip printed about other namespaces' links (this is the host's namespace).
+      expect(exits()[0]).toMatch(/^ip monitor link in this netns exited on its own \(SIGKILL; stderr: [\s\S]*\); restarting it \(1 of at most 1\)$/);
       expect(monitor.restarts).toBe(1);
 
       process.kill(spawned[1]?.pid as number, 'SIGKILL');
       await until(() => problems.some((p) => p.includes('gave up')), 'giving up');
-      expect(problems.at(-1)).toMatch(/gave up after 1 restarts: link changes are no longer seen$/);
+      // The second monitor may die before or after it subscribed: either way the bound is reached.
+      expect(problems.find((p) => p.includes('gave up'))).toMatch(/gave up after 1 restarts: link changes are no longer seen$/);
       expect(spawned).toHaveLength(2);
     } finally {
       await monitor.stop();
