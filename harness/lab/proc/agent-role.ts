@@ -35,7 +35,7 @@ export async function startAgentRole(config: AgentRoleConfig, runtime: RoleRunti
   const map = new PinnedMapWriter(config.mapPath);
   log.info({ pinned: map.keys().length }, 'responder map loaded');
   const frames = CapFramePort.open({ interfaces: interfaceMacs });
-  const stores = roleStores(config.api, clock, log);
+  const stores = roleStores(config.api, clock, log, config.policyApi);
   const spawner = new RealSpawner({ ports: { clock, store: stores.model }, onError: (error) => runtime.fail(`agent task ${error.taskName} failed`, error) });
   const client = new ApiClient({ identity: config.node, clock, history, ...(config.rateLimit === undefined ? {} : { rateLimit: config.rateLimit }), ...(config.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: config.requestTimeoutMs }) });
   const agent = new Agent(
