@@ -11,6 +11,8 @@ import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EXIT, UserError } from '../cli/user-error.ts';
 import { REPO_ROOT } from '../control-plane/binaries.ts';
+import type { Clock, TimerHandle } from '../core/clock.ts';
+import { SystemClock } from '../core/system-clock.ts';
 import { parseHistoryJsonl } from '../history/jsonl.ts';
 import { PROFILES } from '../profiles/profiles.ts';
 import { reportDirFor } from '../report/report.ts';
@@ -129,6 +131,9 @@ async function pool<T>(items: readonly T[], jobs: number, work: (item: T) => Pro
   await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
 }
 
+/** The child runs' timers and wall times (this file is the process adapter of `l2lab bugs`). */
+const clock: Clock = new SystemClock();
+
 /** Where a run's report goes: `<out>/<scenario>/<profile>-<world>`. */
 export function runDirOf(out: string, run: Pick<PlannedBugRun, 'scenario' | 'profile' | 'world'>): string {
   return join(out, run.scenario, `${run.profile}-${run.world}`);
@@ -140,9 +145,9 @@ async function executeRun(run: PlannedBugRun, out: string, signal: AbortSignal |
   await mkdir(join(out, run.scenario), { recursive: true });
   const logPath = `${reportDir}.log`;
   const args = ['--max-semi-space-size=4', join(REPO_ROOT, 'bin/l2lab.mjs'), 'run', run.file, '--world', run.world, '--profile', run.profile, '--seed', String(run.seed), '--out', reportDir, '--format', 'json'];
-  const startedMs = performance.now();
+  const startedMs = clock.monotonicMs();
   const child = await runChild(process.execPath, args, logPath, RUN_TIMEOUT_MS[run.world], signal);
-  const wallMs = Math.round(performance.now() - startedMs);
+  const wallMs = Math.round(clock.monotonicMs() - startedMs);
   const base = { reportDir, wallMs, macOwner: new Map<string, string>(), ops: [] };
   if (child.interrupted) return { ...base, interrupted: true, error: `interrupted (log ${logPath})` };
   if (child.timedOut) return { ...base, error: `l2lab run did not finish within ${RUN_TIMEOUT_MS[run.world] / 60_000} min (log ${logPath})` };
@@ -196,23 +201,23 @@ function runChild(command: string, args: readonly string[], logPath: string, tim
       log.write(chunk);
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-2_000);
     });
-    let killTimer: NodeJS.Timeout | undefined;
+    let killTimer: TimerHandle | undefined;
     const stop = (): void => {
       child.kill('SIGINT');
-      killTimer ??= setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      killTimer ??= clock.setTimer(STOP_GRACE_MS, () => child.kill('SIGKILL'));
     };
-    const timer = setTimeout(() => {
+    const timer = clock.setTimer(timeoutMs, () => {
       timedOut = true;
       stop();
-    }, timeoutMs);
+    });
     const onAbort = (): void => {
       interrupted = true;
       stop();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const finish = (code: number | null): void => {
-      clearTimeout(timer);
-      if (killTimer !== undefined) clearTimeout(killTimer);
+      timer.cancel();
+      killTimer?.cancel();
       signal?.removeEventListener('abort', onAbort);
       log.end();
       resolveResult({ code, timedOut, interrupted, stderrTail });
