@@ -1,3 +1,4 @@
+import { ANNOUNCER_L2_BASE } from './announcer-l2-base.ts';
 import type { KubeVipSwitches } from './kube-vip-switches.ts';
 import type { IpamSwitches, L2Switches, Profile } from './profile.ts';
 
@@ -28,27 +29,7 @@ import type { IpamSwitches, L2Switches, Profile } from './profile.ts';
  * their meaning under every implementation.
  */
 
-const l2Base: L2Switches = {
-  leaseForNonAnnounceable: false,
-  loadBalancerClassFilter: true,
-  etpLocalGating: true,
-  etpLocalIgnoresNodelessBackends: false,
-  reacquireAfterLoss: true,
-  optimisticRenew: false,
-  releaseSetsOneSecond: false,
-  garpOpcode: 'reply',
-  newIpWakesAnnouncer: true,
-  ipv6Ndp: true,
-  sharedIpSeparateLeases: true,
-  candidacyRequiresDevice: false,
-  releaseBoundedByRenewDeadline: false,
-  pruneOnAgentStart: false,
-  candidacyRequiresEveryIp: false,
-  cancelCompletesLeaseRequest: false,
-  releaseRefreshesLease: false,
-  garpOnLinkUp: false,
-  candidacyRequiresLinkUp: false,
-};
+const l2Base: L2Switches = { ...ANNOUNCER_L2_BASE, optimisticRenew: false, releaseSetsOneSecond: false, ipv6Ndp: true };
 
 /** Cilium LB-IPAM 1.16+ semantics as the stand-in for kube-vip-cloud-provider. */
 const ipam: IpamSwitches = {

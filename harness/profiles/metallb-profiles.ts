@@ -1,3 +1,4 @@
+import { ANNOUNCER_L2_BASE } from './announcer-l2-base.ts';
 import { MEMBERLIST_LAN, type MetallbSwitches } from './metallb-switches.ts';
 import type { IpamSwitches, L2Switches, Profile } from './profile.ts';
 
@@ -10,28 +11,7 @@ import type { IpamSwitches, L2Switches, Profile } from './profile.ts';
  * that service's own Lease (what `became-leader` ops and `announce-expected` join on), while the
  * election itself is per IP or per service as `metallb.electionKey` says.
  */
-const metallbL2: L2Switches = {
-  leaseForNonAnnounceable: false,
-  loadBalancerClassFilter: true,
-  etpLocalGating: true,
-  etpLocalIgnoresNodelessBackends: false,
-  reacquireAfterLoss: true,
-  optimisticRenew: true,
-  releaseSetsOneSecond: true,
-  // mdlayher/arp `Gratuitous` (harness/packet/arp.ts): a reply with broadcast target.
-  garpOpcode: 'reply',
-  newIpWakesAnnouncer: true,
-  ipv6Ndp: false,
-  sharedIpSeparateLeases: true,
-  candidacyRequiresDevice: false,
-  releaseBoundedByRenewDeadline: false,
-  pruneOnAgentStart: false,
-  candidacyRequiresEveryIp: false,
-  cancelCompletesLeaseRequest: false,
-  releaseRefreshesLease: false,
-  garpOnLinkUp: false,
-  candidacyRequiresLinkUp: false,
-};
+const metallbL2: L2Switches = ANNOUNCER_L2_BASE;
 
 /**
  * MetalLB's controller allocates from `IPAddressPool`s; l2lab runs its LB-IPAM operator on the
