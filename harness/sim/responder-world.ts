@@ -24,7 +24,7 @@ import type { KubeObject, MergePatch, StoreRequest, StoreResponse } from '../cor
 import { SeededRng, type Rng } from '../core/rng.ts';
 import { Agent } from '../agent/agent.ts';
 import type { NodeAnnouncer } from '../agent/announcer.ts';
-import { buildMetallbSeam, type MetallbSeam } from '../impl/metallb/sim-seam.ts';
+import { buildMetallbSeam, checkTimingOf, type MetallbSeam } from '../impl/metallb/sim-seam.ts';
 import { endpointObject, ENDPOINTS, ingressIpsOf, IP_POOLS, L2_POLICIES, nodeObject, NODES, policyObject, poolObject, serviceObject, SERVICES } from '../agent/model-objects.ts';
 import { ApiClient, type RateLimit } from '../election/api-client.ts';
 import { isLeaseObject, LEASES } from '../election/lease-record.ts';
@@ -162,7 +162,7 @@ export class ResponderWorld {
     this.#rng = new SeededRng(options.seed);
     this.leaseNamespace = options.leaseNamespace ?? 'kube-system';
     this.#metallb = buildMetallbSeam(options.profile, options.manifests.nodes.length, (a, b) => this.#gossipReach(a, b));
-    this.timing = this.#metallb?.timing ?? correctLeaseTiming(options.timing).effective;
+    this.timing = checkTimingOf(options.profile, options.manifests.nodes.length, correctLeaseTiming(options.timing).effective);
     this.server = new SimApiServer(this.kernel, { rng: this.#rng.fork('api-server'), ...(options.latency === undefined ? {} : { latency: options.latency }) });
     this.history = options.recordHistory === false ? new NoopHistory() : new MemoryHistory(new SimClock(this.kernel));
     this.#runner = new SimTaskRunner(this.kernel, this.server);

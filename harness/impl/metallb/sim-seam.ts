@@ -1,8 +1,8 @@
 /**
  * The one seam between the sim world (`harness/sim/responder-world.ts`) and the MetalLB model:
  * under a `metallb` profile the world builds speakers instead of Cilium agents, on one gossip
- * network whose reachability it answers, judges with MetalLB's equivalent of lease timings, and
- * resolves `holder-of` to the node whose speaker announces the service. Cilium profiles get
+ * network whose reachability it answers, judges with MetalLB's equivalent of lease timings
+ * ({@link checkTimingOf}), and resolves `holder-of` to the node whose speaker announces the service. Cilium profiles get
  * `undefined` and the world runs as before.
  */
 import type { NodeAnnouncer } from '../../agent/announcer.ts';
@@ -14,8 +14,6 @@ import { MetallbSpeaker, type SpeakerConfig, type SpeakerPorts } from './speaker
 
 /** What the sim world asks of the MetalLB model. */
 export interface MetallbSeam {
-  /** The checkers' timing for the cluster ({@link metallbCheckTiming}). */
-  readonly timing: LeaseTiming;
   readonly gossip: GossipHub;
   /** A node's speaker, on the world's gossip network. */
   speaker(config: SpeakerConfig, ports: Omit<SpeakerPorts, 'gossip'>): NodeAnnouncer;
@@ -53,7 +51,6 @@ export function buildMetallbSeam(profile: Profile, nodeCount: number, reach: (a:
   if (profile.implementation !== 'metallb' || switches === undefined) return undefined;
   const gossip = new GossipHub({ canReach: reach });
   return {
-    timing: metallbCheckTiming(nodeCount, switches.memberlist),
     gossip,
     speaker: (config, ports) => new MetallbSpeaker(config, { ...ports, gossip }),
     holderOf: (service, nodes) => nodes.find((node) => node.alive && node.agent.ledServices.includes(service))?.name,
