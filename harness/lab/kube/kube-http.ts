@@ -21,6 +21,12 @@ export interface KubeEndpoint {
   readonly caPem?: string;
   /** Bearer token: decides the identity the server sees. */
   readonly token?: string;
+  /**
+   * Client certificate and key (PEM) for mutual TLS — kind and Talos kubeconfigs authenticate so;
+   * the certificate's subject decides the identity. Both or neither.
+   */
+  readonly clientCertPem?: string;
+  readonly clientKeyPem?: string;
 }
 
 /** One request. */
@@ -71,7 +77,11 @@ export class KubeHttp {
     this.endpoint = endpoint;
     this.#clock = clock;
     this.#https = url.protocol === 'https:';
-    const tls = endpoint.caPem === undefined ? {} : { ca: endpoint.caPem };
+    if ((endpoint.clientCertPem === undefined) !== (endpoint.clientKeyPem === undefined)) throw new Error(`connecting to the API server ${endpoint.serverUrl}: a client certificate needs its key (got only one of the two)`);
+    const tls = {
+      ...(endpoint.caPem === undefined ? {} : { ca: endpoint.caPem }),
+      ...(endpoint.clientCertPem === undefined || endpoint.clientKeyPem === undefined ? {} : { cert: endpoint.clientCertPem, key: endpoint.clientKeyPem }),
+    };
     this.#requestAgent = this.#https ? new HttpsAgent({ keepAlive: true, ...tls }) : new HttpAgent({ keepAlive: true });
     this.#streamAgent = this.#https ? new HttpsAgent({ keepAlive: false, ...tls }) : new HttpAgent({ keepAlive: false });
   }
