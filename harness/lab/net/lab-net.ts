@@ -11,7 +11,7 @@
 import type { Clock } from '../../core/clock.ts';
 import { API_SERVER, type Grudge, type LinkShape } from '../../core/net.ts';
 import { SystemClock } from '../../core/system-clock.ts';
-import { MGMT_IFACE, planNamespaces, type LabPlan, type NodePlan } from '../topology/lab-plan.ts';
+import { planNamespaces, type LabPlan, type NodePlan } from '../topology/lab-plan.ts';
 import { runIpBatch } from './ip-batch.ts';
 import { ExecError, labExec, type LabExec } from './lab-exec.ts';
 import { apiPartitionScript, bridgePartitionScript, clearLossScript, clearTableScript, lossScript, API_PARTITION_TABLE, NODE_PARTITION_TABLE, type PortDrop } from './nft-rules.ts';
@@ -77,11 +77,11 @@ export class LabNet {
     return node;
   }
 
-  /** A node interface by its scenario name (`eth0`) or `mgmt`/`eth-m` for the API link. */
+  /** A node interface by its scenario name (`eth0`) or `mgmt`/the plan's management name (`eth-m`) for the API link. */
   #nodeIface(node: NodePlan, iface: string, action: string): string {
-    if (iface === MGMT_ALIAS || iface === MGMT_IFACE) return MGMT_IFACE;
+    if (iface === MGMT_ALIAS || iface === node.mgmt.iface) return node.mgmt.iface;
     if (node.data.some((d) => d.iface === iface)) return iface;
-    throw new LabNetError(`${action}: node ${node.name} (netns ${node.netns}) has no interface '${iface}' (has ${[MGMT_IFACE, ...node.data.map((d) => d.iface)].join(', ')})`);
+    throw new LabNetError(`${action}: node ${node.name} (netns ${node.netns}) has no interface '${iface}' (has ${[node.mgmt.iface, ...node.data.map((d) => d.iface)].join(', ')})`);
   }
 
   #checkNetns(netns: string, action: string): void {
@@ -120,7 +120,7 @@ export class LabNet {
     const action = `link ${state} ${node}/${iface}`;
     const plan = this.node(node, action);
     const name = this.#nodeIface(plan, iface, action);
-    const peer = name === MGMT_IFACE ? plan.mgmt.peer : plan.data.find((d) => d.iface === name)?.peer;
+    const peer = name === plan.mgmt.iface ? plan.mgmt.peer : plan.data.find((d) => d.iface === name)?.peer;
     if (peer === undefined) throw new LabNetError(`${action}: no bridge-side end recorded for ${name}`);
     await this.#batch(this.plan.labNetns, [`link set ${peer} ${state}`], `${action} (${peer} in ${this.plan.labNetns})`);
   }
@@ -158,7 +158,7 @@ export class LabNet {
   /** The node and the API server drop each other's IPv4 (requests time out, nothing fails fast). */
   async partitionApi(node: string): Promise<void> {
     const plan = this.node(node, `partitioning ${node} from the API server`);
-    await this.#nft(plan.netns, apiPartitionScript(MGMT_IFACE, this.plan.controlPlane.ip), `partitioning ${node} from the API server (${MGMT_IFACE} ↔ ${this.plan.controlPlane.ip})`);
+    await this.#nft(plan.netns, apiPartitionScript(plan.mgmt.iface, this.plan.controlPlane.ip), `partitioning ${node} from the API server (${plan.mgmt.iface} ↔ ${this.plan.controlPlane.ip})`);
   }
 
   /** Ends the node's API partition. */
@@ -191,9 +191,18 @@ export class LabNet {
     return drops;
   }
 
+  /**
+   * The bridge's own (host-side) ports: the management bridge when the control plane is its
+   * address (a Docker network's gateway) — frames to and from it are delivered and sent locally,
+   * never forwarded, so the partition filters them in the bridge's input and output hooks.
+   */
+  get localPorts(): readonly string[] {
+    return this.plan.controlPlane.peer === this.plan.mgmt.bridge ? [this.plan.mgmt.bridge] : [];
+  }
+
   /** Replaces the current node partition by `grudge` (an empty grudge heals). */
   async partitionNodes(grudge: Grudge): Promise<void> {
-    await this.#nft(this.plan.labNetns, bridgePartitionScript(this.portDrops(grudge)), 'partitioning nodes on the bridges');
+    await this.#nft(this.plan.labNetns, bridgePartitionScript(this.portDrops(grudge), this.localPorts), 'partitioning nodes on the bridges');
   }
 
   /** Removes every node partition. */

@@ -11,6 +11,9 @@
  * - Node partition (`bridge l2lab` in the lab netns): frames forwarded between the bridge ports of
  *   two sides are dropped in the bridge's forward hook (floods included, which are forwarded port by
  *   port), so the nodes cannot even ARP each other; everything else on the segment still flows.
+ *   A side that is the bridge's own host end (a "local port": the control plane on a Docker
+ *   network's gateway address) is never forwarded to or from: frames it receives are dropped in the
+ *   input hook by their ingress port, frames it sends in the output hook by their egress port.
  * - Loss without netem (`netdev l2lab_shape`): `numgen random` drops a share of egress frames.
  */
 
@@ -47,11 +50,22 @@ export interface PortDrop {
   readonly toPorts: readonly string[];
 }
 
-/** Drops every frame forwarded along each of `drops`; with no drops, clears the table. Pure. */
-export function bridgePartitionScript(drops: readonly PortDrop[]): string {
-  const rules = drops.filter((d) => d.fromPorts.length > 0 && d.toPorts.length > 0).map((d) => `iifname ${ifaceSet(d.fromPorts)} oifname ${ifaceSet(d.toPorts)} drop`);
-  if (rules.length === 0) return clearTableScript(NODE_PARTITION_TABLE.family, NODE_PARTITION_TABLE.name);
-  return setTableScript(NODE_PARTITION_TABLE.family, NODE_PARTITION_TABLE.name, ['chain forward {', '  type filter hook forward priority 0; policy accept;', ...rules.map((r) => `  ${r}`), '}']);
+/**
+ * Drops every frame along each of `drops`; with no drops, clears the table. `localPorts` are
+ * bridges' own host ends (see the file header): a drop to one becomes an input rule, from one an
+ * output rule. Pure.
+ */
+export function bridgePartitionScript(drops: readonly PortDrop[], localPorts: readonly string[] = []): string {
+  const isLocal = (ports: readonly string[]): boolean => ports.length > 0 && ports.every((p) => localPorts.includes(p));
+  const chains = { forward: [] as string[], input: [] as string[], output: [] as string[] };
+  for (const d of drops.filter((drop) => drop.fromPorts.length > 0 && drop.toPorts.length > 0)) {
+    if (isLocal(d.toPorts)) chains.input.push(`iifname ${ifaceSet(d.fromPorts)} drop`);
+    else if (isLocal(d.fromPorts)) chains.output.push(`oifname ${ifaceSet(d.toPorts)} drop`);
+    else chains.forward.push(`iifname ${ifaceSet(d.fromPorts)} oifname ${ifaceSet(d.toPorts)} drop`);
+  }
+  const body = (['forward', 'input', 'output'] as const).filter((hook) => chains[hook].length > 0).flatMap((hook) => [`chain ${hook} {`, `  type filter hook ${hook} priority 0; policy accept;`, ...chains[hook].map((r) => `  ${r}`), '}']);
+  if (body.length === 0) return clearTableScript(NODE_PARTITION_TABLE.family, NODE_PARTITION_TABLE.name);
+  return setTableScript(NODE_PARTITION_TABLE.family, NODE_PARTITION_TABLE.name, body);
 }
 
 /** The chain name of `iface` in {@link SHAPE_TABLE} (nft identifiers: letters, digits, `_`). Pure. */

@@ -20,7 +20,8 @@ export const IFNAMSIZ_CHARS = 15;
 
 /** The management bridge and the lab netns's own address on it (the orchestrator's). */
 export interface MgmtPlan {
-  readonly bridge: typeof MGMT_BRIDGE;
+  /** {@link MGMT_BRIDGE} in the lab; a container wire's management bridge (`containerWirePlan`). */
+  readonly bridge: string;
   readonly subnet: typeof MGMT_SUBNET;
   readonly labIp: string;
   readonly prefixLength: typeof MGMT_PREFIX_LENGTH;
@@ -29,9 +30,14 @@ export interface MgmtPlan {
 /** The control-plane namespace (etcd, kube-apiserver, operator) on the management bridge. */
 export interface ControlPlanePlan {
   readonly netns: string;
-  readonly iface: typeof MGMT_IFACE;
+  /** {@link MGMT_IFACE} in the lab. */
+  readonly iface: string;
   readonly ip: string;
-  /** The veth end on `br-mgmt` in the lab netns. */
+  /**
+   * The veth end on `br-mgmt` in the lab netns — or the management bridge itself when the control
+   * plane is the bridge's own address (a Docker network's gateway), so `LabNet` filters frames to
+   * and from the bridge's host side instead of forwarded ones.
+   */
   readonly peer: string;
 }
 
@@ -58,7 +64,8 @@ export interface NodeDataPlan {
 export interface NodePlan {
   readonly name: string;
   readonly netns: string;
-  readonly mgmt: { readonly iface: typeof MGMT_IFACE; readonly ip: string; readonly peer: string };
+  /** The API link: {@link MGMT_IFACE} in the lab, a container's own name (`eth1`) on a container wire. */
+  readonly mgmt: { readonly iface: string; readonly ip: string; readonly peer: string };
   readonly data: readonly NodeDataPlan[];
 }
 
