@@ -12,18 +12,17 @@
  * Link, partition and API faults are the lab world's (`--world lab`); here they are recorded as
  * skipped with that reason.
  */
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ENDPOINTS, IP_POOLS, L2_POLICIES, NODES, serviceFromObject, SERVICES } from '../../agent/model-objects.ts';
-import { electionLease } from '../../agent/lease-group.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { History } from '../../core/history.ts';
-import type { ObjectStore, WatchHandle } from '../../core/object-store.ts';
+import type { ObjectStore } from '../../core/object-store.ts';
 import { isLeaseObject, LEASES } from '../../election/lease-record.ts';
 import { leaseName } from '../../l2/lease.ts';
 import { HARNESS_IDENTITY } from '../../lab/world/lab-edits.ts';
 import type { Profile } from '../../profiles/profile.ts';
-import { WorldObserver } from '../../sim/observer.ts';
+import type { WorldObserver } from '../../sim/observer.ts';
+import { WatchedObserver } from '../observe/watched-observer.ts';
 import { containerOps } from './docker-engine.ts';
 import type { DockerWorldPlan } from './docker-plan.ts';
 
@@ -51,35 +50,28 @@ export class UnsupportedFaultError extends Error {
 
 /** Faults and the observer of the docker world. */
 export class DockerWorld {
-  readonly observer: WorldObserver;
   readonly #o: DockerWorldOptions;
-  readonly #watches: WatchHandle[] = [];
-  readonly #vips = new Map<string, readonly string[]>();
-  #vipWrite: Promise<void> = Promise.resolve();
+  readonly #watched: WatchedObserver;
   readonly problems: string[] = [];
 
   constructor(options: DockerWorldOptions) {
     this.#o = options;
-    this.observer = new WorldObserver({ profile: options.profile, history: options.history, leaseNamespace: options.leaseNamespace, defaultDevices: ['eth0'], leaseOf: (service, all) => electionLease(service, all.values(), options.profile) });
+    this.#watched = new WatchedObserver({ profile: options.profile, history: options.history, modelStore: options.modelStore, leaseNamespace: options.leaseNamespace, vipsPath: options.vipsPath, onProblem: (m) => this.problems.push(m) });
+  }
+
+  /** The sim's observer, fed by the watches. */
+  get observer(): WorldObserver {
+    return this.#watched.observer;
   }
 
   /** Opens the observer's watches (before any object exists) and writes an empty VIP file. */
   async watch(): Promise<void> {
-    await this.#writeVips();
-    for (const resource of [NODES, L2_POLICIES, IP_POOLS, ENDPOINTS, SERVICES, LEASES]) {
-      this.#watches.push(
-        this.#o.modelStore.watch(resource, '', (event) => {
-          this.observer.onCommit(resource, event);
-          if (resource === SERVICES) this.#onService(event.type === 'DELETED' ? undefined : event.object, `${event.object.metadata.namespace}/${event.object.metadata.name}`);
-        }, { identity: HARNESS_IDENTITY }),
-      );
-    }
+    await this.#watched.watch();
   }
 
   /** Stops the watches and waits for the last VIP write. */
   async stop(): Promise<void> {
-    for (const watch of this.#watches.splice(0)) watch.stop();
-    await this.#vipWrite;
+    await this.#watched.stop();
   }
 
   /** The holder in a service's Lease now ('' released, undefined absent). */
@@ -152,21 +144,5 @@ export class DockerWorld {
 
   #nemesis(f: string, value: Record<string, string | number>): void {
     this.#o.history.record({ process: 'nemesis', type: 'info', f, value });
-  }
-
-  #onService(object: Parameters<typeof serviceFromObject>[0] | undefined, key: string): void {
-    const ips = object === undefined ? [] : (serviceFromObject(object)?.ingressIPs ?? []);
-    const before = this.#vips.get(key) ?? [];
-    if (before.join(',') === ips.join(',')) return;
-    if (ips.length === 0) this.#vips.delete(key);
-    else this.#vips.set(key, ips);
-    this.#vipWrite = this.#vipWrite.then(() => this.#writeVips()).catch((error: unknown) => void this.problems.push(`writing ${this.#o.vipsPath}: ${String(error)}`));
-  }
-
-  async #writeVips(): Promise<void> {
-    await mkdir(join(this.#o.vipsPath, '..'), { recursive: true });
-    const tmp = `${this.#o.vipsPath}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(Object.fromEntries([...this.#vips].sort(([a], [b]) => (a < b ? -1 : 1))))}\n`);
-    await rename(tmp, this.#o.vipsPath);
   }
 }

@@ -13,20 +13,21 @@
  * - link, netem and node-to-node partitions through the {@link LabFabric}.
  *
  * The observer is the sim's `WorldObserver`, fed by watches through the model store instead of the
- * sim server's commit hook; it also keeps `vips.json` current for the probers.
+ * sim server's commit hook; it also keeps `vips.json` current for the probers (the
+ * {@link WatchedObserver} the cluster world shares).
  */
-import { mkdir, readFile, rm, writeFile, rename } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ENDPOINTS, IP_POOLS, L2_POLICIES, NODES, serviceFromObject, SERVICES } from '../../agent/model-objects.ts';
-import { electionLease, serviceLeaseName } from '../../agent/lease-group.ts';
+import { serviceLeaseName } from '../../agent/lease-group.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Grudge, LinkShape } from '../../core/net.ts';
-import type { ObjectStore, WatchHandle } from '../../core/object-store.ts';
+import type { ObjectStore } from '../../core/object-store.ts';
 import type { History } from '../../core/history.ts';
 import { isLeaseObject, LEASES } from '../../election/lease-record.ts';
 import type { Profile } from '../../profiles/profile.ts';
 import type { Scenario } from '../../scenario/types.ts';
-import { WorldObserver } from '../../sim/observer.ts';
+import type { WorldObserver } from '../../sim/observer.ts';
+import { WatchedObserver } from '../../cluster/observe/watched-observer.ts';
 import { HARNESS_IDENTITY } from './lab-edits.ts';
 import { killRoleProcess, signalIfOurs, startRoleProcess, type RoleProcess } from './role-process.ts';
 import { MEMBERLIST_PORT, type GossipEndpoint } from '../gossip/udp-gossip.ts';
@@ -106,18 +107,20 @@ export interface LabWorldOptions {
 
 /** The lab's processes and faults. */
 export class LabWorld {
-  readonly observer: WorldObserver;
   readonly #o: LabWorldOptions;
   readonly #processes = new Map<string, RoleProcess>();
-  readonly #watches: WatchHandle[] = [];
-  readonly #vips = new Map<string, readonly string[]>();
+  readonly #watched: WatchedObserver;
   readonly #restarts = new Map<string, number>();
-  #vipWrite: Promise<void> = Promise.resolve();
   readonly #problems: string[] = [];
 
   constructor(options: LabWorldOptions) {
     this.#o = options;
-    this.observer = new WorldObserver({ profile: options.profile, history: options.history, leaseNamespace: options.leaseNamespace, defaultDevices: ['eth0'], leaseOf: (service, all) => electionLease(service, all.values(), options.profile) });
+    this.#watched = new WatchedObserver({ profile: options.profile, history: options.history, modelStore: options.modelStore, leaseNamespace: options.leaseNamespace, vipsPath: join(options.runDir, 'vips.json'), onProblem: (m) => this.#problems.push(m) });
+  }
+
+  /** The sim's observer, fed by the watches. */
+  get observer(): WorldObserver {
+    return this.#watched.observer;
   }
 
   /** Problems seen while running (model read failures, process exits), for the report notes. */
@@ -145,20 +148,7 @@ export class LabWorld {
   /** Opens the observer's watches (before any object exists, so every object arrives as ADDED). */
   async watch(): Promise<void> {
     await mkdir(this.procDir, { recursive: true });
-    await this.#writeVips();
-    for (const resource of [NODES, L2_POLICIES, IP_POOLS, ENDPOINTS, SERVICES, LEASES]) {
-      this.#watches.push(
-        this.#o.modelStore.watch(
-          resource,
-          '',
-          (event) => {
-            this.observer.onCommit(resource, event);
-            if (resource === SERVICES) this.#onService(event.type === 'DELETED' ? undefined : event.object, `${event.object.metadata.namespace}/${event.object.metadata.name}`);
-          },
-          { identity: HARNESS_IDENTITY },
-        ),
-      );
-    }
+    await this.#watched.watch();
   }
 
   /**
@@ -190,7 +180,7 @@ export class LabWorld {
   }
 
   async #speakerHolderOf(service: string): Promise<string | undefined> {
-    const ips = new Set(this.#vips.get(service) ?? []);
+    const ips = new Set(this.#watched.vipsOf(service));
     for (const { name } of this.#o.placement.nodes) {
       if (!this.#processes.has(`${name}-agent`)) continue;
       const text = await readFile(this.#mapPath(name), 'utf8').catch(() => undefined);
@@ -306,9 +296,8 @@ export class LabWorld {
 
   /** Stops watches and SIGKILLs every process (the end of a run, like the end of virtual time). */
   async stopAll(): Promise<void> {
-    for (const watch of this.#watches.splice(0)) watch.stop();
+    await this.#watched.stop();
     for (const name of [...this.#processes.keys()].reverse()) await this.#kill(name);
-    await this.#vipWrite;
   }
 
   #netnsOf(target: { readonly node?: string; readonly client?: string }): string {
@@ -453,20 +442,5 @@ export class LabWorld {
       if (port !== undefined) out.set(`${service.namespace}/${service.name}`, port);
     }
     return out;
-  }
-
-  #onService(object: Parameters<typeof serviceFromObject>[0] | undefined, key: string): void {
-    const ips = object === undefined ? [] : (serviceFromObject(object)?.ingressIPs ?? []);
-    const before = this.#vips.get(key) ?? [];
-    if (before.join(',') === ips.join(',')) return;
-    if (ips.length === 0) this.#vips.delete(key);
-    else this.#vips.set(key, ips);
-    this.#vipWrite = this.#vipWrite.then(() => this.#writeVips()).catch((error: unknown) => void this.#problems.push(`writing ${this.vipsPath}: ${String(error)}`));
-  }
-
-  async #writeVips(): Promise<void> {
-    const tmp = `${this.vipsPath}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(Object.fromEntries([...this.#vips].sort(([a], [b]) => (a < b ? -1 : 1))))}\n`);
-    await rename(tmp, this.vipsPath);
   }
 }
