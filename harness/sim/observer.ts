@@ -45,6 +45,29 @@ export interface ObserverOptions {
   readonly leaseOf: (service: Service, allServices: ReadonlyMap<string, Service>) => string;
 }
 
+/**
+ * What {@link WorldObserver} derives for one service from its model and the node/policy/endpoint
+ * lists alone (everything but the Lease name, which depends on the other services): the same
+ * inputs give the same answer, so a service write that re-decides every service recomputes only
+ * the written one.
+ */
+interface Derived {
+  readonly service: Service;
+  readonly lists: ObservedLists;
+  readonly announceable: boolean;
+  readonly eligibleNodes: readonly string[];
+  readonly candidates: readonly string[];
+  readonly extra: { readonly [key: string]: HistoryValue };
+  readonly extraText: string;
+}
+
+/** The sorted node, policy and endpoint models; a new object whenever one of them changes. */
+interface ObservedLists {
+  readonly nodes: Node[];
+  readonly policies: L2AnnouncementPolicy[];
+  readonly endpoints: Endpoint[];
+}
+
 interface Expected {
   readonly lease: string;
   readonly announceable: boolean;
@@ -75,7 +98,9 @@ export class WorldObserver {
   readonly #leases = new Map<string, string>();
   /** Last recorded `interfaces-selected` per node (comma list). */
   readonly #ifaces = new Map<string, string>();
-  #lists: { nodes: Node[]; policies: L2AnnouncementPolicy[]; endpoints: Endpoint[] } | undefined;
+  #lists: ObservedLists | undefined;
+  /** Per service, the last {@link Derived} (valid while its service model and the lists are the same objects). */
+  readonly #derived = new Map<string, Derived>();
   #vipIndex: Map<string, string[]> | undefined;
   #vips: string[] | undefined;
 
@@ -164,7 +189,7 @@ export class WorldObserver {
     return this.#vipIndex;
   }
 
-  #lists_(): { nodes: Node[]; policies: L2AnnouncementPolicy[]; endpoints: Endpoint[] } {
+  #lists_(): ObservedLists {
     this.#lists ??= { nodes: sortedValues(this.#nodes), policies: sortedValues(this.#policies), endpoints: sortedValues(this.#endpoints) };
     return this.#lists;
   }
@@ -215,16 +240,32 @@ export class WorldObserver {
     const service = this.#services.get(key);
     const previous = this.#expected.get(key);
     if (service === undefined) {
+      this.#derived.delete(key);
       if (previous !== undefined && (previous.announceable || previous.eligible !== '')) {
         this.#expected.set(key, { lease: previous.lease, announceable: false, eligible: '', candidates: [], extra: '' });
         this.#record('announce-expected', { service: key, lease: previous.lease, announceable: false, eligibleNodes: [] });
       }
       return;
     }
-    const { defaultDevices, leaseOf } = this.#options;
     const lists = this.#lists_();
+    let derived = this.#derived.get(key);
+    if (derived === undefined || derived.service !== service || derived.lists !== lists) {
+      derived = this.#derive(service, lists);
+      this.#derived.set(key, derived);
+    }
+    const next: Expected = { lease: this.#options.leaseOf(service, this.#services), announceable: derived.announceable, eligible: derived.eligibleNodes.join(','), candidates: derived.candidates, extra: derived.extraText };
+    if (previous !== undefined && previous.lease === next.lease && previous.announceable === next.announceable && previous.eligible === next.eligible && previous.extra === next.extra) {
+      this.#expected.set(key, next);
+      return;
+    }
+    this.#expected.set(key, next);
+    this.#record('announce-expected', { service: key, lease: next.lease, announceable: next.announceable, eligibleNodes: [...derived.eligibleNodes], ...derived.extra });
+  }
+
+  /** The model's answer for `service` over `lists` (pure in those and the profiles). */
+  #derive(service: Service, lists: ObservedLists): Derived {
     const backends = backendsOf(service, lists.endpoints);
-    const decision = decideService(service, service.ingressIPs, this.#candidateScope(service, backends, lists.nodes), lists.policies, lists.endpoints, this.#modelProfile, { devices: defaultDevices });
+    const decision = decideService(service, service.ingressIPs, this.#candidateScope(service, backends, lists.nodes), lists.policies, lists.endpoints, this.#modelProfile, { devices: this.#options.defaultDevices });
     const eligibleNodes = decision.candidateNodes.filter((name) => {
       const node = this.#nodes.get(name);
       return node !== undefined && !etpLocalGate(service, node, backends, this.#gateProfile).gated;
@@ -236,13 +277,7 @@ export class WorldObserver {
     const lbIfaces = service.ingressIPs.length === 0 ? undefined : this.#partialIfaces(decision.perNode, 'loadBalancerIP');
     const ifaces = this.#partialIfaces(decision.perNode, undefined);
     const extra = { ...(leaseInScope === decision.announceable ? {} : { leaseInScope }), ...(unannouncedIps.length === 0 ? {} : { unannouncedIps: [...unannouncedIps] }), ...(lbIfaces === undefined ? {} : { lbIfaces }), ...(ifaces === undefined ? {} : { ifaces }) };
-    const next: Expected = { lease: leaseOf(service, this.#services), announceable: decision.announceable, eligible: eligibleNodes.join(','), candidates: decision.candidateNodes, extra: JSON.stringify(extra) };
-    if (previous !== undefined && previous.lease === next.lease && previous.announceable === next.announceable && previous.eligible === next.eligible && previous.extra === next.extra) {
-      this.#expected.set(key, next);
-      return;
-    }
-    this.#expected.set(key, next);
-    this.#record('announce-expected', { service: key, lease: next.lease, announceable: next.announceable, eligibleNodes, ...extra });
+    return { service, lists, announceable: decision.announceable, eligibleNodes, candidates: decision.candidateNodes, extra, extraText: JSON.stringify(extra) };
   }
 
   /**
