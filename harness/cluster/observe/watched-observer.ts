@@ -27,10 +27,11 @@ export interface WatchedObserverOptions {
   /** Told about a failed VIP write (for the report's notes). */
   readonly onProblem: (message: string) => void;
   /**
-   * Each watch event before the observer sees it; returns the event the observer gets (the kube
-   * runner renames cluster nodes to the scenario's here). Default: unchanged.
+   * Each watch event before the observer sees it; returns the event the observer gets, or
+   * undefined to keep it from the observer (the kube runner renames cluster nodes to the
+   * scenario's and leaves out nodes the scenario does not have). Default: unchanged.
    */
-  readonly mapEvent?: (resource: string, event: WatchEvent) => WatchEvent;
+  readonly mapEvent?: (resource: string, event: WatchEvent) => WatchEvent | undefined;
 }
 
 /** Resources the observer watches (everything the sim's commit hook shows it). */
@@ -56,7 +57,8 @@ export class WatchedObserver {
     for (const resource of OBSERVED_RESOURCES) {
       this.#watches.push(
         this.#o.modelStore.watch(resource, '', (raw) => {
-          const event = this.#o.mapEvent?.(resource, raw) ?? raw;
+          const event = this.#o.mapEvent === undefined ? raw : this.#o.mapEvent(resource, raw);
+          if (event === undefined) return;
           this.observer.onCommit(resource, event);
           if (resource === SERVICES) this.#onService(event.type === 'DELETED' ? undefined : event.object, `${event.object.metadata.namespace}/${event.object.metadata.name}`);
         }, { identity: HARNESS_IDENTITY }),
