@@ -13,6 +13,12 @@ import type { Scenario } from '../../scenario/types.ts';
 import type { LabPlan } from '../../lab/topology/lab-plan.ts';
 import { planLab } from '../../lab/topology/plan-lab.ts';
 
+/**
+ * A node container's management interface: Docker names a container's interfaces in the order it
+ * joins networks — the data network at creation (eth0), the management network connected next.
+ */
+export const DOCKER_MGMT_IFACE = 'eth1';
+
 /** One Docker network of the run. */
 export interface DockerNetworkPlan {
   /** Docker network name `l2lab-<run>-<segment>`. */

@@ -5,26 +5,40 @@
  *
  * - kill-agent / restart-agent = `docker kill` / `docker start` of the node's agent container (the
  *   node container keeps the pinned map and answers until its liveness cutoff, as in the lab);
- * - kill-node / restart-node = `docker kill` of the agent and node containers and the pinned map
- *   deleted / both started again;
- * - freeze / thaw = `docker pause` / `docker unpause` of the agent container (cgroup freezer).
+ * - kill-node / restart-node = `docker kill` of the agent and node containers (Docker removes their
+ *   veths: every cable gone, as the lab's kill-node pulls them) and the pinned map deleted / both
+ *   started again, the node's new network namespace attached and set up again (`DockerWire.rewire`);
+ * - freeze / thaw = `docker pause` / `docker unpause` of the agent container (cgroup freezer);
+ * - restart-operator = `docker kill` / `docker start` of the operator container;
+ * - api-outage / api-restore = the lab's control plane: kube-apiserver stopped, then started again
+ *   and ready (`/readyz`);
+ * - link-down/up, segment-down/up, partition-api, partition-nodes, netem = the lab's own fault
+ *   adapter (`LabNet`) over the containers' real wire (`DockerWire`): cables pulled on the bridge
+ *   side in the daemon's namespace, the API partition by nftables in the node's namespace on its
+ *   management interface (eth1), node partitions by bridge filters — with the control plane on the
+ *   management bridge's own address, in its input/output hooks — and loss by nftables (this kernel
+ *   has no sch_netem, so a delay is refused as in the lab).
  *
- * Link, partition and API faults are the lab world's (`--world lab`); here they are recorded as
- * skipped with that reason.
+ * Each fault records its nemesis op in the history as `LabWorld` does, so the checkers see the
+ * same fault windows in both worlds; the timeline is driven by the lab's `runLabNemesis`.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../core/clock.ts';
 import type { History } from '../../core/history.ts';
+import type { Grudge, LinkShape } from '../../core/net.ts';
 import type { ObjectStore } from '../../core/object-store.ts';
 import { isLeaseObject, LEASES } from '../../election/lease-record.ts';
 import { leaseName } from '../../l2/lease.ts';
 import { HARNESS_IDENTITY } from '../../lab/world/lab-edits.ts';
+import type { NemesisWorld } from '../../lab/world/lab-nemesis.ts';
+import type { LabControlPlane } from '../../lab/world/lab-world.ts';
 import type { Profile } from '../../profiles/profile.ts';
 import type { WorldObserver } from '../../sim/observer.ts';
 import { WatchedObserver } from '../observe/watched-observer.ts';
 import { containerOps } from './docker-engine.ts';
-import type { DockerWorldPlan } from './docker-plan.ts';
+import { DOCKER_MGMT_IFACE, type DockerWorldPlan } from './docker-plan.ts';
+import type { DockerWire } from './docker-wire.ts';
 
 /** Options of {@link DockerWorld}. */
 export interface DockerWorldOptions {
@@ -41,15 +55,14 @@ export interface DockerWorldOptions {
   readonly vipsPath: string;
   /** Bound of a restarted container's `ready`. */
   readonly readyTimeoutMs: number;
-}
-
-/** A fault the docker world does not perform (recorded as skipped with the reason). */
-export class UnsupportedFaultError extends Error {
-  override readonly name = 'UnsupportedFaultError';
+  /** The containers' attached namespaces and the LabNet over them (resolved once every container is up). */
+  readonly wire: DockerWire;
+  /** The lab's control plane (kube-apiserver stop/start for the API outage). */
+  readonly controlPlane: Pick<LabControlPlane, 'stopApiserver' | 'startApiserver'>;
 }
 
 /** Faults and the observer of the docker world. */
-export class DockerWorld {
+export class DockerWorld implements NemesisWorld {
   readonly #o: DockerWorldOptions;
   readonly #watched: WatchedObserver;
   readonly problems: string[] = [];
@@ -111,6 +124,8 @@ export class DockerWorld {
     this.#nemesis('restart-node', { node });
     const n = this.#node(node);
     await this.#startAgain(n.container, 2);
+    // A new container init, a new network namespace and new veths: attach, set up, find them again.
+    await this.#o.wire.rewire(node);
     await this.#startAgain(n.agentContainer, 1);
   }
 
@@ -122,6 +137,65 @@ export class DockerWorld {
   async thaw(node: string): Promise<void> {
     this.#nemesis('thaw', { node });
     await containerOps.unpause(this.#node(node).agentContainer);
+  }
+
+  async partitionApi(node: string): Promise<void> {
+    this.#nemesis('partition-api', { node, mode: 'drop' });
+    await this.#o.wire.net.partitionApi(node);
+  }
+
+  async healApi(node: string): Promise<void> {
+    this.#nemesis('heal-api', { node });
+    await this.#o.wire.net.healApi(node);
+  }
+
+  /** As the lab: the outage is over when kube-apiserver serves again, not when it is started. */
+  async apiOutage(down: boolean): Promise<void> {
+    if (down) {
+      this.#nemesis('api-outage', {});
+      await this.#o.controlPlane.stopApiserver();
+      return;
+    }
+    await this.#o.controlPlane.startApiserver();
+    this.#nemesis('api-restore', {});
+  }
+
+  async linkDown(node: string, iface: string): Promise<void> {
+    this.#nemesis('link-down', { node, iface });
+    await this.#o.wire.net.linkDown(node, iface);
+  }
+
+  async linkUp(node: string, iface: string): Promise<void> {
+    this.#nemesis('link-up', { node, iface });
+    await this.#o.wire.net.linkUp(node, iface);
+  }
+
+  async restartOperator(): Promise<void> {
+    this.#nemesis('restart-operator', {});
+    const operator = this.#o.plan.operatorContainer;
+    if ((await containerOps.pid(operator)) !== 0) await containerOps.kill(operator);
+    await this.#startAgain(operator, 1);
+  }
+
+  /** netem on a node or client interface (`mgmt` = the node's API link, eth1 in its container). */
+  async netem(target: { readonly node?: string; readonly client?: string }, iface: string, shape: LinkShape | undefined): Promise<void> {
+    const netns = target.node !== undefined ? this.#node(target.node).netns : this.#o.plan.clients.find((c) => c.name === target.client)?.netns;
+    if (netns === undefined) throw new Error(`netem: no node or client ${target.node ?? target.client ?? '(none)'} in the docker world`);
+    const name = iface === 'mgmt' ? DOCKER_MGMT_IFACE : iface;
+    // Recorded once applied, as the lab: a refused shape (delay without sch_netem) did not happen.
+    if (shape === undefined) await this.#o.wire.net.clearNetem(netns, name);
+    else await this.#o.wire.net.netem(netns, name, shape);
+    this.#nemesis(shape === undefined ? 'netem-clear' : 'netem', { ...target, iface: name, ...(shape === undefined ? {} : { delayMs: shape.delayMs ?? 0, jitterMs: shape.jitterMs ?? 0, lossPercent: shape.lossPercent ?? 0 }) } as Record<string, string | number>);
+  }
+
+  async partitionNodes(grudge: Grudge): Promise<void> {
+    this.#nemesis('partition-nodes', { groups: [...grudge.keys()].join(',') });
+    await this.#o.wire.net.partitionNodes(grudge);
+  }
+
+  async healNodes(): Promise<void> {
+    this.#nemesis('heal-nodes', {});
+    await this.#o.wire.net.healNodes();
   }
 
   #node(name: string): DockerWorldPlan['nodes'][number] {

@@ -4,19 +4,21 @@
  * in l2lab's own Docker daemon, whose namespace holds the bridges), the real kube-apiserver + etcd
  * in that namespace on the management gateway, the operator container, every node container
  * (datapath + echo) then every agent container at once, the client (prober) containers; sysctls
- * and `local` pool routes set through each container's network namespace; tcpdump on every data
- * bridge, `ip monitor neigh` in each client; then the scenario's objects (time zero), the
- * container nemesis in real time, and the sim's checkers on the merged history — as the lab does.
- * Everything made carries the run id and is removed at the end, whatever happened.
+ * and `local` pool routes set through each container's network namespace (attached as
+ * `l2d-<run>-<name>`), the containers' bridge ports found for the lab's fault adapter
+ * (`DockerWire`); tcpdump on every data bridge, `ip monitor neigh` in each client; then the
+ * scenario's objects (time zero), the nemesis in real time (the lab's `runLabNemesis` over
+ * `DockerWorld`), and the sim's checkers on the merged history — as the lab does. Everything made
+ * carries the run id and is removed at the end, whatever happened (the bridge partition table in
+ * the daemon's namespace too).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { topologyInterfaces } from '../../checker/topology-interfaces.ts';
-import { downControlPlane, tokenOf } from '../../control-plane/down.ts';
-import { layoutFor } from '../../control-plane/layout.ts';
-import { readRunRecord } from '../../control-plane/run-record.ts';
+import { downControlPlane } from '../../control-plane/down.ts';
+import { stopProcess, type ProcessRecord } from '../../control-plane/processes.ts';
 import { upControlPlane } from '../../control-plane/up.ts';
 import type { HistoryOp } from '../../core/history.ts';
 import { SystemClock } from '../../core/system-clock.ts';
@@ -29,8 +31,9 @@ import { startCapture, type CaptureHandle } from '../../lab/capture/tcpdump.ts';
 import { KubeObjectStore } from '../../lab/kube/kube-object-store.ts';
 import { ModelObjectStore } from '../../lab/kube/model-store.ts';
 import { LabClock, labEpochNow, parseEpochMonoNs } from '../../lab/lab-clock.ts';
-import { planLabSysctls, sysctlArgs } from '../../lab/topology/sysctls.ts';
 import { HARNESS_IDENTITY } from '../../lab/world/lab-edits.ts';
+import { runLabNemesis } from '../../lab/world/lab-nemesis.ts';
+import { controlPlaneOf } from '../../lab/world/lab-parts.ts';
 import { LAB_LEASE_NAMESPACE, LAB_OBSERVER_LAG_MS, rebase, type LabRunOutput } from '../../lab/world/lab-run.ts';
 import { planRealObjects } from '../../lab/world/real-objects.ts';
 import { getProfile } from '../../profiles/profiles.ts';
@@ -41,9 +44,9 @@ import { worldOptionsFor } from '../../run/scenario-world.ts';
 import { nemesisTimeline } from '../../scenario/timeline.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import { DOCKER_PROVIDER_NETNS } from '../plan/docker-daemon.ts';
-import { connectNetwork, createNetwork, listLabelled, removeLabelled, startContainer, useDockerDaemon, type ContainerSpec } from './docker-engine.ts';
-import { runDockerNemesis } from './docker-nemesis.ts';
-import { planDockerWorld, type DockerWorldPlan } from './docker-plan.ts';
+import { connectNetwork, containerOps, createNetwork, listLabelled, removeLabelled, startContainer, useDockerDaemon, type ContainerSpec } from './docker-engine.ts';
+import { planDockerWorld } from './docker-plan.ts';
+import { DockerWire } from './docker-wire.ts';
 import { DockerWorld } from './docker-world.ts';
 
 const run = promisify(execFile);
@@ -83,7 +86,7 @@ export async function runScenarioInDocker(scenario: Scenario, options: DockerRun
     phases[name] = Math.round(wall.monotonicMs() - t);
     t = wall.monotonicMs();
   };
-  const attached: string[] = [];
+  const wire = new DockerWire({ plan, pidOf: (container) => containerOps.pid(container) });
   let output: Omit<DockerRunOutput, 'leftovers'> | undefined;
   try {
     // --- networks and control plane --------------------------------------------------------------
@@ -94,7 +97,12 @@ export async function runScenarioInDocker(scenario: Scenario, options: DockerRun
     const cpDir = join(options.runDir, 'cp');
     cleanup.push(() => downControlPlane(cpDir, { keepLogs: true }));
     await upControlPlane({ runDir: cpDir, nodeNames: plan.nodes.map((n) => n.name), netns: DOCKER_PROVIDER_NETNS, address: plan.mgmt.gateway, onProgress: progress });
-    const cp = await controlPlaneAccess(cpDir);
+    // An API outage restarts kube-apiserver; the run record (downControlPlane) names only the first.
+    const restarted: ProcessRecord[] = [];
+    cleanup.push(async () => {
+      for (const p of restarted) await stopProcess(p, 5_000, 5_000);
+    });
+    const cp = await controlPlaneOf(cpDir, DOCKER_PROVIDER_NETNS, { recordProcess: async (p) => void restarted.push(p) }, progress);
     const secrets = join(options.runDir, 'secrets');
     await mkdir(secrets, { recursive: true });
     await writeFile(join(secrets, 'ca.crt'), cp.caPem);
@@ -127,7 +135,7 @@ export async function runScenarioInDocker(scenario: Scenario, options: DockerRun
     const problems: string[] = [];
     const model = new ModelObjectStore(admin, (m) => problems.push(m));
     const history = new MemoryHistory(clock);
-    const world = new DockerWorld({ plan, profile, history, clock, modelStore: model, adminStore: admin, leaseNamespace: LAB_LEASE_NAMESPACE, nodeStateDir: stateOf, vipsPath: join(vipsDir, 'vips.json'), readyTimeoutMs: 120_000 });
+    const world = new DockerWorld({ plan, profile, history, clock, modelStore: model, adminStore: admin, leaseNamespace: LAB_LEASE_NAMESPACE, nodeStateDir: stateOf, vipsPath: join(vipsDir, 'vips.json'), readyTimeoutMs: 120_000, wire, controlPlane: cp });
     cleanup.push(() => world.stop());
     await world.watch();
 
@@ -136,9 +144,9 @@ export async function runScenarioInDocker(scenario: Scenario, options: DockerRun
       const c = common(stateOf(node.name));
       await startContainer({ ...c, name: node.container, command: ['cluster-proc', 'datapath,echo'], env: { ...c.env, NODE_NAME: node.name, L2LAB_DEVICES: node.data.iface, L2LAB_LEASE_DURATION: `${timing.leaseDurationMs}ms`, L2LAB_ECHO_PORTS: ports.join(',') }, capabilities: ['NET_ADMIN', 'NET_RAW', 'SYS_NICE'], network: { name: node.data.network, ip: node.data.ip, mac: node.data.mac }, readyLines: 2 });
       await connectNetwork(plan.mgmt.name, node.container, node.mgmtIp);
-      await attachNetns(node.netns, node.container, attached);
+      await wire.attach(node.name);
+      await wire.applyNetwork(node.name);
     }));
-    await applyNodeNetwork(plan);
     progress(`${plan.nodes.length} node container(s) up (datapath + echo)`);
     await Promise.all(plan.nodes.map(async (node, k) => {
       const c = common(stateOf(node.name));
@@ -158,9 +166,10 @@ export async function runScenarioInDocker(scenario: Scenario, options: DockerRun
         env: { ...c.env, L2LAB_CLIENT: client.name, L2LAB_PROBE_SERVICES: (probes?.services ?? []).map((s) => `${s}:${servicePort(s)}`).join(','), L2LAB_PROBE_RATE: String(probes === undefined ? 1 : 1000 / probes.intervalMs), L2LAB_PROBE_TIMEOUT_MS: String(probes?.timeoutMs ?? 1000), L2LAB_VIPS_FILE: '/vips/vips.json' },
         capabilities: ['NET_ADMIN', 'NET_RAW'], network: { name: client.network, ip: client.ip, mac: client.mac }, readyLines: 1,
       });
-      await attachNetns(client.netns, client.container, attached);
+      await wire.attach(client.name);
+      await wire.applyNetwork(client.name);
     }
-    await applyClientSysctls(plan);
+    await wire.resolve();
     lap('containersMs');
 
     // --- observation, objects, nemesis -----------------------------------------------------------
@@ -192,7 +201,7 @@ export async function runScenarioInDocker(scenario: Scenario, options: DockerRun
     let candidates: ReturnType<typeof world.observer.leaseCandidates> | undefined;
     const snapshot = runClock.setTimer(Math.max(0, windowEndMs - runClock.monotonicMs()), () => void (candidates = world.observer.leaseCandidates()));
     const steps: StepRecord[] = [];
-    await runDockerNemesis(timeline, { world, clock: runClock, history, adminStore: admin, leaseNamespace: LAB_LEASE_NAMESPACE, ...(options.signal === undefined ? {} : { signal: options.signal }) }, steps);
+    await runLabNemesis(scenario, timeline, { world, clock: runClock, history, adminStore: admin, leaseNamespace: LAB_LEASE_NAMESPACE, ...(options.signal === undefined ? {} : { signal: options.signal }) }, steps);
     const remainingMs = scenario.durationMs - runClock.monotonicMs();
     if (remainingMs > 0 && options.signal?.aborted !== true) await runClock.sleep(remainingMs, options.signal);
     const runMs = runClock.monotonicMs();
@@ -234,55 +243,11 @@ export async function runScenarioInDocker(scenario: Scenario, options: DockerRun
     output = { ops, steps, plan: worldPlan, judge, results: judgeRun(ops, judge), end, phasesMs: phases, notes, runMs };
   } finally {
     for (const stop of cleanup.reverse()) await stop().catch(() => undefined);
-    for (const netns of attached) await run('ip', ['netns', 'delete', netns]).catch(() => undefined);
+    // The bridge partition table lives in the daemon's namespace, which outlives the run.
+    await (async () => wire.net.healNodes())().catch(() => undefined);
+    await wire.detachAll();
   }
   const left = await listLabelled(label);
   const netnsLeft = (await run('ip', ['netns', 'list'])).stdout.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(`l2d-${options.runId}-`));
   return { ...output, leftovers: { ...left, netns: netnsLeft } };
-}
-
-/** The control plane's URL, CA and tokens by identity id (as the lab reads them). */
-async function controlPlaneAccess(cpDir: string): Promise<{ serverUrl: string; caPem: string; tokenOf(id: string): string }> {
-  const layout = layoutFor(cpDir);
-  const record = await readRunRecord(layout.recordPath);
-  const tokens = await readFile(layout.tokenFilePath, 'utf8');
-  const caPem = await readFile(layout.caCertPath, 'utf8');
-  const usernameOf = new Map(record.identities.map((i) => [i.id, i.username]));
-  return {
-    serverUrl: record.serverUrl,
-    caPem,
-    tokenOf(id) {
-      const username = usernameOf.get(id);
-      if (username === undefined) throw new Error(`looking up the API token of '${id}': the control plane has identities ${[...usernameOf.keys()].join(', ')}`);
-      return tokenOf(tokens, username);
-    },
-  };
-}
-
-/** Names a container's network namespace (`ip netns attach`), so the lab's netns tools reach it. */
-async function attachNetns(name: string, container: string, attached: string[]): Promise<void> {
-  const { containerOps } = await import('./docker-engine.ts');
-  const pid = await containerOps.pid(container);
-  if (pid === 0) throw new Error(`attaching the network namespace of ${container}: the container is not running`);
-  await run('ip', ['netns', 'attach', name, String(pid)]);
-  attached.push(name);
-}
-
-/** Nodes as the lab sets them: IPv6 off, arp_ignore on the data interface, the pools routed `local`. */
-async function applyNodeNetwork(plan: DockerWorldPlan): Promise<void> {
-  const sysctls = planLabSysctls(plan.lab);
-  for (const [k, node] of plan.nodes.entries()) {
-    const settings = sysctls.find((s) => s.netns === plan.lab.nodes[k]?.netns)?.settings ?? [];
-    if (settings.length > 0) await run('ip', ['netns', 'exec', node.netns, 'sysctl', ...sysctlArgs(settings)]);
-    for (const cidr of plan.lab.localRoutes) await run('ip', ['-n', node.netns, 'route', 'replace', 'local', cidr, 'dev', 'lo']);
-  }
-}
-
-/** Clients as the lab sets them: IPv6 off and the scenario's neighbour settings. */
-async function applyClientSysctls(plan: DockerWorldPlan): Promise<void> {
-  const sysctls = planLabSysctls(plan.lab);
-  for (const [j, client] of plan.clients.entries()) {
-    const settings = sysctls.find((s) => s.netns === plan.lab.clients[j]?.netns)?.settings ?? [];
-    if (settings.length > 0) await run('ip', ['netns', 'exec', client.netns, 'sysctl', ...sysctlArgs(settings)]);
-  }
 }

@@ -1,9 +1,10 @@
 /**
- * Runs a scenario's nemesis timeline on the lab, in real time: each {@link TimedAction} is
- * performed when the run clock reaches its `atMs` (actions due at once run in timeline order, one
- * after the other, as the sim kernel runs same-instant events). Targets resolve when the action
- * runs — `holder-of` reads the Lease from the real API server at that moment — and every
- * occurrence leaves a {@link StepRecord}, done or skipped with the reason, exactly as in sim.
+ * Runs a scenario's nemesis timeline in a real-time world — the lab, or the cluster world's docker
+ * provider (both implement {@link NemesisWorld}): each {@link TimedAction} is performed when the
+ * run clock reaches its `atMs` (actions due at once run in timeline order, one after the other, as
+ * the sim kernel runs same-instant events). Targets resolve when the action runs — `holder-of`
+ * reads the Lease from the real API server at that moment — and every occurrence leaves a
+ * {@link StepRecord}, done or skipped with the reason, exactly as in sim.
  */
 import type { Clock } from '../../core/clock.ts';
 import { complete } from '../../core/net.ts';
@@ -13,12 +14,38 @@ import type { TimedAction } from '../../scenario/timeline.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { History } from '../../core/history.ts';
 import type { ObjectStore } from '../../core/object-store.ts';
+import type { Grudge, LinkShape } from '../../core/net.ts';
 import { performLabEdit } from './lab-edits.ts';
-import type { LabWorld } from './lab-world.ts';
+
+/**
+ * The faults a real-time world performs, each recording its nemesis op in the history as the sim's
+ * `ResponderWorld` does (`LabWorld`, `DockerWorld`).
+ */
+export interface NemesisWorld {
+  /** The holder in a service's Lease now ('' released, undefined absent). */
+  holderOf(service: string): Promise<string | undefined>;
+  killNode(node: string): Promise<void>;
+  restartNode(node: string): Promise<void>;
+  killAgent(node: string): Promise<void>;
+  restartAgent(node: string): Promise<void>;
+  freeze(node: string): void | Promise<void>;
+  thaw(node: string): void | Promise<void>;
+  partitionApi(node: string): Promise<void>;
+  healApi(node: string): Promise<void>;
+  linkDown(node: string, iface: string): Promise<void>;
+  linkUp(node: string, iface: string): Promise<void>;
+  /** API server outage on (`true`) or over (`false`: serving again). */
+  apiOutage(down: boolean): Promise<void>;
+  restartOperator(): Promise<void>;
+  /** netem on a node or client interface (`mgmt` = a node's API link); `undefined` clears it. */
+  netem(target: { readonly node?: string; readonly client?: string }, iface: string, shape: LinkShape | undefined): Promise<void>;
+  partitionNodes(grudge: Grudge): Promise<void>;
+  healNodes(): Promise<void>;
+}
 
 /** Ports of {@link runLabNemesis}. */
 export interface LabNemesisPorts {
-  readonly world: LabWorld;
+  readonly world: NemesisWorld;
   readonly clock: Clock;
   readonly history: History;
   readonly adminStore: ObjectStore;
@@ -121,7 +148,7 @@ async function perform(scenario: Scenario, timed: TimedAction, targets: Readonly
   }
 }
 
-async function nodeAction(world: LabWorld, action: NemesisAction, node: string): Promise<Outcome> {
+async function nodeAction(world: NemesisWorld, action: NemesisAction, node: string): Promise<Outcome> {
   switch (action.action) {
     case 'kill-node':
       await world.killNode(node);
@@ -136,10 +163,10 @@ async function nodeAction(world: LabWorld, action: NemesisAction, node: string):
       await world.restartAgent(node);
       break;
     case 'freeze':
-      world.freeze(node);
+      await world.freeze(node);
       break;
     case 'thaw':
-      world.thaw(node);
+      await world.thaw(node);
       break;
     case 'partition-api':
       await world.partitionApi(node);
@@ -159,7 +186,7 @@ async function nodeAction(world: LabWorld, action: NemesisAction, node: string):
   return { outcome: 'done' };
 }
 
-function resolveNode(world: LabWorld, ref: NodeRef, targets: ReadonlyMap<string, string>): Promise<{ readonly name: string } | { readonly skip: string }> {
+function resolveNode(world: NemesisWorld, ref: NodeRef, targets: ReadonlyMap<string, string>): Promise<{ readonly name: string } | { readonly skip: string }> {
   if (ref.kind !== 'holder-of') return Promise.resolve(resolveNodeRef(ref, targets, undefined));
   return world.holderOf(ref.service).then((holder) => resolveNodeRef(ref, targets, holder));
 }

@@ -8,7 +8,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { controlPlaneStatus, downControlPlane, tokenOf } from '../../control-plane/down.ts';
 import { layoutFor } from '../../control-plane/layout.ts';
-import { isRunning, startDetached, stopProcess } from '../../control-plane/processes.ts';
+import { isRunning, startDetached, stopProcess, type ProcessRecord } from '../../control-plane/processes.ts';
 import { readRunRecord } from '../../control-plane/run-record.ts';
 import { upControlPlane } from '../../control-plane/up.ts';
 import { waitFor } from '../../control-plane/wait.ts';
@@ -49,7 +49,7 @@ export function realLabParts(plan: LabPlan, manifest: RunManifest, runDir: strin
       const cpDir = controlPlaneDir(runDir);
       const record = await upControlPlane({ runDir: cpDir, nodeNames, netns: plan.controlPlane.netns, address: plan.controlPlane.ip, onProgress });
       for (const p of record.processes) await manifest.recordProcess(p, plan.controlPlane.netns);
-      return controlPlaneOf(cpDir, plan, manifest, onProgress);
+      return controlPlaneOf(cpDir, plan.controlPlane.netns, manifest, onProgress);
     },
 
     realStore(controlPlane, identityId) {
@@ -111,7 +111,13 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
   return () => (result ??= fn());
 }
 
-async function controlPlaneOf(cpDir: string, plan: LabPlan, manifest: RunManifest, onProgress: (line: string) => void): Promise<LabControlPlane> {
+/**
+ * The control plane that `upControlPlane` started in `cpDir` (in `netns`), as a {@link LabControlPlane}:
+ * URL, CA, tokens, and kube-apiserver stopped and started again for an outage (the restarted
+ * process recorded in `manifest`, the run manifest or any recorder: the run record still names the
+ * first one, so teardown must stop it from there). Also the docker provider's.
+ */
+export async function controlPlaneOf(cpDir: string, netns: string, manifest: { recordProcess(process: ProcessRecord, netns?: string): Promise<void> }, onProgress: (line: string) => void): Promise<LabControlPlane> {
   const layout = layoutFor(cpDir);
   let record = await readRunRecord(layout.recordPath);
   const tokens = await readFile(layout.tokenFilePath, 'utf8');
@@ -136,8 +142,8 @@ async function controlPlaneOf(cpDir: string, plan: LabPlan, manifest: RunManifes
       const old = record.processes.find((p) => p.name === 'kube-apiserver');
       if (old === undefined) throw new Error(`restarting kube-apiserver: ${layout.recordPath} records none`);
       if (await isRunning(old)) return;
-      const started = await startDetached('kube-apiserver', old.argv, old.logPath, plan.controlPlane.netns);
-      await manifest.recordProcess(started, plan.controlPlane.netns);
+      const started = await startDetached('kube-apiserver', old.argv, old.logPath, netns);
+      await manifest.recordProcess(started, netns);
       record = { ...record, processes: record.processes.map((p) => (p.name === 'kube-apiserver' ? started : p)) };
       const t0 = performance.now();
       await waitFor({
