@@ -23,7 +23,7 @@ const node = (name: string, extra: Partial<ClusterNodeFacts> = {}): ClusterNodeF
 
 /** kind's shape: the workers listed out of order, so sorting is visible. */
 const kind = (nodes: readonly ClusterNodeFacts[] = [node('l2lab-k1-worker3'), node('l2lab-k1-control-plane'), node('l2lab-k1-worker'), node('l2lab-k1-worker2')]): ClusterFacts => ({
-  provider: 'kind', target: 'l2lab', clusterName: 'l2lab-k1', nodes, apiServer: { addresses: ['172.18.0.2'], port: 6443 }, wireFaults: false,
+  provider: 'kind', target: 'l2lab', clusterName: 'l2lab-k1', nodes, apiServer: { addresses: ['172.18.0.2'], port: 6443 },
 });
 
 function refusal(fn: () => unknown): string {
@@ -87,14 +87,15 @@ describe('planKubeRun', () => {
     expect(cilium.notes.join('\n')).toMatch(/no agent histories/);
   });
 
-  it('lists what each provider cannot do: no node containers behind a kubeconfig, no wire faults without harness/cluster/wire', () => {
+  it('lists what each provider cannot do: no node containers or links behind a kubeconfig, no node partitions anywhere', () => {
     const kindPlan = planKubeRun(scenario, profile, kind());
     expect(kindPlan.unsupported['kill-node']).toBeUndefined();
-    expect(kindPlan.unsupported['link-down']).toMatch(/harness\/cluster\/wire/);
-    expect(planKubeRun(scenario, profile, { ...kind(), wireFaults: true }).unsupported['link-down']).toBeUndefined();
+    expect(kindPlan.unsupported['link-down']).toBeUndefined();
+    expect(kindPlan.unsupported['partition-nodes']).toMatch(/use --world lab/);
     const kc = planKubeRun(scenario, profile, { ...kind([node('a', { macs: {}, container: undefined }), node('b', { macs: {} }), node('c', { macs: {} })]), provider: 'kubeconfig' });
     expect(kc.unsupported['kill-node']).toMatch(/kubeconfig provider has none/);
     expect(kc.unsupported['api-outage']).toMatch(/kubeconfig provider has none/);
+    expect(kc.unsupported['netem']).toMatch(/kubeconfig provider has none/);
     expect(kc.unsupported['kill-agent']).toBeUndefined();
     expect(kc.controlPlaneContainers).toEqual([]);
     expect(kc.notes.join('\n')).toMatch(/MACs unknown/);

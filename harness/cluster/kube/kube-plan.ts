@@ -52,8 +52,6 @@ export interface ClusterFacts {
   readonly nodes: readonly ClusterNodeFacts[];
   /** The API server as the nodes reach it: addresses (control-plane containers' IPs) and port. */
   readonly apiServer: { readonly addresses: readonly string[]; readonly port: number };
-  /** harness/cluster/wire has landed (link, segment, netem and node-partition faults on containers). */
-  readonly wireFaults: boolean;
 }
 
 /** One scenario node on its cluster node. */
@@ -128,7 +126,7 @@ export function controlPlaneContainersOf(provider: KubeProvider, clusterName: st
 }
 
 const NODE_CONTAINER_ACTIONS = ['kill-node', 'restart-node', 'freeze', 'thaw', 'partition-api', 'heal-api'] as const;
-const WIRE_ACTIONS = ['link-down', 'link-up', 'segment-down', 'segment-up', 'netem', 'netem-clear', 'partition-nodes', 'heal-nodes'] as const;
+const WIRE_ACTIONS = ['link-down', 'link-up', 'segment-down', 'segment-up', 'netem', 'netem-clear'] as const;
 
 /**
  * Plans `scenario` on the cluster.
@@ -184,9 +182,12 @@ export function planKubeRun(scenario: Pick<Scenario, 'topology'>, profile: Profi
   if (facts.provider === 'kubeconfig') {
     for (const action of [...NODE_CONTAINER_ACTIONS, 'api-outage', 'api-restore'] as const) unsupported[action] = `${action} needs the nodes as Docker containers; the kubeconfig provider has none (use --provider kind or talos)`;
   }
-  if (!facts.wireFaults || facts.provider === 'kubeconfig') {
-    for (const action of WIRE_ACTIONS) unsupported[action] = facts.provider === 'kubeconfig' ? `${action} needs the nodes' links on a Docker bridge; the kubeconfig provider has none` : `${action} on cluster nodes needs harness/cluster/wire (not in this build)`;
+  if (facts.provider === 'kubeconfig') {
+    for (const action of WIRE_ACTIONS) unsupported[action] = `${action} needs the nodes' links on a Docker bridge; the kubeconfig provider has none`;
   }
+  // Node-to-node grudges need per-pair filters on a bridge the cluster shares with the API path
+  // and the CNI's tunnels; not performed here.
+  for (const action of ['partition-nodes', 'heal-nodes'] as const) unsupported[action] = `${action} is not performed on a cluster (node-to-node filters on the shared bridge would cut the CNI too); use --world lab or --provider docker`;
   if (facts.target === 'cilium') notes.push('target cilium: no agent histories (Cilium records none); judged from the wire (tcpdump on the bridge), the API (watches) and the clients');
   return { nodes, toScenario, metadata, leaseNamespace, leaseNameOf, agents, controlPlaneContainers: controlPlaneContainersOf(facts.provider, facts.clusterName, facts.nodes), apiServer: facts.apiServer, unsupported, notes };
 }
