@@ -91,6 +91,8 @@ describe('KubeObjectStore requests', () => {
     ]);
     expect(log[2]).toContain('"resourceVersion":"5"');
     expect(JSON.parse(log[3]?.replace(/^DELETE \S+ /, '') ?? '{}')).toEqual({ apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion: '6' } });
+    await store.delete({ resource: 'pods', namespace: 'l2lab-k1', name: 'agent-x' }, { identity: 'harness', gracePeriodSeconds: 0 });
+    expect(log[4]).toBe('DELETE /api/v1/namespaces/l2lab-k1/pods/agent-x {"apiVersion":"v1","kind":"DeleteOptions","gracePeriodSeconds":0}');
   });
 
   it('routes status-only patches to /status with condition times, and refuses mixed ones', async () => {

@@ -104,10 +104,15 @@ export class KubeObjectStore implements ObjectStore {
     return this.#object(call, kube, { method: 'PATCH', path: resourcePath(kube, ref.namespace, ref.name, subresource), body: JSON.stringify(body), contentType: MERGE_PATCH }, options);
   }
 
-  async delete(ref: ObjectRef, options: CallOptions & { readonly resourceVersion?: string }): Promise<void> {
+  /** `gracePeriodSeconds` (pods): 0 kills at once, as `kubectl delete --grace-period=0 --force`. */
+  async delete(ref: ObjectRef, options: CallOptions & { readonly resourceVersion?: string; readonly gracePeriodSeconds?: number }): Promise<void> {
     const call: CallDescription = { verb: 'delete', ...ref, identity: options.identity };
     const kube = this.#resource(ref.resource, call);
-    const body = options.resourceVersion === undefined ? undefined : JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', preconditions: { resourceVersion: options.resourceVersion } });
+    const deleteOptions = {
+      ...(options.resourceVersion === undefined ? {} : { preconditions: { resourceVersion: options.resourceVersion } }),
+      ...(options.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: options.gracePeriodSeconds }),
+    };
+    const body = Object.keys(deleteOptions).length === 0 ? undefined : JSON.stringify({ apiVersion: 'v1', kind: 'DeleteOptions', ...deleteOptions });
     await this.#send(call, { method: 'DELETE', path: resourcePath(kube, ref.namespace, ref.name), ...(body === undefined ? {} : { body }) }, options);
   }
 
