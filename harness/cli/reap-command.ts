@@ -11,14 +11,15 @@ interface ReapFlags {
 /**
  * `l2lab reap [--dry-run] [--runs-dir DIR] [--run ID]`: removes what dead lab runs left — for each
  * run manifest whose owner process is gone, its processes, namespaces and files, then the
- * manifest; and namespaces `l2l-<runId>-*` of runs with no manifest and no live owner. Exit 0 when
+ * manifest; namespaces `l2l-<runId>-*` of runs with no manifest and no live owner; and the docker
+ * provider's attached names `l2d-<runId>-*` whose containers are gone. Exit 0 when
  * everything dead is gone (or listed, with --dry-run); 2 for a file that is not a run manifest or
  * something that could not be removed.
  */
 export function registerReapCommand(program: Command, io: CliIo, result: { exitCode: number }): void {
   program
     .command('reap')
-    .description('remove what dead lab runs left: processes, namespaces l2l-<run>-*, files (needs root)')
+    .description('remove what dead lab runs left: processes, namespaces l2l-<run>-*, files, and attached container namespace names l2d-<run>-* (needs root)')
     .option('--dry-run', 'only print what would be removed')
     .option('--runs-dir <dir>', 'run manifests directory (default /run/l2lab/runs, or L2LAB_RUNS_DIR)')
     .option('--run <id>', 'only this run id')
@@ -37,7 +38,7 @@ export function registerReapCommand(program: Command, io: CliIo, result: { exitC
       for (const line of outcome.lines) io.stdout(`${line}\n`);
       for (const bad of outcome.badManifests) io.stderr(`l2lab reap: ${bad}\n`);
       for (const failure of outcome.failures) io.stderr(`l2lab reap: ${failure}\n`);
-      const acted = outcome.actions.filter((a) => a.kind === 'teardown' || a.kind === 'remove-namespaces').length;
+      const acted = outcome.actions.filter((a) => a.kind === 'teardown' || a.kind === 'remove-namespaces' || a.kind === 'detach-names').length;
       if (acted === 0) io.stdout(`nothing to reap${outcome.actions.length > 0 ? ` (${outcome.actions.filter((a) => a.kind === 'keep').length} live run(s) kept)` : ''} in ${runsDir} and /run/netns\n`);
       else if (flags.dryRun === true) io.stdout(`dry run: ${acted} dead run(s); nothing was removed\n`);
       result.exitCode = outcome.badManifests.length > 0 || outcome.failures.length > 0 ? EXIT.harnessError : EXIT.ok;

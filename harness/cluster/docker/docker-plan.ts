@@ -11,6 +11,7 @@
 import { formatIp, parseCidr, parseIp } from '../../core/ip.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { LabPlan } from '../../lab/topology/lab-plan.ts';
+import { attachedNetnsName } from '../../lab/topology/names.ts';
 import { planLab } from '../../lab/topology/plan-lab.ts';
 
 /**
@@ -95,9 +96,9 @@ export function planDockerWorld(scenario: Scenario, runId: string): DockerWorldP
     if (data === undefined || more.length > 0 || data.iface !== 'eth0') {
       throw new DockerPlanError(`node ${node.name}: the docker provider gives a node one data interface, eth0 (it has ${node.data.map((d) => d.iface).join(', ') || 'none'}); use --world lab for multi-interface topologies`);
     }
-    return { name: node.name, container: `l2lab-${runId}-${node.name}`, agentContainer: `l2lab-${runId}-${node.name}-agent`, netns: `l2d-${runId}-${node.name}`, data: { network: networkOf(data.segment), iface: data.iface, ip: data.ip, mac: data.mac }, mgmtIp: node.mgmt.ip };
+    return { name: node.name, container: `l2lab-${runId}-${node.name}`, agentContainer: `l2lab-${runId}-${node.name}-agent`, netns: attachedNetnsName(runId, node.name), data: { network: networkOf(data.segment), iface: data.iface, ip: data.ip, mac: data.mac }, mgmtIp: node.mgmt.ip };
   });
-  const clients = lab.clients.map((client): DockerClientPlan => ({ name: client.name, container: `l2lab-${runId}-${client.name}`, netns: `l2d-${runId}-${client.name}`, network: networkOf(client.segment), ip: client.ip, mac: client.mac }));
+  const clients = lab.clients.map((client): DockerClientPlan => ({ name: client.name, container: `l2lab-${runId}-${client.name}`, netns: attachedNetnsName(runId, client.name), network: networkOf(client.segment), ip: client.ip, mac: client.mac }));
   return { runId, lab, networks, mgmt, nodes, clients, operatorContainer: `l2lab-${runId}-operator`, label: { key: 'l2lab.io/run', value: runId } };
 }
 

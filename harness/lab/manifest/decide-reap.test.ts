@@ -21,6 +21,19 @@ describe('decideReap', () => {
     ]);
   });
 
+  it('detaches attached container namespace names nothing runs in, and keeps those a container still runs in', () => {
+    const attachedByRun = new Map([
+      ['dk1', [{ name: 'l2d-dk1-n1', inUse: false }, { name: 'l2d-dk1-c1', inUse: true }]],
+      ['dk2', [{ name: 'l2d-dk2-n1', inUse: false }]],
+    ]);
+    expect(decideReap(facts({ attachedByRun }))).toEqual([
+      { kind: 'detach-names', runId: 'dk1', names: ['l2d-dk1-n1'], reason: 'attached container namespaces with nothing running inside (their containers are gone)' },
+      { kind: 'keep', runId: 'dk1', reason: "containers still run in l2d-dk1-c1 (remove them with 'l2lab cluster down --provider docker --run-id dk1', then reap again)" },
+      { kind: 'detach-names', runId: 'dk2', names: ['l2d-dk2-n1'], reason: 'attached container namespaces with nothing running inside (their containers are gone)' },
+    ]);
+    expect(decideReap(facts({ attachedByRun, onlyRun: 'dk2' })).map((a) => a.kind)).toEqual(['detach-names']);
+  });
+
   it('reports a bad manifest and leaves its namespaces alone', () => {
     const bad: ManifestFact = { path: '/run/l2lab/runs/bad1.json', ok: false, error: '/run/l2lab/runs/bad1.json: not a run manifest: version: …', runId: 'bad1' };
     expect(decideReap(facts({ manifests: [bad], namespacesByRun: new Map([['bad1', nsOf('bad1')]]) }))).toEqual([{ kind: 'bad-manifest', path: bad.path, error: bad.error }]);

@@ -8,6 +8,9 @@
  *   left alone (ownership unknown: maybe a run being created right now); empty ones are removed.
  * - A file in the runs directory that is not a valid manifest is reported, never acted on, and its
  *   run's namespaces are left alone.
+ * - Attached container namespace names `l2d-<runId>-*` (the docker provider's): a name whose
+ *   namespace nothing runs in any more (its container is gone) is detached; one a container still
+ *   runs in is kept — `l2lab cluster down --provider docker --run-id <run>` removes the containers.
  */
 
 /** What was found about one manifest file. */
@@ -30,6 +33,8 @@ export interface ReapFacts {
   readonly marks: ReadonlyMap<string, MarkFact>;
   /** Runs with a process (other than the reaper and its ancestors) inside one of their namespaces. */
   readonly busyRuns: ReadonlySet<string>;
+  /** Attached container namespace names (`l2d-<runId>-*`) by run, each with whether a process is inside. */
+  readonly attachedByRun?: ReadonlyMap<string, readonly { readonly name: string; readonly inUse: boolean }[]>;
   /** Only this run, when given. */
   readonly onlyRun?: string;
 }
@@ -39,6 +44,8 @@ export type ReapAction =
   /** Tear the manifest down, then remove whatever namespace of the run is left (`namespaces`: all named after it). */
   | { readonly kind: 'teardown'; readonly runId: string; readonly path: string; readonly namespaces: readonly string[]; readonly reason: string }
   | { readonly kind: 'remove-namespaces'; readonly runId: string; readonly namespaces: readonly string[]; readonly reason: string }
+  /** Delete attached names (`ip netns delete`): nothing runs in their namespaces. */
+  | { readonly kind: 'detach-names'; readonly runId: string; readonly names: readonly string[]; readonly reason: string }
   | { readonly kind: 'keep'; readonly runId: string; readonly reason: string }
   | { readonly kind: 'bad-manifest'; readonly path: string; readonly error: string };
 
@@ -62,6 +69,13 @@ export function decideReap(facts: ReapFacts): ReapAction[] {
     else if (mark !== undefined) actions.push({ kind: 'remove-namespaces', runId, namespaces, reason: `no manifest; owner pid ${mark.ownerPid} (owner mark) is gone` });
     else if (facts.busyRuns.has(runId)) actions.push({ kind: 'keep', runId, reason: 'no manifest and no owner mark, but processes run inside its namespaces (ownership unknown; stop them or remove the namespaces by hand)' });
     else actions.push({ kind: 'remove-namespaces', runId, namespaces, reason: 'no manifest, no owner mark, nothing running inside' });
+  }
+  for (const [runId, names] of [...(facts.attachedByRun ?? new Map<string, readonly { name: string; inUse: boolean }[]>())].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!wanted(runId)) continue;
+    const idle = names.filter((n) => !n.inUse).map((n) => n.name);
+    const busy = names.filter((n) => n.inUse).map((n) => n.name);
+    if (idle.length > 0) actions.push({ kind: 'detach-names', runId, names: idle, reason: 'attached container namespaces with nothing running inside (their containers are gone)' });
+    if (busy.length > 0) actions.push({ kind: 'keep', runId, reason: `containers still run in ${busy.join(', ')} (remove them with 'l2lab cluster down --provider docker --run-id ${runId}', then reap again)` });
   }
   return actions;
 }

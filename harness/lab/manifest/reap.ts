@@ -8,7 +8,7 @@ import { NETNS_DIR } from '../../control-plane/netns.ts';
 import { isRunning } from '../../control-plane/processes.ts';
 import { labExec, type LabExec } from '../net/lab-exec.ts';
 import { pidsInNamespaces, selfAndAncestors } from '../net/netns-pids.ts';
-import { LAB_NETNS_SUFFIX, runIdOfNetns, runNetnsName } from '../topology/names.ts';
+import { LAB_NETNS_SUFFIX, runIdOfAttachedNetns, runIdOfNetns, runNetnsName } from '../topology/names.ts';
 import { decideReap, type ManifestFact, type MarkFact, type ReapAction, type ReapFacts } from './decide-reap.ts';
 import { parseOwnerMark } from './owner-mark.ts';
 import { listManifests, RunManifest } from './run-manifest.ts';
@@ -93,7 +93,14 @@ export async function gatherReapFacts(runsDir: string, exec: LabExec, onlyRun?: 
     const runId = runIdOfNetns(netns);
     if (runId !== undefined && list.some((pid) => !spared.has(pid))) busyRuns.add(runId);
   }
-  return { facts: { manifests: facts, namespacesByRun, marks, busyRuns, ...(onlyRun === undefined ? {} : { onlyRun }) }, manifests };
+  const attachedNames = (await netnsNames()).filter((name) => runIdOfAttachedNetns(name) !== undefined);
+  const inside = await pidsInNamespaces(attachedNames);
+  const attachedByRun = new Map<string, { name: string; inUse: boolean }[]>();
+  for (const name of attachedNames) {
+    const runId = runIdOfAttachedNetns(name) ?? '';
+    attachedByRun.set(runId, [...(attachedByRun.get(runId) ?? []), { name, inUse: (inside.get(name) ?? []).some((pid) => !spared.has(pid)) }]);
+  }
+  return { facts: { manifests: facts, namespacesByRun, marks, busyRuns, attachedByRun, ...(onlyRun === undefined ? {} : { onlyRun }) }, manifests };
 }
 
 /** Finds dead runs and removes what they left (or lists it, with `dryRun`). */
@@ -137,6 +144,18 @@ export async function reap(options: ReapOptions): Promise<ReapOutcome> {
           const removal = await removeNamespaces(extra, { exec, ...timeouts, action: `removing unrecorded namespaces of run ${action.runId}` });
           if (removal.removed.length > 0) lines.push(`  ${verb} unrecorded namespace(s) ${removal.removed.join(', ')}`);
           failures.push(...removal.failures);
+        }
+        break;
+      }
+      case 'detach-names': {
+        lines.push(`run ${action.runId}: ${action.reason}`);
+        for (const name of action.names) {
+          if (options.dryRun) {
+            lines.push(`  ${verb} netns name ${name}`);
+            continue;
+          }
+          const detached = await exec('ip', ['netns', 'delete', name], { timeoutMs: 10_000 }).then(() => true, (error: unknown) => void failures.push(`detaching netns ${name} of run ${action.runId}: ${error instanceof Error ? error.message : String(error)}`));
+          if (detached === true) lines.push(`  ${verb} netns name ${name}`);
         }
         break;
       }
