@@ -86,9 +86,12 @@ describe('l2lab run: exit codes', () => {
     const simOnlyCluster = await run('run', simOnly, '--world', 'cluster');
     expect(simOnlyCluster.code).toBe(2);
     expect(simOnlyCluster.err).toContain('lists worlds [sim], not cluster');
-    const kind = await run('run', ok, '--world', 'cluster', '--provider', 'kind');
-    expect(kind.code).toBe(2);
-    expect(kind.err).toContain('--world cluster --provider kind: scenario files run on the docker provider only');
+    const k3s = await run('run', ok, '--world', 'cluster', '--provider', 'k3s');
+    expect(k3s.code).toBe(2);
+    expect(k3s.err).toContain('--world cluster --provider k3s: scenario files run on the docker, kind, talos and kubeconfig providers; k3s has no runner yet');
+    const kubeconfig = await run('run', ok, '--world', 'cluster', '--provider', 'kubeconfig', '--kubeconfig', join(dir, 'no-kubeconfig'));
+    expect(kubeconfig.code).toBe(2);
+    expect(kubeconfig.err).toContain(`reading the kubeconfig ${join(dir, 'no-kubeconfig')}: `);
   });
 
   it('3 when a safety invariant expected to hold fails (C01 lease-scope on cilium-1.14)', async () => {

@@ -25,8 +25,14 @@ export interface RunCommandOptions {
   readonly profile?: string;
   readonly out?: string;
   readonly format: 'text' | 'json';
-  /** `--world cluster`: where the nodes run (`docker` is the provider that runs scenario files). */
+  /** `--world cluster`: where the nodes run (docker, or an existing kind / talos / kubeconfig cluster). */
   readonly provider?: string;
+  /** `--provider kind|talos|kubeconfig`: the cluster's kubeconfig, context, name, target and node map. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly clusterName?: string;
+  readonly target?: string;
+  readonly nodeMap?: string;
 }
 
 /** What the command needs from outside: output, argv for run.json, and a stop signal. */
@@ -115,17 +121,34 @@ async function loadValidScenario(file: string, profile: string | undefined): Pro
 
 /**
  * `--world cluster`: the docker provider runs the scenario with the nodes as containers of the
- * responder image (`harness/cluster/docker/`, root). kind, Talos, k3s and kubeconfig clusters are
- * brought up with `l2lab cluster up`; scenario files do not drive them yet.
+ * responder image (`harness/cluster/docker/`, root); kind, Talos and kubeconfig run it on an
+ * existing cluster (`harness/cluster/kube/`, brought up with `l2lab cluster up`). k3s has no runner.
  */
 async function runInCluster(file: string, scenario: Scenario, seed: number, options: RunCommandOptions, ports: RunCommandPorts): Promise<number> {
   const provider = options.provider ?? 'docker';
-  if (provider !== 'docker') throw new UserError(`--world cluster --provider ${provider}: scenario files run on the docker provider only; bring a ${provider} cluster up with 'l2lab cluster up --provider ${provider}' and see docs/kind.md (make e2e-kind)`);
+  if (provider === 'kind' || provider === 'talos' || provider === 'kubeconfig') return runOnKube(scenario, seed, provider, options, ports);
+  if (provider !== 'docker') throw new UserError(`--world cluster --provider ${provider}: scenario files run on the docker, kind, talos and kubeconfig providers; k3s has no runner yet (docs/kind.md)`);
   const [{ runDockerCommand }, { newRunId }, { resolve }] = await Promise.all([import('../cluster/docker/docker-command.ts'), import('../lab/world/lab-command.ts'), import('node:path')]);
   const runId = `d${newRunId().slice(0, 5)}`;
   const out = resolve(options.out ?? `${ports.reportsRoot ?? 'reports'}/${scenario.name}/cluster-${runId}`);
   const io = { stdout: ports.stdout, stderr: ports.stderr ?? ((): void => {}) };
   return runDockerCommand(resolve(file), { runId, seed, out, format: options.format, argv: ports.argv, ...(ports.signal === undefined ? {} : { signal: ports.signal }), ...(options.profile === undefined ? {} : { profile: options.profile }) }, io);
+}
+
+/** `--world cluster --provider kind|talos|kubeconfig`: the scenario on an existing cluster. */
+async function runOnKube(scenario: Scenario, seed: number, provider: 'kind' | 'talos' | 'kubeconfig', options: RunCommandOptions, ports: RunCommandPorts): Promise<number> {
+  const target = options.target ?? 'l2lab';
+  if (target !== 'l2lab' && target !== 'cilium') throw new UserError(`--target ${target}: expected l2lab or cilium`);
+  const [{ runKubeCommand }, { newRunId }, { resolve }] = await Promise.all([import('../cluster/kube/kube-command.ts'), import('../lab/world/lab-command.ts'), import('node:path')]);
+  const runId = `k${newRunId().slice(0, 5)}`;
+  const out = resolve(options.out ?? `${ports.reportsRoot ?? 'reports'}/${scenario.name}/cluster-${runId}`);
+  const io = { stdout: ports.stdout, stderr: ports.stderr ?? ((): void => {}) };
+  return runKubeCommand(scenario, {
+    provider, target, runId, seed, out, format: options.format, argv: ports.argv,
+    ...(options.kubeconfig === undefined ? {} : { kubeconfig: resolve(options.kubeconfig) }), ...(options.context === undefined ? {} : { context: options.context }),
+    ...(options.clusterName === undefined ? {} : { clusterName: options.clusterName }), ...(options.nodeMap === undefined ? {} : { nodeMap: options.nodeMap }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }), ...(ports.signal === undefined ? {} : { signal: ports.signal }),
+  }, io);
 }
 
 /**

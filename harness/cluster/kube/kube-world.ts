@@ -13,6 +13,7 @@ import { isLeaseObject, LEASES } from '../../election/lease-record.ts';
 import { netemArgs } from '../../lab/net/lab-net.ts';
 import type { LabExec } from '../../lab/net/lab-exec.ts';
 import { HARNESS_IDENTITY } from '../../lab/world/lab-edits.ts';
+import type { NemesisWorld } from '../../lab/world/lab-nemesis.ts';
 import { attachContainerNetns, detachNetns } from '../wire/container-netns.ts';
 import { decideKubeFault, type KubeFault, type KubeFaultContext, type KubeFaultStep } from './decide-kube-fault.ts';
 import type { KubeRunPlan } from './kube-plan.ts';
@@ -41,7 +42,7 @@ export interface KubeWorldOptions {
 const DEFAULT_COMMAND_TIMEOUT_MS = 60_000;
 
 /** Faults on a cluster; see the module note. */
-export class KubeWorld {
+export class KubeWorld implements NemesisWorld {
   readonly problems: string[] = [];
   readonly #o: KubeWorldOptions;
   /** Pods this world deleted: their successors are what restart-agent waits for. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryOp } from '../../core/history.ts';
 import type { KubeObject } from '../../core/object-store.ts';
-import { eventInScenarioNames, opInScenarioNames, renameNodes } from './translate-nodes.ts';
+import { clusterNamedStore, eventInScenarioNames, opInScenarioNames, renameNodes } from './translate-nodes.ts';
 
 const names = { 'kind-worker': 'n1', 'kind-worker2': 'n2' };
 
@@ -22,5 +22,26 @@ describe('node name translation', () => {
     const nodeObject = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, namespace: '', labels: { 'kubernetes.io/hostname': name } } });
     expect(eventInScenarioNames('nodes', { type: 'ADDED', object: nodeObject('kind-worker') }, names)?.object.metadata).toEqual({ name: 'n1', namespace: '', labels: { 'kubernetes.io/hostname': 'n1' } });
     expect(eventInScenarioNames('nodes', { type: 'ADDED', object: nodeObject('kind-control-plane') }, names)).toBeUndefined();
+  });
+});
+
+describe('clusterNamedStore', () => {
+  it('sends scenario-named Node edits and Lease holders to the cluster names', async () => {
+    const seen: unknown[] = [];
+    const store = clusterNamedStore({
+      get: (r) => (seen.push(['get', r]), Promise.resolve({ apiVersion: 'v1', kind: 'Node', metadata: { name: r.name, namespace: '' } })),
+      list: () => Promise.resolve([]),
+      create: (_r, o) => (seen.push(['create', o]), Promise.resolve(o)),
+      replace: (_r, o) => Promise.resolve(o),
+      patch: (r, p) => (seen.push(['patch', r, p]), Promise.resolve({ apiVersion: 'v1', kind: 'Node', metadata: { name: r.name, namespace: '' } })),
+      delete: (r) => (seen.push(['delete', r]), Promise.resolve()),
+      watch: () => ({ stop: () => undefined }),
+    }, { n1: 'kind-worker', n2: 'kind-worker2' });
+    await store.patch({ resource: 'nodes', namespace: '', name: 'n1' }, { spec: { taints: [{ key: 'k', effect: 'NoSchedule' }] } }, { identity: 'harness' });
+    await store.patch({ resource: 'leases', namespace: 'kube-system', name: 'cilium-l2announce-default-web' }, { spec: { holderIdentity: 'n2' } }, { identity: 'harness' });
+    expect(seen).toEqual([
+      ['patch', { resource: 'nodes', namespace: '', name: 'kind-worker' }, { spec: { taints: [{ key: 'k', effect: 'NoSchedule' }] } }],
+      ['patch', { resource: 'leases', namespace: 'kube-system', name: 'cilium-l2announce-default-web' }, { spec: { holderIdentity: 'kind-worker2' } }],
+    ]);
   });
 });

@@ -6,7 +6,7 @@
  * are. Pure.
  */
 import type { HistoryOp } from '../../core/history.ts';
-import type { WatchEvent } from '../../core/object-store.ts';
+import type { ObjectRef, ObjectStore, WatchEvent } from '../../core/object-store.ts';
 
 /** Cluster node name → scenario node name. */
 export type NodeNameMap = Readonly<Record<string, string>>;
@@ -37,4 +37,22 @@ export function opInScenarioNames(op: HistoryOp, names: NodeNameMap): HistoryOp 
 export function eventInScenarioNames(resource: string, event: WatchEvent, names: NodeNameMap): WatchEvent | undefined {
   if (resource === 'nodes' && !Object.hasOwn(names, event.object.metadata.name)) return undefined;
   return { type: event.type, object: renameNodes(event.object, names) };
+}
+
+/**
+ * `store` as the scenario's edits see it: Node refs and every node name in written bodies go to
+ * the cluster's names (`toCluster`: scenario → cluster), so an `edit` of Node `n1` taints
+ * `kind-worker` and a `patch-lease` holder `n2` writes `kind-worker2`. Reads are passed through.
+ */
+export function clusterNamedStore(store: ObjectStore, toCluster: NodeNameMap): ObjectStore {
+  const ref = (r: ObjectRef): ObjectRef => ({ ...r, name: renameNodes(r.name, toCluster) });
+  return {
+    get: (r, options) => store.get(ref(r), options),
+    list: (resource, namespace, options) => store.list(resource, namespace, options),
+    create: (resource, object, options) => store.create(resource, renameNodes(object, toCluster), options),
+    replace: (resource, object, options) => store.replace(resource, renameNodes(object, toCluster), options),
+    patch: (r, patch, options) => store.patch(ref(r), renameNodes(patch, toCluster), options),
+    delete: (r, options) => store.delete(ref(r), options),
+    watch: (resource, namespace, onEvent, options) => store.watch(resource, namespace, onEvent, options),
+  };
 }

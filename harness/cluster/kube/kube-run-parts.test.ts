@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../core/object-store.ts';
+import { planLab } from '../../lab/topology/plan-lab.ts';
+import { loadScenario } from '../../scenario/load-scenario.ts';
+import { nemesisTimeline } from '../../scenario/timeline.ts';
+import { DOCTOR_TOOLS, type DoctorTool } from '../doctor/doctor-facts.ts';
+import { agentRunEnv, daemonSetForRun } from './agent-run-settings.ts';
+import { nodeFactsOf } from './cluster-facts.ts';
+import { defaultContextOf } from './kube-command.ts';
+import { planKubeClients } from './kube-clients.ts';
+import { decideKubePreflight } from './kube-preflight.ts';
+import { splitUnsupported } from './run-kube-scenario.ts';
+
+const { scenario } = await loadScenario('scenarios/leader-kill.yaml');
+if (scenario === undefined) throw new Error('leader-kill.yaml does not load');
+
+const nodeObject = (name: string, labels: Record<string, string>, spec: Record<string, unknown> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, namespace: '', labels }, spec });
+
+describe('nodeFactsOf', () => {
+  it('tells control planes, cordoned and tainted nodes apart, ignoring condition taints (a kind node without CNI is NotReady)', () => {
+    expect(nodeFactsOf(nodeObject('cp', { 'node-role.kubernetes.io/control-plane': '' }))).toMatchObject({ controlPlane: true, schedulable: true });
+    expect(nodeFactsOf(nodeObject('w1', {}, { taints: [{ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' }] }))).toMatchObject({ controlPlane: false, schedulable: true });
+    expect(nodeFactsOf(nodeObject('w2', {}, { unschedulable: true })).schedulable).toBe(false);
+    expect(nodeFactsOf(nodeObject('w3', {}, { taints: [{ key: 'dedicated', effect: 'NoExecute' }] })).schedulable).toBe(false);
+    expect(nodeFactsOf(nodeObject('w4', {}, { taints: [{ key: 'dedicated', effect: 'PreferNoSchedule' }] })).schedulable).toBe(true);
+  });
+});
+
+describe('planKubeClients', () => {
+  it('plugs each client into its segment’s bridge with the scenario’s MAC, address, sysctls and pool routes', () => {
+    const lab = planLab(scenario, 'k1a2b');
+    const plan = planKubeClients(lab, 'k1a2b', 'l2k-k1a2b-host', (segment) => (segment === 'lan' ? 'br-0123456789ab' : undefined));
+    const client = plan.clients[0];
+    expect(client).toMatchObject({ name: 'c1', netns: 'l2k-k1a2b-c1', bridge: 'br-0123456789ab', iface: lab.clients[0]?.iface, mac: lab.clients[0]?.mac, ip: lab.clients[0]?.ip });
+    expect(client?.peer.length).toBeLessThanOrEqual(15);
+    const lines = plan.up.map((argv) => argv.join(' '));
+    expect(lines).toContain(`ip -n l2k-k1a2b-host link add ${client?.peer} type veth peer name ${client?.iface} netns l2k-k1a2b-c1`);
+    expect(lines).toContain(`ip -n l2k-k1a2b-host link set ${client?.peer} master br-0123456789ab up`);
+    expect(lines).toContain(`ip -n l2k-k1a2b-c1 addr add ${lab.clients[0]?.ip}/${lab.clients[0]?.prefixLength} dev ${client?.iface}`);
+    for (const cidr of lab.localRoutes) expect(lines).toContain(`ip -n l2k-k1a2b-c1 route replace ${cidr} dev ${client?.iface}`);
+    expect(lines.some((l) => l.startsWith('ip netns exec l2k-k1a2b-c1 sysctl -q -w '))).toBe(true);
+    expect(plan.down.map((a) => a.join(' '))).toEqual([`ip -n l2k-k1a2b-host link del ${client?.peer}`, 'ip netns del l2k-k1a2b-c1']);
+  });
+
+  it('refuses a client whose segment has no bridge', () => {
+    expect(() => planKubeClients(planLab(scenario, 'k1'), 'k1', 'h', () => undefined)).toThrow('placing client c1: no cluster network bridge for its segment lan (no node interface on it)');
+  });
+});
+
+describe('daemonSetForRun', () => {
+  const ds: KubeObject = {
+    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'l2lab-agent', namespace: 'l2lab-k1', resourceVersion: '42' },
+    spec: { selector: {}, template: { metadata: {}, spec: { hostNetwork: true, containers: [{ name: 'agent', image: 'l2lab-responder:k1', args: ['cluster-proc', 'node'], env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }, { name: 'L2LAB_PROFILE', value: 'cilium-1.16' }] }] } } },
+  };
+  const settings = { epochMonoNs: '123456789', profile: 'cilium-1.15', leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500, echoPorts: [7, 80], seed: 5 };
+
+  it('sets the run’s epoch, profile, timings and echo role on the agent container, keeping the rest', () => {
+    const out = daemonSetForRun(ds, settings) as unknown as { metadata: { resourceVersion: string }; spec: { template: { spec: { hostNetwork: boolean; containers: { args: string[]; env: { name: string; value?: string; valueFrom?: unknown }[]; image: string }[] } } } };
+    const container = out.spec.template.spec.containers[0];
+    expect(out.metadata.resourceVersion).toBe('42');
+    expect(out.spec.template.spec.hostNetwork).toBe(true);
+    expect(container?.image).toBe('l2lab-responder:k1');
+    expect(container?.args).toEqual(['cluster-proc', 'datapath,agent,echo']);
+    expect(container?.env.find((e) => e.name === 'NODE_NAME')?.valueFrom).toBeDefined();
+    expect(container?.env.filter((e) => e.name === 'L2LAB_PROFILE')).toEqual([{ name: 'L2LAB_PROFILE', value: 'cilium-1.15' }]);
+    expect(agentRunEnv(settings)).toMatchObject({ L2LAB_EPOCH_MONO_NS: '123456789', L2LAB_LEASE_DURATION: '3000ms', L2LAB_LEASE_RENEW_DEADLINE: '2000ms', L2LAB_LEASE_RETRY_PERIOD: '500ms', L2LAB_ECHO_PORTS: '7,80', L2LAB_SEED: '5' });
+  });
+
+  it('refuses a DaemonSet without a container', () => {
+    expect(() => daemonSetForRun({ ...ds, spec: { template: { spec: { containers: [] } } } }, settings)).toThrow('setting the run on DaemonSet l2lab-k1/l2lab-agent: it has no container');
+  });
+});
+
+describe('decideKubePreflight', () => {
+  const tools = (missing: readonly DoctorTool[] = []): Record<DoctorTool, boolean> => Object.fromEntries(DOCTOR_TOOLS.map((t) => [t, !missing.includes(t)])) as Record<DoctorTool, boolean>;
+  const daemon = { reachable: true, endpoint: 'unix:///var/run/docker.sock' };
+
+  it('asks kind and Talos runs for root, the netns tools and a Docker daemon, each with its install command', () => {
+    expect(decideKubePreflight({ uid: 0, tools: tools(), defaultDaemon: daemon }, 'kind', '/k')).toEqual([]);
+    const missing = decideKubePreflight({ uid: 1000, tools: tools(['tcpdump']), defaultDaemon: { reachable: false, endpoint: 'unix:///var/run/docker.sock', error: 'no socket' } }, 'talos', undefined);
+    expect(missing.map((m) => `${m.what} → ${m.fix}`)).toEqual([
+      'a kubeconfig → pass --kubeconfig (l2lab cluster up --provider talos writes .cache/cluster/<run>/kubeconfig)',
+      'root → run as root: the clients are network namespaces on the cluster bridge, and tcpdump captures there',
+      'tcpdump → apt-get install -y tcpdump',
+      'a Docker daemon at unix:///var/run/docker.sock (no socket) → dockerd & (or: systemctl start docker)',
+    ]);
+  });
+
+  it('asks a kubeconfig run for the kubeconfig only', () => {
+    expect(decideKubePreflight({ uid: 1000, tools: tools(['docker', 'tcpdump']), defaultDaemon: daemon }, 'kubeconfig', '/k')).toEqual([]);
+  });
+});
+
+describe('run parts', () => {
+  it('records what the world cannot do as skipped and unsupported, at its time, and performs the rest', () => {
+    const timeline = nemesisTimeline(scenario);
+    const { performed, skipped } = splitUnsupported(timeline, { unsupported: { 'restart-agent': 'not here' } });
+    expect(performed.map((t) => t.action.action)).toEqual(['kill-agent']);
+    expect(skipped).toEqual([{ atMs: 25_000, occurrence: expect.any(String), action: 'restart-agent', outcome: 'skipped', reason: 'not here', unsupported: true, inverseOf: expect.any(String) }]);
+  });
+
+  it('picks the context each provider’s tool writes', () => {
+    expect(defaultContextOf('kind', 'l2lab-k1')).toBe('kind-l2lab-k1');
+    expect(defaultContextOf('talos', 'l2lab-k1')).toBe('admin@l2lab-k1');
+    expect(defaultContextOf('kubeconfig', 'x')).toBeUndefined();
+  });
+});
