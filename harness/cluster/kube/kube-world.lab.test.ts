@@ -1,0 +1,94 @@
+/**
+ * The kube runner's API-level part against a real kube-apiserver + etcd (`upControlPlane` on the
+ * loopback of a namespace this test creates, 198.18.0.2): a kubeconfig with a client certificate
+ * the test signs with the control plane's CA (group system:masters — kind's and Talos's admin
+ * kubeconfigs authenticate so), Node objects and fake agent pods, kill-agent of the Lease holder,
+ * a taint through the scenario's `edit`, labels applied and restored
+ * (`kube-world.lab-steps.ts`). Needs root, iproute2, openssl and the control-plane binaries
+ * (`make control-plane`); skips otherwise.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binariesForTests, CP_TEST_TIMEOUT_MS, tempRunDir } from '../../control-plane/cp-test-support.ts';
+import { downControlPlane } from '../../control-plane/down.ts';
+import { layoutFor } from '../../control-plane/layout.ts';
+import type { RunRecord } from '../../control-plane/run-record.ts';
+import { upControlPlane } from '../../control-plane/up.ts';
+import { callInNetns } from '../../lab/proc/netns-call.ts';
+import type { ApiFaultsArgs } from './kube-world.lab-steps.ts';
+
+const setup = await binariesForTests();
+const canNetns = process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' }).status === 0 && spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
+if (!canNetns) process.stderr.write('kube world lab test skipped: needs root, iproute2 (ip netns) and openssl\n');
+const STEPS = new URL('./kube-world.lab-steps.ts', import.meta.url).href;
+
+describe.skipIf(setup.binaries === undefined || !canNetns)('the kube runner against a real kube-apiserver', () => {
+  const runId = `t${randomBytes(2).toString('hex')}`;
+  const netns = `l2lp-${runId}-cp`;
+  let runDir = '';
+  let record: RunRecord;
+  let kubeconfig = '';
+
+  beforeAll(async () => {
+    execFileSync('ip', ['netns', 'add', netns]);
+    execFileSync('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
+    execFileSync('ip', ['-n', netns, 'addr', 'add', '198.18.0.2/32', 'dev', 'lo']);
+    runDir = await tempRunDir('kube-world');
+    record = await upControlPlane({ runDir, nodeNames: ['kw1'], netns, address: '198.18.0.2', ports: { apiserverPort: 0 }, ...(setup.binaries === undefined ? {} : { binaries: setup.binaries }) });
+    const layout = layoutFor(runDir);
+    const key = join(runDir, 'admin.key');
+    const csr = join(runDir, 'admin.csr');
+    const crt = join(runDir, 'admin.crt');
+    execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', '/O=system:masters/CN=l2lab-kube-test'], { stdio: 'ignore' });
+    execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', layout.caCertPath, '-CAkey', layout.caKeyPath, '-CAcreateserial', '-days', '1', '-out', crt], { stdio: 'ignore' });
+    const b64 = async (path: string): Promise<string> => (await readFile(path)).toString('base64');
+    kubeconfig = join(runDir, 'test-admin.kubeconfig');
+    await writeFile(kubeconfig, `apiVersion: v1
+kind: Config
+current-context: lab
+clusters:
+- name: lab
+  cluster: { server: "${record.serverUrl}", certificate-authority-data: ${await b64(layout.caCertPath)} }
+contexts:
+- name: lab
+  context: { cluster: lab, user: admin }
+users:
+- name: admin
+  user: { client-certificate-data: ${await b64(crt)}, client-key-data: ${await b64(key)} }
+`);
+  }, CP_TEST_TIMEOUT_MS);
+
+  afterAll(async () => {
+    if (runDir) await downControlPlane(runDir).catch(() => undefined);
+    spawnSync('ip', ['netns', 'del', netns], { stdio: 'ignore' });
+  }, CP_TEST_TIMEOUT_MS);
+
+  it('kills the holder’s agent pod, taints the mapped node, waits for the successor and restores the labels', async () => {
+    const args: ApiFaultsArgs = { kubeconfig, scenarioPath: join(process.cwd(), 'scenarios/leader-kill.yaml'), runId };
+    const seen = await callInNetns<Record<string, unknown>>(netns, STEPS, 'apiFaults', args, 60_000);
+    expect(seen['auth']).toBe('client-certificate');
+    expect(seen['nodeMap']).toEqual({ n1: 'kw1', n2: 'kw2', n3: 'kw3' });
+    // Mapped workers carry the scenario's label during the run; the control plane loses it.
+    expect(seen['labelsDuring']).toEqual({ kcp: null, kw1: 'true', kw2: 'true', kw3: 'true' });
+    expect(seen['holderBefore']).toBe('n2');
+    expect(seen['steps']).toEqual([
+      { atMs: 0, occurrence: 'kill@0', action: 'kill-agent', node: 'n2', outcome: 'done' },
+      { atMs: 0, occurrence: 'taint@0', action: 'edit', outcome: 'done' },
+      { atMs: 0, occurrence: 'outage@0', action: 'api-outage', outcome: 'skipped', reason: expect.stringMatching(/^failed: api-outage needs the nodes as Docker containers/) },
+    ]);
+    expect(seen['podsAfterKill']).toEqual(['agent-kw1', 'agent-kw3']);
+    expect(seen['taints']).toEqual([{ key: 'l2lab.io/test', value: 'x', effect: 'NoSchedule' }]);
+    expect(seen['problems']).toEqual([]);
+    expect(seen['nemesisOps']).toEqual([
+      { f: 'kill-agent', value: { node: 'n2' } },
+      { f: 'edit', value: { verb: 'patch', resource: 'nodes', name: 'n1', mayMoveIpsOf: [] } },
+      { f: 'restart-agent', value: { node: 'n2' } },
+    ]);
+    // Restored: what each node had before (kw1, kw2 'false'; kw3, kcp 'true'), no interface annotation.
+    expect(seen['labelsAfter']).toEqual({ kcp: 'true', kw1: 'false', kw2: 'false', kw3: 'true' });
+    expect(seen['annotationsAfter']).toEqual({ kcp: null, kw1: null, kw2: null, kw3: null });
+  });
+});
