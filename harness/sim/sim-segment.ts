@@ -157,6 +157,63 @@ export interface SegmentCounters {
   unknownUnicastDropped?: number;
 }
 
+/** What a {@link Port} asks of its segment. */
+interface PortBridge {
+  readonly send: (frame: ArpFrame) => void;
+  readonly sendData: (frame: DataFrame) => void;
+  readonly setEgressShape: (shape: NetemShape | undefined) => void;
+}
+
+/**
+ * A {@link SegmentPort}: a class, not an object literal, because a literal with a getter
+ * (`linkUp`) gets a hidden class of its own per port, holding the getter closure — hidden classes
+ * live in the old generation, so every world's ports, and through them the whole world, outlived
+ * each young-generation collection until the next full one.
+ */
+class Port implements SegmentPort {
+  readonly owner: string;
+  readonly interface: string;
+  readonly mac: string;
+  readonly #attachment: Attachment;
+  readonly #bridge: PortBridge;
+
+  constructor(attachment: Attachment, bridge: PortBridge) {
+    this.owner = attachment.owner;
+    this.interface = attachment.interface;
+    this.mac = attachment.mac;
+    this.#attachment = attachment;
+    this.#bridge = bridge;
+  }
+
+  get linkUp(): boolean {
+    return this.#attachment.attached && this.#attachment.up;
+  }
+
+  send(frame: ArpFrame): void {
+    this.#bridge.send(frame);
+  }
+
+  sendData(frame: DataFrame): void {
+    this.#bridge.sendData(frame);
+  }
+
+  setLinkUp(up: boolean): void {
+    this.#attachment.up = up;
+  }
+
+  detach(): void {
+    this.#attachment.attached = false;
+  }
+
+  reattach(): void {
+    this.#attachment.attached = true;
+  }
+
+  setEgressShape(shape: NetemShape | undefined): void {
+    this.#bridge.setEgressShape(shape);
+  }
+}
+
 /** A broadcast domain on virtual time. */
 export class SimSegment {
   readonly name: string;
@@ -219,29 +276,14 @@ export class SimSegment {
     if (lossRate > 0 && this.#rng === undefined) throw new RangeError(`port ${owner}/${interfaceName} on ${this.name}: loss needs an rng`);
     const a: Attachment = { owner, interface: interfaceName, mac, handlers, extraDelayMs, lossRate, attached: true, up: true, egress: undefined };
     this.#attachments.push(a);
-    return {
-      owner,
-      interface: interfaceName,
-      mac,
-      get linkUp() {
-        return a.attached && a.up;
-      },
+    return new Port(a, {
       send: (frame) => (a.egress === undefined ? this.#sendArp(a, frame) : this.#shaped(a, () => this.#sendArp(a, frame))),
       sendData: (frame) => (a.egress === undefined ? this.#sendData(a, frame) : this.#shaped(a, () => this.#sendData(a, frame))),
-      setLinkUp: (up) => {
-        a.up = up;
-      },
-      detach: () => {
-        a.attached = false;
-      },
-      reattach: () => {
-        a.attached = true;
-      },
       setEgressShape: (shape) => {
         if (shape !== undefined && netemDraws(shape) && this.#rng === undefined) throw new RangeError(`netem on ${owner}/${interfaceName} (segment ${this.name}): loss or jitter needs an rng`);
         a.egress = shape === undefined ? undefined : { shape, rng: a.egress?.rng ?? this.#rng?.fork(`netem/${owner}/${interfaceName}`) };
       },
-    };
+    });
   }
 
   /** Runs `onBridge` when a frame leaving `from`'s shaped egress reaches the bridge, unless netem drops it. */

@@ -31,6 +31,7 @@ export interface SimTaskHandle<T> {
 export class SimTaskRunner {
   readonly #kernel: SimKernel;
   readonly #server: SimApiServer;
+  readonly #abortWatchers = new AbortWatchTable();
 
   constructor(kernel: SimKernel, server: SimApiServer) {
     this.#kernel = kernel;
@@ -42,7 +43,7 @@ export class SimTaskRunner {
    * re-entrantly). A task that throws fails the kernel run with the task's name in the message.
    */
   spawn<T>(name: string, task: Task<T>): SimTaskHandle<T> {
-    const process = new SimProcess<T>(name, task, this.#kernel, this.#server);
+    const process = new SimProcess<T>(name, task, this.#kernel, this.#server, this.#abortWatchers);
     this.#kernel.after(0, () => process.resume(undefined), `spawn ${name}`);
     return process;
   }
@@ -55,6 +56,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   readonly #task: Task<T>;
   readonly #kernel: SimKernel;
   readonly #server: SimApiServer;
+  readonly #abortWatchers: AbortWatchTable;
   /** Incremented per effect; a completion carrying an older token is stale and ignored. */
   #token = 0;
   #pending: EventHandle | undefined = undefined;
@@ -80,11 +82,12 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   waitPrev: SimProcess<unknown> | undefined = undefined;
   waitNext: SimProcess<unknown> | undefined = undefined;
 
-  constructor(name: string, task: Task<T>, kernel: SimKernel, server: SimApiServer) {
+  constructor(name: string, task: Task<T>, kernel: SimKernel, server: SimApiServer, abortWatchers: AbortWatchTable) {
     this.name = name;
     this.#task = task;
     this.#kernel = kernel;
     this.#server = server;
+    this.#abortWatchers = abortWatchers;
     this.#sleepLabel = `sleep ${name}`;
     this.#timeoutLabel = `timeout ${name}`;
     this.#abortLabel = `abort ${name}`;
@@ -162,7 +165,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
     this.#complete(token, failure(new TimeoutError(`${effect.request.verb} as ${effect.identity}: no response within ${effect.timeoutMs}ms`, 'deadline')));
   }
 
-  /** Watches `signal` for the effect in flight (`request` undefined: a sleep); see {@link abortWatchersOf}. */
+  /** Watches `signal` for the effect in flight (`request` undefined: a sleep); see {@link AbortWatchTable}. */
   #watchAbort(signal: AbortSignal | WakeSignal | undefined, request: RequestEffect | undefined): void {
     if (signal === undefined) return;
     this.#abortSignal = signal;
@@ -174,7 +177,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   #watchersOf(signal: AbortSignal): AbortWaiters {
     if (signal !== this.#lastSignal || this.#lastWatchers === undefined) {
       this.#lastSignal = signal;
-      this.#lastWatchers = abortWatchersOf(signal);
+      this.#lastWatchers = this.#abortWatchers.of(signal);
     }
     return this.#lastWatchers;
   }
@@ -212,13 +215,6 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   }
 }
 
-/**
- * One real 'abort' listener per signal, fanning out to the processes whose effect in flight waits
- * on it, in the order they started waiting — the order add/removeEventListener per effect gave,
- * without EventTarget's cost (it was ~8 % of a lease-load run). A process leaves the list when its
- * effect settles and re-enters at the end with its next effect, as a re-added listener would.
- */
-const abortWatchers = new WeakMap<AbortSignal, AbortWaiters>();
 
 /**
  * The processes waiting on one AbortSignal, oldest first: an intrusive doubly-linked list through
@@ -270,21 +266,37 @@ class AbortWaiters {
   }
 }
 
-function abortWatchersOf(signal: AbortSignal): AbortWaiters {
-  let watchers = abortWatchers.get(signal);
-  if (watchers === undefined) {
-    const created = new AbortWaiters();
-    watchers = created;
-    abortWatchers.set(signal, created);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const process of created.drain()) process.abortFired(signal);
-      },
-      { once: true },
-    );
+/**
+ * One real 'abort' listener per signal, fanning out to the processes whose effect in flight waits
+ * on it, in the order they started waiting — the order add/removeEventListener per effect gave,
+ * without EventTarget's cost (it was ~8 % of a lease-load run). A process leaves the list when its
+ * effect settles and re-enters at the end with its next effect, as a re-added listener would.
+ *
+ * One table per runner (per world), not per module: V8's young-generation collector treats a
+ * WeakMap's values as strong, so a module-wide table (long since in the old generation) kept every
+ * finished world reachable — through its signals' waiter lists — from each scavenge until the next
+ * full collection: every world of a run of trials was copied and promoted, the largest GC cost.
+ */
+class AbortWatchTable {
+  readonly #bySignal = new WeakMap<AbortSignal, AbortWaiters>();
+
+  /** The waiters of `signal`, with its one 'abort' listener added on first use. */
+  of(signal: AbortSignal): AbortWaiters {
+    let watchers = this.#bySignal.get(signal);
+    if (watchers === undefined) {
+      const created = new AbortWaiters();
+      watchers = created;
+      this.#bySignal.set(signal, created);
+      signal.addEventListener(
+        'abort',
+        () => {
+          for (const process of created.drain()) process.abortFired(signal);
+        },
+        { once: true },
+      );
+    }
+    return watchers;
   }
-  return watchers;
 }
 
 function failure(error: TimeoutError): StoreResponse {
