@@ -113,7 +113,7 @@ bench-analyze: $(SETUP_STAMP) ## l2lab analyze MB/s, frames/s, peak RSS on a syn
 doctor: $(SETUP_STAMP) ## which worlds and cluster providers this machine can run, and the command that installs each missing piece
 	@$(L2LAB) doctor
 
-e2e-docker: $(SETUP_STAMP) control-plane ## the docker provider alone (root; part of e2e): leader-kill on containers of the locally built responder image (~10 min)
+e2e-docker: $(SETUP_STAMP) control-plane ## the docker provider alone (root; part of e2e): leader-kill, api-partition and data-link-down on containers of the locally built responder image (~20 min)
 	@vitest run --config vitest.lab.config.ts harness/cluster/docker/
 
 e2e-kind: $(SETUP_STAMP) ## the cluster world on kind (a runner with Docker, kind, kubectl; KIND_TARGET=l2lab|cilium): leader-kill's story on a real cluster, then cluster down

@@ -219,6 +219,8 @@ function planDocker(ctx: Ctx): Built {
       steps: [
         { title: `remove the run's containers (label l2lab.io/run=${ctx.runId})`, tool: 'bash', argv: ['bash', '-c', byLabel('ps -aq', 'rm -f')], mayFail: true },
         { title: `remove the run's networks (label l2lab.io/run=${ctx.runId})`, tool: 'bash', argv: ['bash', '-c', byLabel('network ls -q', 'network rm')], mayFail: true },
+        // Names only (bind mounts): deleting one never touches a container.
+        { title: `remove the run's attached namespace names l2d-${ctx.runId}-*`, tool: 'bash', argv: ['bash', '-c', `ip netns list | awk '{print $1}' | grep '^l2d-${ctx.runId}-' | xargs -r -n1 ip netns delete`], mayFail: true },
         { title: `remove the responder image ${names.image}`, tool: 'docker', argv: ['docker', 'image', 'rm', names.image], mayFail: true },
         { title: 'stop the Docker daemon if l2lab started it', tool: 'bash', argv: ['bash', 'kind/docker/dockerd.sh', 'stop'], mayFail: true },
       ],

@@ -148,7 +148,7 @@ export async function reap(options: ReapOptions): Promise<ReapOutcome> {
         break;
       }
       case 'detach-names': {
-        lines.push(`run ${action.runId}: ${action.reason}`);
+        lines.push(`run ${action.runId}: orphan attached names — ${action.reason}`);
         for (const name of action.names) {
           if (options.dryRun) {
             lines.push(`  ${verb} netns name ${name}`);
