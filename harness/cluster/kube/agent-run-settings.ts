@@ -16,6 +16,11 @@ export interface AgentRunSettings {
   readonly retryPeriodMs: number;
   readonly echoPorts: readonly number[];
   readonly seed: number;
+  /**
+   * The run's own state directory under the DaemonSet's hostPath (`/var/run/l2lab/<run>`): a
+   * fresh pinned map, and history files that hold this run's ops only (the agent appends).
+   */
+  readonly stateDir: string;
 }
 
 /** The roles the run's agent pods run (`cluster-proc <roles>`). */
@@ -31,6 +36,7 @@ export function agentRunEnv(settings: AgentRunSettings): Record<string, string> 
     L2LAB_LEASE_RETRY_PERIOD: `${settings.retryPeriodMs}ms`,
     L2LAB_ECHO_PORTS: settings.echoPorts.join(','),
     L2LAB_SEED: String(settings.seed),
+    L2LAB_STATE_DIR: settings.stateDir,
   };
 }
 

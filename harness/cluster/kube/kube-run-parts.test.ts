@@ -9,6 +9,7 @@ import { nodeFactsOf } from './cluster-facts.ts';
 import { defaultContextOf } from './kube-command.ts';
 import { planKubeClients } from './kube-clients.ts';
 import { decideKubePreflight } from './kube-preflight.ts';
+import { planNodeDatapath } from './node-datapath.ts';
 import { splitUnsupported } from './run-kube-scenario.ts';
 
 const { scenario } = await loadScenario('scenarios/leader-kill.yaml');
@@ -52,7 +53,7 @@ describe('daemonSetForRun', () => {
     apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'l2lab-agent', namespace: 'l2lab-k1', resourceVersion: '42' },
     spec: { selector: {}, template: { metadata: {}, spec: { hostNetwork: true, containers: [{ name: 'agent', image: 'l2lab-responder:k1', args: ['cluster-proc', 'node'], env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }, { name: 'L2LAB_PROFILE', value: 'cilium-1.16' }] }] } } },
   };
-  const settings = { epochMonoNs: '123456789', profile: 'cilium-1.15', leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500, echoPorts: [7, 80], seed: 5 };
+  const settings = { epochMonoNs: '123456789', profile: 'cilium-1.15', leaseDurationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500, echoPorts: [7, 80], seed: 5, stateDir: '/var/run/l2lab/k1' };
 
   it('sets the run’s epoch, profile, timings and echo role on the agent container, keeping the rest', () => {
     const out = daemonSetForRun(ds, settings) as unknown as { metadata: { resourceVersion: string }; spec: { template: { spec: { hostNetwork: boolean; containers: { args: string[]; env: { name: string; value?: string; valueFrom?: unknown }[]; image: string }[] } } } };
@@ -63,7 +64,7 @@ describe('daemonSetForRun', () => {
     expect(container?.args).toEqual(['cluster-proc', 'datapath,agent,echo']);
     expect(container?.env.find((e) => e.name === 'NODE_NAME')?.valueFrom).toBeDefined();
     expect(container?.env.filter((e) => e.name === 'L2LAB_PROFILE')).toEqual([{ name: 'L2LAB_PROFILE', value: 'cilium-1.15' }]);
-    expect(agentRunEnv(settings)).toMatchObject({ L2LAB_EPOCH_MONO_NS: '123456789', L2LAB_LEASE_DURATION: '3000ms', L2LAB_LEASE_RENEW_DEADLINE: '2000ms', L2LAB_LEASE_RETRY_PERIOD: '500ms', L2LAB_ECHO_PORTS: '7,80', L2LAB_SEED: '5' });
+    expect(agentRunEnv(settings)).toMatchObject({ L2LAB_EPOCH_MONO_NS: '123456789', L2LAB_LEASE_DURATION: '3000ms', L2LAB_LEASE_RENEW_DEADLINE: '2000ms', L2LAB_LEASE_RETRY_PERIOD: '500ms', L2LAB_ECHO_PORTS: '7,80', L2LAB_SEED: '5', L2LAB_STATE_DIR: '/var/run/l2lab/k1' });
   });
 
   it('refuses a DaemonSet without a container', () => {
@@ -103,5 +104,23 @@ describe('run parts', () => {
     expect(defaultContextOf('kind', 'l2lab-k1')).toBe('kind-l2lab-k1');
     expect(defaultContextOf('talos', 'l2lab-k1')).toBe('admin@l2lab-k1');
     expect(defaultContextOf('kubeconfig', 'x')).toBeUndefined();
+  });
+});
+
+describe('planNodeDatapath', () => {
+  it('routes the pools local, silences the kernel’s ARP on data interfaces and routes each client on-link on its segment, and undoes it', () => {
+    const plan = planNodeDatapath([{ netns: 'l2k-r-kw1', interfaces: [{ name: 'eth0', segment: 'lan' }, { name: 'eth1', segment: 'data2' }] }], ['198.18.0.240/28'], [{ ip: '198.18.0.200', segment: 'lan' }, { ip: '198.19.0.9', segment: 'other' }]);
+    expect(plan.up.map((a) => a.join(' '))).toEqual([
+      'ip netns exec l2k-r-kw1 sysctl -q -w net/ipv4/conf/eth0/arp_ignore=1',
+      'ip netns exec l2k-r-kw1 sysctl -q -w net/ipv4/conf/eth1/arp_ignore=1',
+      'ip -n l2k-r-kw1 route replace local 198.18.0.240/28 dev lo',
+      'ip -n l2k-r-kw1 route replace 198.18.0.200/32 dev eth0',
+    ]);
+    expect(plan.down.map((a) => a.join(' '))).toEqual([
+      'ip netns exec l2k-r-kw1 sysctl -q -w net/ipv4/conf/eth0/arp_ignore=0',
+      'ip netns exec l2k-r-kw1 sysctl -q -w net/ipv4/conf/eth1/arp_ignore=0',
+      'ip -n l2k-r-kw1 route del local 198.18.0.240/28 dev lo',
+      'ip -n l2k-r-kw1 route del 198.18.0.200/32 dev eth0',
+    ]);
   });
 });

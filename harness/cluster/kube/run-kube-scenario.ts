@@ -6,8 +6,10 @@
  *    and for kind/Talos each node container's netns attached as `l2k-<run>-<node>` with its MACs,
  *    the host netns — where Docker's bridges are — as `l2k-<run>-host`); the plan (`kube-plan.ts`);
  * 2. the mapped nodes labelled and annotated as the scenario's (the others lose its label keys);
- *    for the l2lab target the agent DaemonSet set to the run (epoch, profile, timings, echo role:
- *    `agent-run-settings.ts`) and every mapped node's new agent pod Ready;
+ *    for the l2lab target the agent DaemonSet set to the run (epoch, profile, timings, echo role,
+ *    state dir `/var/run/l2lab/<run>`: `agent-run-settings.ts`), every mapped node's new agent pod
+ *    Ready, and the nodes' netns set for the echo (`node-datapath.ts`: local pool routes,
+ *    arp_ignore, client routes);
  * 3. the observer's watches (`WatchedObserver`, events renamed to scenario nodes), the clients
  *    (`kube-clients.ts`: netns + veth on the segment's bridge, the lab's prober and NeighMonitor),
  *    tcpdump on each segment's bridge;
@@ -60,6 +62,7 @@ import { nodeNetnsName, readClusterFacts } from './cluster-facts.ts';
 import { loadKubeAccess } from './kube-access.ts';
 import { planKubeClients } from './kube-clients.ts';
 import { planKubeRun, type KubeProvider, type KubeRunPlan, type KubeTarget } from './kube-plan.ts';
+import { planNodeDatapath } from './node-datapath.ts';
 import { KubeWorld } from './kube-world.ts';
 import { clusterNamedStore, eventInScenarioNames, opInScenarioNames } from './translate-nodes.ts';
 
@@ -89,8 +92,8 @@ export interface KubeRunOutput extends Omit<LabRunOutput, 'auditLeaseRequests'> 
   readonly nodeMap: Readonly<Record<string, string>>;
 }
 
-/** Where the l2lab agent keeps its histories in a node (the DaemonSet's hostPath). */
-const AGENT_STATE_DIR = '/var/run/l2lab';
+/** The l2lab agent DaemonSet's hostPath; each run uses its own directory under it. */
+const AGENT_STATE_ROOT = '/var/run/l2lab';
 
 /**
  * Runs `scenario` on the cluster and judges it.
@@ -135,9 +138,10 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     const monoNs = parseEpochMonoNs(epoch.epochMonoNs);
     const clock = new LabClock(monoNs);
     const timing = scenario.timing.effective;
+    const agentStateDir = `${AGENT_STATE_ROOT}/${options.runId}`;
     if (options.target === 'l2lab') {
       const ports = [...new Set([7, ...scenario.manifests.services.map((s) => s.ports?.[0]?.port).filter((p): p is number => p !== undefined)])];
-      await rollAgents(admin, plan, { epochMonoNs: epoch.epochMonoNs, profile: profile.name, leaseDurationMs: timing.leaseDurationMs, renewDeadlineMs: timing.renewDeadlineMs, retryPeriodMs: timing.retryPeriodMs, echoPorts: ports, seed: options.seed }, clock, readyTimeoutMs, cleanup);
+      await rollAgents(admin, plan, { epochMonoNs: epoch.epochMonoNs, profile: profile.name, leaseDurationMs: timing.leaseDurationMs, renewDeadlineMs: timing.renewDeadlineMs, retryPeriodMs: timing.retryPeriodMs, echoPorts: ports, seed: options.seed, stateDir: agentStateDir }, clock, readyTimeoutMs, cleanup);
       progress(`agent DaemonSet set to the run; ${plan.nodes.length} agent pod(s) Ready`);
     }
     lap('clusterMs');
@@ -159,6 +163,14 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
         }
       }
     }
+    const lab = planLab(scenario, options.runId);
+    if (options.target === 'l2lab' && containers) {
+      const datapath = planNodeDatapath(plan.nodes.map((n) => ({ netns: nodeNetnsName(options.runId, n.cluster), interfaces: n.interfaces })), lab.localRoutes, lab.clients.map((c) => ({ ip: c.ip, segment: c.segment })));
+      cleanup.push(async () => {
+        for (const argv of datapath.down) await exec(argv[0] ?? 'true', argv.slice(1)).catch(() => undefined);
+      });
+      for (const argv of datapath.up) await exec(argv[0] ?? 'true', argv.slice(1));
+    }
     const procDir = join(options.runDir, 'proc');
     await mkdir(procDir, { recursive: true });
     const neighHistory = new MemoryHistory(clock);
@@ -168,7 +180,7 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     if (scenario.topology.clients.length > 0 && !containers) {
       problems.push('no clients: the kubeconfig provider has no bridge to plug them into (no probes, no neighbour caches, no capture)');
     } else if (scenario.topology.clients.length > 0) {
-      const clients = planKubeClients(planLab(scenario, options.runId), options.runId, hostNetns, (segment) => bridgeOfSegment.get(segment));
+      const clients = planKubeClients(lab, options.runId, hostNetns, (segment) => bridgeOfSegment.get(segment));
       cleanup.push(async () => {
         for (const argv of clients.down) await exec(argv[0] ?? 'true', argv.slice(1)).catch(() => undefined);
       });
@@ -259,7 +271,7 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
       for (const node of plan.nodes) {
         const dir = join(options.runDir, 'state', node.scenario);
         await mkdir(dir, { recursive: true });
-        await exec('docker', ['cp', `${node.container ?? node.cluster}:${AGENT_STATE_DIR}/.`, dir], { timeoutMs: 120_000 }).then(
+        await exec('docker', ['cp', `${node.container ?? node.cluster}:${agentStateDir}/.`, dir], { timeoutMs: 120_000 }).then(
           () => historyDirs.push(dir),
           (error: unknown) => void problems.push(`copying the agent histories of ${node.cluster}: ${error instanceof Error ? error.message : String(error)}`),
         );
