@@ -97,3 +97,72 @@ export async function apiFaults(args: ApiFaultsArgs): Promise<Record<string, unk
     admin.close();
   }
 }
+
+/** Arguments of {@link wholeRun}. */
+export interface WholeRunArgs {
+  readonly kubeconfig: string;
+  readonly scenarioPath: string;
+  readonly runId: string;
+  readonly runDir: string;
+}
+
+/**
+ * `runScenarioOnKube` end to end on the kubeconfig provider (no node containers: API only), with
+ * an agent DaemonSet this step creates and a fake DaemonSet controller (no controller-manager
+ * here): once the runner sets the DaemonSet to the run, the old agent pods go and a Ready one per
+ * node comes, and a deleted one is replaced. Returns the run's steps and notes, a few ops, and
+ * what the cluster looks like afterwards.
+ */
+export async function wholeRun(args: WholeRunArgs): Promise<Record<string, unknown>> {
+  const { runScenarioOnKube } = await import('./run-kube-scenario.ts');
+  const { scenario } = await loadScenario(args.scenarioPath);
+  if (scenario === undefined) throw new Error(`${args.scenarioPath} does not load`);
+  const access = loadKubeAccess(args.kubeconfig);
+  const clock = new LabClock(parseEpochMonoNs(labEpochNow().epochMonoNs));
+  const admin = new KubeObjectStore(access, clock);
+  const ds: KubeObject = {
+    apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'l2lab-agent', namespace: 'l2lab-t', labels: AGENT },
+    spec: { selector: { matchLabels: AGENT }, template: { metadata: { labels: AGENT }, spec: { containers: [{ name: 'agent', image: 'l2lab-responder:test', args: ['cluster-proc', 'node'], env: [{ name: 'L2LAB_PROFILE', value: 'cilium-1.16' }] }] } } },
+  };
+  await admin.create('daemonsets', ds, identity);
+  let stop = false;
+  let made = 0;
+  const controller = (async (): Promise<void> => {
+    for (let i = 0; i < 2_000 && !stop; i++) {
+      const current = await admin.get({ resource: 'daemonsets', namespace: 'l2lab-t', name: 'l2lab-agent' }, identity);
+      const env = ((current.spec as { template: { spec: { containers: { env?: { name: string }[] }[] } } }).template.spec.containers[0]?.env ?? []).map((e) => e.name);
+      if (env.includes('L2LAB_EPOCH_MONO_NS')) {
+        const pods = await admin.list('pods', 'l2lab-t', identity);
+        for (const pod of pods.filter((p) => !String(p.metadata.name).startsWith('run-'))) await admin.delete({ resource: 'pods', namespace: 'l2lab-t', name: pod.metadata.name }, { ...identity, gracePeriodSeconds: 0 });
+        for (const node of ['kw1', 'kw2', 'kw3']) {
+          if (!pods.some((p) => String(p.metadata.name).startsWith('run-') && (p.spec as { nodeName?: string }).nodeName === node)) await admin.create('pods', agentPod(`run-${node}-${made++}`, node), identity);
+        }
+      }
+      await clock.sleep(200);
+    }
+  })();
+  try {
+    const output = await runScenarioOnKube(scenario, { provider: 'kubeconfig', target: 'l2lab', kubeconfig: args.kubeconfig, clusterName: 'lab', nodeMap: { n1: 'kw2', n2: 'kw3', n3: 'kw1' }, runId: args.runId, seed: 1, runDir: args.runDir, agentReadyTimeoutMs: 20_000 });
+    stop = true;
+    await controller;
+    const after = await admin.get({ resource: 'daemonsets', namespace: 'l2lab-t', name: 'l2lab-agent' }, identity);
+    const nodes = await admin.list('nodes', '', identity);
+    return {
+      steps: output.steps,
+      end: output.end,
+      nodeMap: output.nodeMap,
+      notes: output.notes,
+      interfacesSelected: output.ops.filter((op) => op.f === 'interfaces-selected').map((op) => (op.value as { node: string }).node).sort(),
+      nemesisOps: output.ops.filter((op) => op.process === 'nemesis').map((op) => ({ f: op.f, value: op.value })),
+      argsAfter: (after.spec as { template: { spec: { containers: { args?: string[] }[] } } }).template.spec.containers[0]?.args ?? [],
+      servicesAfter: (await admin.list('services', 'default', identity)).map((s) => s.metadata.name).filter((n) => n !== 'kubernetes'),
+      poolsAfter: (await admin.list('ciliumloadbalancerippools', '', identity)).map((p) => p.metadata.name),
+      taintsAfter: Object.fromEntries(nodes.map((n) => [n.metadata.name, ((n.spec as { taints?: { key: string }[] } | undefined)?.taints ?? []).map((t) => t.key)])),
+      annotationsAfter: Object.fromEntries(nodes.map((n) => [n.metadata.name, n.metadata.annotations?.['l2lab.io/interfaces'] ?? null])),
+    };
+  } finally {
+    stop = true;
+    await controller.catch(() => undefined);
+    admin.close();
+  }
+}

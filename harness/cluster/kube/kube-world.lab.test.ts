@@ -18,7 +18,7 @@ import { layoutFor } from '../../control-plane/layout.ts';
 import type { RunRecord } from '../../control-plane/run-record.ts';
 import { upControlPlane } from '../../control-plane/up.ts';
 import { callInNetns } from '../../lab/proc/netns-call.ts';
-import type { ApiFaultsArgs } from './kube-world.lab-steps.ts';
+import type { ApiFaultsArgs, WholeRunArgs } from './kube-world.lab-steps.ts';
 
 const setup = await binariesForTests();
 const canNetns = process.getuid?.() === 0 && spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' }).status === 0 && spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
@@ -89,6 +89,40 @@ users:
     ]);
     // Restored: what each node had before (kw1, kw2 'false'; kw3, kcp 'true'), no interface annotation.
     expect(seen['labelsAfter']).toEqual({ kcp: 'true', kw1: 'false', kw2: 'false', kw3: 'true' });
+    expect(seen['annotationsAfter']).toEqual({ kcp: null, kw1: null, kw2: null, kw3: null });
+  });
+
+  it('runs a scenario file end to end on the kubeconfig provider: DaemonSet set to the run and back, faults, objects removed', async () => {
+    // leader-kill, short: kill the agent on n1 (= kw2 by --node-map) at 2 s, back at 4 s; untaint n3 (= kw1).
+    const text = (await readFile(join(process.cwd(), 'scenarios/leader-kill.yaml'), 'utf8'))
+      .replace('duration: 40s', 'duration: 7s')
+      .replace(/nemesis:\n[\s\S]*?\nexpectations:/, 'nemesis:\n  - at: 2s\n    action: kill-agent\n    node: n1\n    for: 2s\n  - at: 1s\n    action: edit\n    kind: Node\n    name: n3\n    patch: { spec: { taints: null } }\n  - at: 3s\n    action: link-down\n    node: n2\n    iface: eth0\nexpectations:');
+    const scenarioPath = join(runDir, 'short-leader-kill.yaml');
+    await writeFile(scenarioPath, text);
+    const args: WholeRunArgs = { kubeconfig, scenarioPath, runId, runDir: join(runDir, 'run') };
+    const seen = await callInNetns<Record<string, unknown>>(netns, STEPS, 'wholeRun', args, 90_000);
+    expect(seen['end']).toBe('completed');
+    expect(seen['nodeMap']).toEqual({ n1: 'kw2', n2: 'kw3', n3: 'kw1' });
+    expect(seen['steps']).toEqual([
+      { atMs: 1000, occurrence: expect.any(String), action: 'edit', outcome: 'done' },
+      { atMs: 2000, occurrence: expect.any(String), action: 'kill-agent', node: 'n1', outcome: 'done' },
+      { atMs: 3000, occurrence: expect.any(String), action: 'link-down', outcome: 'skipped', reason: expect.stringMatching(/kubeconfig provider has none/), unsupported: true },
+      { atMs: 4000, occurrence: expect.any(String), action: 'restart-agent', node: 'n1', outcome: 'done', inverseOf: expect.any(String) },
+    ]);
+    expect(seen['nemesisOps']).toEqual([
+      { f: 'edit', value: { verb: 'patch', resource: 'nodes', name: 'n3', mayMoveIpsOf: [] } },
+      { f: 'kill-agent', value: { node: 'n1' } },
+      { f: 'restart-agent', value: { node: 'n1' } },
+    ]);
+    // The observer saw the cluster's nodes under the scenario's names, and no other node.
+    expect(seen['interfacesSelected']).toEqual(expect.arrayContaining(['n1', 'n2', 'n3']));
+    expect((seen['interfacesSelected'] as string[]).every((n) => ['n1', 'n2', 'n3'].includes(n))).toBe(true);
+    expect(seen['notes']).toEqual(expect.arrayContaining(['nodes: n1=kw2, n2=kw3, n3=kw1']));
+    // Undone: the DaemonSet as it was, the scenario's objects gone, the annotation off; the edit's untaint stays (it was the scenario's).
+    expect(seen['argsAfter']).toEqual(['cluster-proc', 'node']);
+    expect(seen['servicesAfter']).toEqual([]);
+    expect(seen['poolsAfter']).toEqual([]);
+    expect(seen['taintsAfter']).toMatchObject({ kw1: [] });
     expect(seen['annotationsAfter']).toEqual({ kcp: null, kw1: null, kw2: null, kw3: null });
   });
 });
