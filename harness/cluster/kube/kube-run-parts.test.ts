@@ -10,6 +10,7 @@ import { defaultContextOf } from './kube-command.ts';
 import { planKubeClients } from './kube-clients.ts';
 import { decideKubePreflight } from './kube-preflight.ts';
 import { planNodeDatapath } from './node-datapath.ts';
+import { ciliumTimingOf } from './cilium-timing.ts';
 import { splitUnsupported } from './run-kube-scenario.ts';
 
 const { scenario } = await loadScenario('scenarios/leader-kill.yaml');
@@ -122,5 +123,14 @@ describe('planNodeDatapath', () => {
       'ip -n l2k-r-kw1 route del local 198.18.0.240/28 dev lo',
       'ip -n l2k-r-kw1 route del 198.18.0.200/32 dev eth0',
     ]);
+  });
+});
+
+describe('ciliumTimingOf', () => {
+  it('reads the cluster Cilium’s Lease timing from cilium-config, defaults for absent keys, corrected as the agent does', () => {
+    expect(ciliumTimingOf({})).toEqual({ leaseDurationMs: 15_000, renewDeadlineMs: 5_000, retryPeriodMs: 2_000 });
+    expect(ciliumTimingOf({ 'l2-announcements-lease-duration': '3s', 'l2-announcements-renew-deadline': '2s', 'l2-announcements-retry-period': '500ms' })).toEqual({ leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 });
+    expect(ciliumTimingOf({ 'l2-announcements-lease-duration': '2s', 'l2-announcements-renew-deadline': '5s' }).renewDeadlineMs).toBe(1_000);
+    expect(() => ciliumTimingOf({ 'l2-announcements-retry-period': 'soon' })).toThrow(/cilium-config l2-announcements-retry-period: expected a duration/);
   });
 });

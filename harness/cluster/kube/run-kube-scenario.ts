@@ -63,6 +63,8 @@ import { loadKubeAccess } from './kube-access.ts';
 import { planKubeClients } from './kube-clients.ts';
 import { planKubeRun, type KubeProvider, type KubeRunPlan, type KubeTarget } from './kube-plan.ts';
 import { planNodeDatapath } from './node-datapath.ts';
+import { ciliumTimingOf } from './cilium-timing.ts';
+import type { LeaseTiming } from '../../l2/lease.ts';
 import { KubeWorld } from './kube-world.ts';
 import { clusterNamedStore, eventInScenarioNames, opInScenarioNames } from './translate-nodes.ts';
 
@@ -137,7 +139,8 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     const epoch = labEpochNow();
     const monoNs = parseEpochMonoNs(epoch.epochMonoNs);
     const clock = new LabClock(monoNs);
-    const timing = scenario.timing.effective;
+    const timing = options.target === 'cilium' ? await ciliumTiming(admin) : scenario.timing.effective;
+    if (options.target === 'cilium') problems.push(`judged with Cilium's configured Lease timing ${timing.leaseDurationMs}/${timing.renewDeadlineMs}/${timing.retryPeriodMs} ms (kube-system/cilium-config), not the scenario's ${scenario.timing.effective.leaseDurationMs}/${scenario.timing.effective.renewDeadlineMs}/${scenario.timing.effective.retryPeriodMs} ms`);
     const agentStateDir = `${AGENT_STATE_ROOT}/${options.runId}`;
     if (options.target === 'l2lab') {
       const ports = [...new Set([7, ...scenario.manifests.services.map((s) => s.ports?.[0]?.port).filter((p): p is number => p !== undefined)])];
@@ -349,6 +352,12 @@ async function rollAgents(admin: KubeObjectStore, plan: KubeRunPlan, settings: P
     await clock.sleep(1000);
   }
   throw new Error(`setting the l2lab agents to the run: no new Ready agent pod on ${waiting.join(', ')} within ${timeoutMs} ms (kubectl -n ${original.metadata.namespace} get pods -o wide)`);
+}
+
+/** A real Cilium's Lease timing (`cilium-timing.ts`); Cilium's defaults when its ConfigMap is not readable. */
+async function ciliumTiming(admin: KubeObjectStore): Promise<LeaseTiming> {
+  const config = await admin.get({ resource: 'configmaps', namespace: 'kube-system', name: 'cilium-config' }, { identity: HARNESS_IDENTITY }).catch(() => undefined);
+  return ciliumTimingOf(((config as { data?: Record<string, string> } | undefined)?.data) ?? {});
 }
 
 function isReady(pod: KubeObject): boolean {

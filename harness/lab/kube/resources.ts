@@ -28,6 +28,8 @@ const RESOURCES: readonly KubeResource[] = [
   { plural: 'namespaces', group: '', version: 'v1', kind: 'Namespace', namespaced: false, statusSubresource: true },
   // The cluster world sets the l2lab agent DaemonSet's run settings (epoch, timings) through it.
   { plural: 'daemonsets', group: 'apps', version: 'v1', kind: 'DaemonSet', namespaced: true, statusSubresource: true },
+  // The cluster world reads a real Cilium's Lease timings from kube-system/cilium-config.
+  { plural: 'configmaps', group: '', version: 'v1', kind: 'ConfigMap', namespaced: true, statusSubresource: false },
   { plural: 'endpointslices', group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', namespaced: true, statusSubresource: false },
   { plural: 'ciliuml2announcementpolicies', group: 'cilium.io', version: 'v2alpha1', kind: 'CiliumL2AnnouncementPolicy', namespaced: false, statusSubresource: true },
   { plural: 'ciliumloadbalancerippools', group: 'cilium.io', version: 'v2alpha1', kind: 'CiliumLoadBalancerIPPool', namespaced: false, statusSubresource: true },
