@@ -94,6 +94,9 @@ export interface KubeRunOutput extends Omit<LabRunOutput, 'auditLeaseRequests'> 
   readonly nodeMap: Readonly<Record<string, string>>;
 }
 
+/** Annotation naming the run on every object a run creates. */
+export const RUN_ANNOTATION = 'l2lab.io/run';
+
 /** The l2lab agent DaemonSet's hostPath; each run uses its own directory under it. */
 const AGENT_STATE_ROOT = '/var/run/l2lab';
 
@@ -221,9 +224,11 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     const runClock = new LabClock(monoNs + BigInt(Math.round(t0Ms * 1e6)));
     const objects = planRealObjects(scenario, plan.leaseNamespace);
     for (const { resource, object } of objects.objects.filter((o) => o.resource !== 'nodes')) {
-      const meta = object.metadata as { name: string; namespace?: string };
+      const meta = object.metadata as { name: string; namespace?: string; annotations?: Record<string, string> };
+      // The run id as an annotation (a label could change what a selector in the scenario matches).
+      const marked = { ...object, metadata: { ...meta, annotations: { ...(meta.annotations ?? {}), [RUN_ANNOTATION]: options.runId } } };
       try {
-        await admin.create(resource, object as unknown as KubeObject, { identity: HARNESS_IDENTITY });
+        await admin.create(resource, marked as unknown as KubeObject, { identity: HARNESS_IDENTITY });
       } catch (error) {
         // A namespace the cluster already has (the Lease namespace, kube-system) is not ours to remove.
         if (resource === 'namespaces' && error instanceof StoreError && error.code === 'store-conflict') continue;
