@@ -4,7 +4,8 @@ import { planLab } from '../../lab/topology/plan-lab.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { nemesisTimeline } from '../../scenario/timeline.ts';
 import { DOCTOR_TOOLS, type DoctorTool } from '../doctor/doctor-facts.ts';
-import { agentRunEnv, daemonSetForRun } from './agent-run-settings.ts';
+import { parseRoleList } from '../in-cluster/in-cluster-plan.ts';
+import { agentRunEnv, daemonSetForRun, RUN_AGENT_ROLES } from './agent-run-settings.ts';
 import { nodeFactsOf } from './cluster-facts.ts';
 import { defaultContextOf } from './kube-command.ts';
 import { planKubeClients } from './kube-clients.ts';
@@ -66,6 +67,10 @@ describe('daemonSetForRun', () => {
     expect(container?.env.find((e) => e.name === 'NODE_NAME')?.valueFrom).toBeDefined();
     expect(container?.env.filter((e) => e.name === 'L2LAB_PROFILE')).toEqual([{ name: 'L2LAB_PROFILE', value: 'cilium-1.15' }]);
     expect(agentRunEnv(settings)).toMatchObject({ L2LAB_EPOCH_MONO_NS: '123456789', L2LAB_LEASE_DURATION: '3000ms', L2LAB_LEASE_RENEW_DEADLINE: '2000ms', L2LAB_LEASE_RETRY_PERIOD: '500ms', L2LAB_ECHO_PORTS: '7,80', L2LAB_SEED: '5', L2LAB_STATE_DIR: '/var/run/l2lab/k1' });
+  });
+
+  it('names roles the image’s entrypoint knows', () => {
+    expect(parseRoleList(RUN_AGENT_ROLES)).toEqual(['datapath', 'agent', 'echo']);
   });
 
   it('refuses a DaemonSet without a container', () => {
