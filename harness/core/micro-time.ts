@@ -36,8 +36,12 @@ export function formatMicroTime(epochMs: number): string {
     cachedSecondsDays = days;
     cachedSecondPrefix = `${cachedDatePrefix}${pad(hh, 2)}:${pad(mm, 2)}:${pad(ss, 2)}.`;
   }
-  return `${cachedSecondPrefix}${pad(micros, 6)}Z`;
+  const millis = Math.floor(micros / 1000);
+  return `${cachedSecondPrefix}${DIGITS3[millis]}${DIGITS3[micros - millis * 1000]}Z`;
 }
+
+/** '000' … '999': the microsecond field from two table lookups (every Lease write formats one). */
+const DIGITS3: readonly string[] = Array.from({ length: 1000 }, (_, i) => pad(i, 3));
 
 let cachedSeconds = Number.NaN;
 let cachedSecondsDays = Number.NaN;
