@@ -32,7 +32,8 @@
  */
 import type { HistoryValue } from '../core/history.ts';
 import type { KubeObject } from '../core/object-store.ts';
-import { sleep, type Task } from '../core/task.ts';
+import type { SleepOutcome } from '../core/clock.ts';
+import { sleepEffect, type Task } from '../core/task.ts';
 import { Elector, type ElectorExit } from '../election/elector.ts';
 import { leaseGcLoop } from '../election/lease-gc.ts';
 import { AnnounceReconciler, FULL_RESYNC_PERIOD_MS, type AnnounceTableEntry } from '../datapath/reconcile.ts';
@@ -233,7 +234,8 @@ export class Agent {
     // Bounded by the signal (lab) and the kernel's limits (sim).
     for (;;) {
       this.#ports.datapath.map.stampLiveness(this.#ports.clock.monotonicMs());
-      if ((yield* sleep(intervalMs, signal)) === 'aborted') return;
+      // The effect yielded here, not through `sleep`: one generator less per tick (3 nodes × 1/s).
+      if (((yield sleepEffect(intervalMs, signal)) as SleepOutcome) === 'aborted') return;
     }
   }
 

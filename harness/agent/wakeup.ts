@@ -4,7 +4,7 @@
  * notifications before the loop looks are one. The wait is a `sleep` effect aborted by the
  * notification, so in `sim` the wake-up is a kernel event at the notifying instant — deterministic.
  */
-import { sleep, type Task, WakeSignal } from '../core/task.ts';
+import { sleepEffect, type Task, WakeSignal } from '../core/task.ts';
 
 /** A level-triggered, coalescing wake-up. */
 export class Wakeup {
@@ -28,7 +28,7 @@ export class Wakeup {
   *wait(timeoutMs: number): Task<void> {
     if (!this.#pending) {
       this.#signal.reset();
-      yield* sleep(timeoutMs, this.#signal);
+      yield sleepEffect(timeoutMs, this.#signal);
     }
     this.#pending = false;
   }

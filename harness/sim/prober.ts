@@ -9,9 +9,9 @@
  *
  * {@link Prober} is the bookkeeping; {@link proberTask} the loop, a task on the kernel.
  */
-import type { Clock } from '../core/clock.ts';
+import type { Clock, SleepOutcome } from '../core/clock.ts';
 import type { History } from '../core/history.ts';
-import { sleep, type Task } from '../core/task.ts';
+import { sleep, sleepEffect, type Task } from '../core/task.ts';
 import type { ClientListener } from './sim-client.ts';
 
 /** Prober settings. */
@@ -112,6 +112,6 @@ export function* proberTask(prober: Prober, clock: Pick<Clock, 'monotonicMs'>, s
   // Bounded by the signal and the kernel's run limits: each turn sleeps one interval.
   for (;;) {
     prober.tick();
-    if ((yield* sleep(prober.settings.intervalMs, signal)) === 'aborted') return;
+    if (((yield sleepEffect(prober.settings.intervalMs, signal)) as SleepOutcome) === 'aborted') return;
   }
 }
