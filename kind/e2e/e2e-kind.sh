@@ -6,7 +6,8 @@
 #      network eth1, the l2lab responder DaemonSet or real Cilium)
 #   2. the same scenario files as every other world, judged by the sim's checkers:
 #        l2lab run scenarios/leader-kill.yaml   --world cluster --provider kind   (kill-agent = the
-#          holder's agent pod deleted, grace 0)
+#          holder's agent pod deleted, grace 0; leader-kill-cilium-defaults.yaml for KIND_TARGET=cilium,
+#          whose Helm values keep Cilium's 15s/5s/2s Lease timing)
 #        l2lab run scenarios/api-partition.yaml --world cluster --provider kind   (partition-api = an
 #          nft table in the holder's node container dropping TCP to the control plane's 6443)
 #      reports under reports/<scenario>/cluster-<run>/ (pcaps of the kind bridge in cluster/pcap/)
@@ -17,7 +18,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 target=${KIND_TARGET:-l2lab}
 id=${KIND_RUN_ID:-k$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n' | cut -c1-6)}
-scenarios=${KIND_SCENARIOS:-scenarios/leader-kill.yaml scenarios/api-partition.yaml}
+# Real Cilium runs with the Helm values' 15s/5s/2s: its leader-kill is the one written for those.
+if [ "$target" = cilium ]; then default_scenarios="scenarios/leader-kill-cilium-defaults.yaml scenarios/api-partition.yaml"; else default_scenarios="scenarios/leader-kill.yaml scenarios/api-partition.yaml"; fi
+scenarios=${KIND_SCENARIOS:-$default_scenarios}
 l2lab=(node bin/l2lab.mjs)
 kc=.cache/cluster/$id/kubeconfig
 say() { echo "e2e-kind $id: $*"; }
