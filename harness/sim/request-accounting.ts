@@ -35,17 +35,25 @@ export class RequestAccounting {
   readonly #index = new Map<string, Map<StoreVerb, Map<string, AccountingRow>>>();
   readonly #rows: AccountingRow[] = [];
 
-  /** Counts a request that reached the server, with its outcome (`'ok'` or an error code). */
-  countArrival(identity: string, verb: StoreVerb, resource: string, outcome: string): void {
+  /**
+   * Counts a request that reached the server, with its outcome (`'ok'` or an error code). Returns
+   * its row, for {@link countResponseIn} when the response is delivered (no second lookup).
+   */
+  countArrival(identity: string, verb: StoreVerb, resource: string, outcome: string): AccountingRow {
     const row = this.#row(identity, verb, resource);
     row.count += 1;
     if (outcome === 'ok') row.ok += 1;
     else row.failures[outcome] = (row.failures[outcome] ?? 0) + 1;
+    return row;
   }
 
   /** Records the round trip of a delivered response. */
   countResponse(identity: string, verb: StoreVerb, resource: string, latencyMs: number): void {
-    const row = this.#row(identity, verb, resource);
+    this.countResponseIn(this.#row(identity, verb, resource), latencyMs);
+  }
+
+  /** {@link countResponse} in a row {@link countArrival} returned. */
+  countResponseIn(row: AccountingRow, latencyMs: number): void {
     row.responses += 1;
     row.latencyMsSum += latencyMs;
     if (latencyMs > row.latencyMsMax) row.latencyMsMax = latencyMs;

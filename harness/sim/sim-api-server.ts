@@ -22,7 +22,7 @@ import type { SimKernel } from './kernel.ts';
 import { DEFAULT_LATENCY, drawLatencyMs, validateLatencyModel, type LatencyModel } from './latency.ts';
 import { drawTcpDelayMs, type NetemShape } from './netem.ts';
 import { ObjectTable } from './object-table.ts';
-import { RequestAccounting } from './request-accounting.ts';
+import { RequestAccounting, type AccountingRow } from './request-accounting.ts';
 
 /** How a partitioned identity's traffic fails: silently dropped (timeouts) or refused at once. */
 export type PartitionMode = 'drop' | 'reject';
@@ -218,6 +218,7 @@ export class SimApiServer {
       return;
     }
     let response: StoreResponse;
+    let row: AccountingRow | undefined;
     if (partition === 'reject' || !this.#available) {
       this.losses.requestsRefused += 1;
       const why = partition === 'reject' ? `${identity} is partitioned from the API server` : 'the API server is unavailable';
@@ -225,20 +226,21 @@ export class SimApiServer {
     } else {
       const applied = this.#table.apply(request);
       response = applied.response;
-      this.accounting.countArrival(identity, request.verb, requestResource(request), response.ok ? 'ok' : response.error.code);
+      row = this.accounting.countArrival(identity, request.verb, requestResource(request), response.ok ? 'ok' : response.error.code);
       if (applied.change !== undefined) this.#notify(applied.change.resource, applied.change);
     }
-    const counted = partition === undefined && this.#available;
-    this.#kernel.after(halfMs, () => this.#deliver(request, identity, sentAtMs, counted, response, waiter, token), 'api-respond');
+    // The round trip is counted in the arrival's row (a partitioned or refused request's is not).
+    const counted = partition === undefined && this.#available ? row : undefined;
+    this.#kernel.after(halfMs, () => this.#deliver(identity, sentAtMs, counted, response, waiter, token), 'api-respond');
   }
 
-  #deliver(request: StoreRequest, identity: string, sentAtMs: number, counted: boolean, response: StoreResponse, waiter: ResponseWaiter, token: number): void {
+  #deliver(identity: string, sentAtMs: number, counted: AccountingRow | undefined, response: StoreResponse, waiter: ResponseWaiter, token: number): void {
     if (this.#partitions.get(identity) === 'drop') {
       this.losses.responsesDropped += 1;
       waiter.onLost(token);
       return;
     }
-    if (counted) this.accounting.countResponse(identity, request.verb, requestResource(request), this.#kernel.nowMs - sentAtMs);
+    if (counted !== undefined) this.accounting.countResponseIn(counted, this.#kernel.nowMs - sentAtMs);
     waiter.onResponse(token, response);
   }
 
