@@ -95,6 +95,16 @@ interface ElectorSlot {
   readonly services: Map<string, CandidacyDecision>;
 }
 
+/** A candidacy decision and the inputs it was made from (compared by identity). */
+interface CandidacyMemo {
+  readonly service: Service;
+  readonly node: Node;
+  readonly policies: readonly L2AnnouncementPolicy[];
+  readonly endpoints: readonly Endpoint[];
+  readonly devices: readonly string[];
+  readonly decision: CandidacyDecision;
+}
+
 /** One node's L2 announcer agent. Construct, then `start()`. */
 export class Agent {
   readonly config: AgentConfig;
@@ -129,6 +139,8 @@ export class Agent {
   /** C07 (`deleteSharedEntryWithOrigin`): the table before the drop, and the pairs dropped. */
   #desired: readonly AnnounceTableEntry[] = [];
   #droppedShared: ReadonlySet<string> = new Set();
+  /** The last {@link decideCandidacy} per service and the inputs it was made from. */
+  readonly #candidacyMemo = new Map<string, CandidacyMemo>();
   /** The informer key of this node's Node (built once: a concatenated key is re-hashed per lookup). */
   readonly #selfKey: string;
 
@@ -299,7 +311,7 @@ export class Agent {
     const service = change.current === undefined ? undefined : serviceFromObject(change.current);
     if (service === undefined) return true;
     if (this.#etpGated(service, node)) return true;
-    return !decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.#devices() }).candidate;
+    return !this.#candidacy(change.key, service, node).candidate;
   }
 
   /** The eTP=Local gate alone excludes the node (candidacy ends there or earlier): no policy work. */
@@ -339,7 +351,8 @@ export class Agent {
     const service = object === undefined ? undefined : serviceFromObject(object);
     // Not running for it and excluded by the eTP=Local gate alone: deciding changes nothing.
     if (service !== undefined && !this.#serviceLease.has(key) && this.#etpGated(service, node)) return;
-    const own = service === undefined ? undefined : decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies: this.#policyList(), endpoints: this.#endpointList(), profile: this.config.profile, devices: this.#devices() });
+    if (service === undefined) this.#candidacyMemo.delete(key);
+    const own = service === undefined ? undefined : this.#candidacy(key, service, node);
     const decision = service !== undefined && own?.candidate === true && this.config.profile.l2.candidacyRequiresEveryIp ? this.#withFullCoverage(service, own) : own;
     const lease = service !== undefined && decision?.candidate === true ? electionLease(service, this.config.profile.l2.sharedIpSeparateLeases ? [] : this.#serviceModels(), this.config.profile) : undefined;
     const current = this.#serviceLease.get(key);
@@ -360,6 +373,22 @@ export class Agent {
     slot.services.set(key, decision);
     this.#serviceLease.set(key, lease);
     if (current === undefined) this.#record('candidacy', { service: key, candidate: true, policies: [...decision.matchingPolicies] });
+  }
+
+  /**
+   * This node's {@link decideCandidacy} for service `key`, memoised while its inputs are the same
+   * objects (models are memoised per store object, lists per informer version): a wake-up that
+   * re-decides every service recomputes only those whose inputs changed.
+   */
+  #candidacy(key: string, service: Service, node: Node): CandidacyDecision {
+    const policies = this.#policyList();
+    const endpoints = this.#endpointList();
+    const devices = this.#devices();
+    const memo = this.#candidacyMemo.get(key);
+    if (memo !== undefined && memo.service === service && memo.node === node && memo.policies === policies && memo.endpoints === endpoints && memo.devices === devices) return memo.decision;
+    const decision = decideCandidacy({ service, ingressIPs: service.ingressIPs, node, policies, endpoints, profile: this.config.profile, devices });
+    this.#candidacyMemo.set(key, { service, node, policies, endpoints, devices, decision });
+    return decision;
   }
 
   /**
