@@ -11,7 +11,8 @@ import { defaultContextOf } from './kube-command.ts';
 import { planKubeClients } from './kube-clients.ts';
 import { decideKubePreflight } from './kube-preflight.ts';
 import { planNodeDatapath } from './node-datapath.ts';
-import { ciliumTimingOf } from './cilium-timing.ts';
+import { leaseWatchOp } from './lease-watch-ops.ts';
+import { ciliumTimingOf, withoutAgentEvidence } from './cilium-timing.ts';
 import { splitUnsupported } from './run-kube-scenario.ts';
 
 const { scenario } = await loadScenario('scenarios/leader-kill.yaml');
@@ -137,5 +138,30 @@ describe('ciliumTimingOf', () => {
     expect(ciliumTimingOf({ 'l2-announcements-lease-duration': '3s', 'l2-announcements-renew-deadline': '2s', 'l2-announcements-retry-period': '500ms' })).toEqual({ leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 });
     expect(ciliumTimingOf({ 'l2-announcements-lease-duration': '2s', 'l2-announcements-renew-deadline': '5s' }).renewDeadlineMs).toBe(1_000);
     expect(() => ciliumTimingOf({ 'l2-announcements-retry-period': 'soon' })).toThrow(/cilium-config l2-announcements-retry-period: expected a duration/);
+  });
+});
+
+describe('withoutAgentEvidence', () => {
+  it('reports the invariants that need the agents’ own ops only, keeping the wire and API ones expected', () => {
+    const { expected, moved } = withoutAgentEvidence({ mustHold: ['one-responder', 'failover-bound', 'lease-scope'], mustFail: ['reacquire'], ignored: ['ip-stability'], affected: true });
+    expect(expected.mustHold).toEqual(['one-responder']);
+    expect(expected.mustFail).toEqual([]);
+    expect(expected.ignored).toEqual(expect.arrayContaining(['ip-stability', 'failover-bound', 'lease-scope', 'reacquire', 'holder-answers']));
+    expect(moved).toEqual(['failover-bound', 'lease-scope', 'reacquire']);
+  });
+});
+
+describe('leaseWatchOp', () => {
+  const lease = (holder: string): KubeObject => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'cilium-l2announce-default-web', namespace: 'kube-system' }, spec: { holderIdentity: holder } });
+  it('records a became-leader when a run node takes a Lease, nothing for a renewal, a release or another holder', () => {
+    const holders = new Map<string, string>();
+    const nodes = new Set(['kw1', 'kw2']);
+    expect(leaseWatchOp({ type: 'ADDED', object: lease('kw1') }, holders, nodes)).toEqual({ process: 'kw1', type: 'info', f: 'became-leader', value: { lease: 'cilium-l2announce-default-web', source: 'lease-watch' } });
+    expect(leaseWatchOp({ type: 'MODIFIED', object: lease('kw1') }, holders, nodes)).toBeUndefined();
+    expect(leaseWatchOp({ type: 'MODIFIED', object: lease('') }, holders, nodes)).toBeUndefined();
+    expect(leaseWatchOp({ type: 'MODIFIED', object: lease('kw2') }, holders, nodes)?.process).toBe('kw2');
+    expect(leaseWatchOp({ type: 'MODIFIED', object: lease('kind-control-plane_1234') }, holders, nodes)).toBeUndefined();
+    expect(leaseWatchOp({ type: 'DELETED', object: lease('kind-control-plane_1234') }, holders, nodes)).toBeUndefined();
+    expect(leaseWatchOp({ type: 'ADDED', object: lease('kw2') }, holders, nodes)?.process).toBe('kw2');
   });
 });

@@ -63,7 +63,8 @@ import { loadKubeAccess } from './kube-access.ts';
 import { planKubeClients } from './kube-clients.ts';
 import { planKubeRun, type KubeProvider, type KubeRunPlan, type KubeTarget } from './kube-plan.ts';
 import { planNodeDatapath } from './node-datapath.ts';
-import { ciliumTimingOf } from './cilium-timing.ts';
+import { leaseWatchOp, type LeaseHolders } from './lease-watch-ops.ts';
+import { AGENT_EVIDENCE_INVARIANTS, ciliumTimingOf, withoutAgentEvidence } from './cilium-timing.ts';
 import type { LeaseTiming } from '../../l2/lease.ts';
 import { KubeWorld } from './kube-world.ts';
 import { clusterNamedStore, eventInScenarioNames, opInScenarioNames } from './translate-nodes.ts';
@@ -158,6 +159,18 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     const watched = new WatchedObserver({ profile, history, modelStore: model, leaseNamespace: plan.leaseNamespace, vipsPath: join(options.runDir, 'vips.json'), onProblem: (m) => problems.push(m), mapEvent: (resource, event) => eventInScenarioNames(resource, event, plan.toScenario) });
     cleanup.push(() => watched.stop());
     await watched.watch();
+    // Real Cilium records no elector ops: its Leases, as the API shows them, stand in for them.
+    let stopLeaseWatch = (): void => {};
+    if (options.target === 'cilium') {
+      const holders: LeaseHolders = new Map();
+      const mapped = new Set(plan.nodes.map((n) => n.cluster));
+      const handle = admin.watch('leases', plan.leaseNamespace, (event) => {
+        const op = leaseWatchOp(event, holders, mapped);
+        if (op !== undefined) history.record(op);
+      }, { identity: HARNESS_IDENTITY });
+      stopLeaseWatch = () => handle.stop();
+      cleanup.push(async () => stopLeaseWatch());
+    }
     const bridgeOfSegment = new Map<string, string>();
     const bridgePeers: Record<string, string> = {};
     if (containers) {
@@ -265,6 +278,7 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     // --- collection and judgement ------------------------------------------------------------------
     for (const prober of probers) await killRoleProcess(prober).catch(() => undefined);
     await watched.stop();
+    stopLeaseWatch();
     const sources: HistoryOp[][] = [[...history.ops()]];
     for (const { capture, path, segment } of captures) {
       await capture.stop().catch((error: unknown) => void problems.push(`tcpdump: ${error instanceof Error ? error.message : String(error)}`));
@@ -301,12 +315,15 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
       const topo = scenario.topology.nodes.find((s) => s.name === n.scenario);
       return n.interfaces.map((i) => ({ node: n.scenario, iface: i.name, mac: i.mac ?? topo?.interfaces.find((x) => x.name === i.name)?.mac ?? '', segment: worldPlan.segmentInterface[i.segment] ?? i.segment }));
     }));
-    const judge = judgeInputFor(scenario, worldPlan.profile, {
+    const judged = judgeInputFor(scenario, worldPlan.profile, {
       timing,
       interfaces,
       bounds: { observerLagMs: LAB_OBSERVER_LAG_MS },
       leaseLoad: { input: { services: candidates, nodeCount: scenario.topology.nodes.length, retryPeriodMs: timing.retryPeriodMs, renewDeadlineMs: timing.renewDeadlineMs, optimisticRenew: profile.l2.optimisticRenew } },
     });
+    const blind = options.target === 'cilium' ? withoutAgentEvidence(judged.expected) : undefined;
+    const judge = blind === undefined ? judged : { ...judged, expected: blind.expected };
+    if (blind !== undefined) problems.push(`target cilium: ${AGENT_EVIDENCE_INVARIANTS.join(', ')} are reported only (their evidence is the agents' own ops, which Cilium does not record)${blind.moved.length > 0 ? `; the scenario expected ${blind.moved.join(', ')}` : ''}`);
     const notes = [...worldPlan.notes, ...plan.notes, `nodes: ${plan.nodes.map((n) => `${n.scenario}=${n.cluster}`).join(', ')}`, ...objects.skipped, ...problems.slice(0, 50), ...(problems.length > 50 ? [`… and ${problems.length - 50} more problems`] : [])];
     return { ops, steps, plan: worldPlan, judge, results: judgeRun(ops, judge), end, phasesMs: phases, notes, runMs, nodeMap: toCluster };
   } finally {
