@@ -166,3 +166,43 @@ export async function wholeRun(args: WholeRunArgs): Promise<Record<string, unkno
     admin.close();
   }
 }
+
+/**
+ * `runScenarioOnKube` on the kubeconfig provider with `--target cilium`: fake Cilium agent pods
+ * (`k8s-app=cilium` in kube-system), the service's Lease held by kw3, kill-agent of its holder at
+ * 2 s, and the step itself giving the Service its IP at 1 s (LB-IPAM) and moving the Lease to kw1
+ * at 3 s (the takeover Cilium would do). Returns
+ * the steps, the became-leader ops the Lease watch recorded, the notes and the failover rows.
+ */
+export async function ciliumRun(args: WholeRunArgs): Promise<Record<string, unknown>> {
+  const { runScenarioOnKube } = await import('./run-kube-scenario.ts');
+  const { scenario } = await loadScenario(args.scenarioPath);
+  if (scenario === undefined) throw new Error(`${args.scenarioPath} does not load`);
+  const access = loadKubeAccess(args.kubeconfig);
+  const clock = new LabClock(parseEpochMonoNs(labEpochNow().epochMonoNs));
+  const admin = new KubeObjectStore(access, clock);
+  const leaseRef = { resource: 'leases', namespace: 'kube-system', name: 'cilium-l2announce-default-web' };
+  try {
+    for (const node of ['kw1', 'kw2', 'kw3']) await admin.create('pods', { ...agentPod(`cilium-${node}`, node), metadata: { name: `cilium-${node}`, namespace: 'kube-system', labels: { 'k8s-app': 'cilium' } } }, identity);
+    await admin.patch(leaseRef, { spec: { holderIdentity: 'kw3' } }, identity);
+    const takeover = (async (): Promise<void> => {
+      // LB-IPAM's part (no operator here): the Service gets its IP once the run created it.
+      await clock.sleep(1_000);
+      await admin.patch({ resource: 'services', namespace: 'default', name: 'web' }, { status: { loadBalancer: { ingress: [{ ip: '198.18.0.240' }] } } }, identity);
+      await clock.sleep(2_000);
+      await admin.patch(leaseRef, { spec: { holderIdentity: 'kw1' } }, identity);
+    })();
+    const output = await runScenarioOnKube(scenario, { provider: 'kubeconfig', target: 'cilium', kubeconfig: args.kubeconfig, clusterName: 'lab', nodeMap: { n1: 'kw2', n2: 'kw3', n3: 'kw1' }, runId: args.runId, seed: 1, runDir: args.runDir, agentReadyTimeoutMs: 5_000 });
+    await takeover;
+    return {
+      steps: output.steps.map((s) => ({ action: s.action, node: s.node ?? null, outcome: s.outcome })),
+      became: output.ops.filter((op) => op.f === 'became-leader').map((op) => op.process),
+      notes: output.notes,
+      ciliumPods: (await admin.list('pods', 'kube-system', identity)).filter((p) => p.metadata.labels?.['k8s-app'] === 'cilium').map((p) => p.metadata.name).sort(),
+      expectedHold: output.judge.expected.mustHold,
+      leaseTakenOver: output.results.failover.components.find((c) => c.component === 'leaseTakenOver') ?? null,
+    };
+  } finally {
+    admin.close();
+  }
+}

@@ -125,4 +125,23 @@ users:
     expect(seen['taintsAfter']).toMatchObject({ kw1: [] });
     expect(seen['annotationsAfter']).toEqual({ kcp: null, kw1: null, kw2: null, kw3: null });
   });
+
+  it('judges a --target cilium run from the Leases: the holder’s Cilium pod deleted, the takeover measured, agent-evidence invariants reported only', async () => {
+    const text = (await readFile(join(process.cwd(), 'scenarios/leader-kill.yaml'), 'utf8'))
+      .replace('duration: 40s', 'duration: 6s')
+      .replace(/nemesis:\n[\s\S]*?\nexpectations:/, 'nemesis:\n  - at: 2s\n    action: kill-agent\n    node: { holder-of: default/web }\nexpectations:');
+    const scenarioPath = join(runDir, 'cilium-leader-kill.yaml');
+    await writeFile(scenarioPath, text);
+    const args: WholeRunArgs = { kubeconfig, scenarioPath, runId: `${runId}c`, runDir: join(runDir, 'cilium-run') };
+    const seen = await callInNetns<Record<string, unknown>>(netns, STEPS, 'ciliumRun', args, 90_000);
+    expect(seen['steps']).toEqual([{ action: 'kill-agent', node: 'n2', outcome: 'done' }]);
+    expect(seen['ciliumPods']).toEqual(['cilium-kw1', 'cilium-kw2']);
+    // kw3 (n2) held it from the start; kw1 (n3) took it at 3 s, 1 s after the kill.
+    expect(seen['became']).toEqual(['n2', 'n3']);
+    expect(seen['leaseTakenOver']).toMatchObject({ count: 1, missing: 0 });
+    expect(seen['expectedHold']).toEqual(['one-responder']);
+    const notes = (seen['notes'] as string[]).join('\n');
+    expect(notes).toContain("judged with Cilium's configured Lease timing 15000/5000/2000 ms (kube-system/cilium-config)");
+    expect(notes).toContain('are reported only (their evidence is the agents\' own ops, which Cilium does not record); the scenario expected holder-eligible, holder-answers, failover-bound, reacquire, lease-scope');
+  });
 });
