@@ -148,7 +148,7 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     const agentStateDir = `${AGENT_STATE_ROOT}/${options.runId}`;
     if (options.target === 'l2lab') {
       const ports = [...new Set([7, ...scenario.manifests.services.map((s) => s.ports?.[0]?.port).filter((p): p is number => p !== undefined)])];
-      await rollAgents(admin, plan, { epochMonoNs: epoch.epochMonoNs, profile: profile.name, leaseDurationMs: timing.leaseDurationMs, renewDeadlineMs: timing.renewDeadlineMs, retryPeriodMs: timing.retryPeriodMs, echoPorts: ports, seed: options.seed, stateDir: agentStateDir }, clock, readyTimeoutMs, cleanup);
+      await rollAgents(admin, plan, { epochMonoNs: epoch.epochMonoNs, profile: profile.name, leaseDurationMs: timing.leaseDurationMs, renewDeadlineMs: timing.renewDeadlineMs, retryPeriodMs: timing.retryPeriodMs, echoPorts: ports, seed: options.seed, stateDir: agentStateDir }, clock, readyTimeoutMs, cleanup, options.signal);
       progress(`agent DaemonSet set to the run; ${plan.nodes.length} agent pod(s) Ready`);
     }
     lap('clusterMs');
@@ -350,7 +350,7 @@ export function splitUnsupported(timeline: readonly TimedAction[], plan: Pick<Ku
  * node runs a new agent pod that is Ready.
  * @throws Error naming the DaemonSet or the nodes whose pods did not come up within the bound.
  */
-async function rollAgents(admin: KubeObjectStore, plan: KubeRunPlan, settings: Parameters<typeof daemonSetForRun>[1], clock: LabClock, timeoutMs: number, cleanup: (() => Promise<unknown>)[]): Promise<void> {
+async function rollAgents(admin: KubeObjectStore, plan: KubeRunPlan, settings: Parameters<typeof daemonSetForRun>[1], clock: LabClock, timeoutMs: number, cleanup: (() => Promise<unknown>)[], signal: AbortSignal | undefined): Promise<void> {
   const selector = Object.entries(plan.agents.labels);
   const matches = (o: KubeObject): boolean => selector.every(([k, v]) => (o.metadata.labels as Record<string, string> | undefined)?.[k] === v);
   const daemonSets = (await admin.list('daemonsets', plan.agents.namespace, { identity: HARNESS_IDENTITY })).filter(matches);
@@ -371,7 +371,7 @@ async function rollAgents(admin: KubeObjectStore, plan: KubeRunPlan, settings: P
     waiting = waiting.filter((node) => !pods.some((p) => (p.spec as { nodeName?: string } | undefined)?.nodeName === node));
     if (waiting.length === 0) return;
     if (clock.monotonicMs() > deadline) break;
-    await clock.sleep(1000);
+    if ((await clock.sleep(1000, signal)) === 'aborted') throw new Error('setting the l2lab agents to the run: interrupted (SIGINT); tearing down');
   }
   throw new Error(`setting the l2lab agents to the run: no new Ready agent pod on ${waiting.join(', ')} within ${timeoutMs} ms (kubectl -n ${original.metadata.namespace} get pods -o wide)`);
 }
