@@ -6,7 +6,8 @@ import { nemesisTimeline } from '../../scenario/timeline.ts';
 import { DOCTOR_TOOLS, type DoctorTool } from '../doctor/doctor-facts.ts';
 import { parseRoleList } from '../in-cluster/in-cluster-plan.ts';
 import { agentRunEnv, daemonSetForRun, RUN_AGENT_ROLES } from './agent-run-settings.ts';
-import { nodeFactsOf } from './cluster-facts.ts';
+import { fakeExec } from '../../lab/net/fake-exec.test-helpers.ts';
+import { nodeFactsOf, readClusterFacts } from './cluster-facts.ts';
 import { defaultContextOf } from './kube-command.ts';
 import { planKubeClients } from './kube-clients.ts';
 import { decideKubePreflight } from './kube-preflight.ts';
@@ -163,5 +164,32 @@ describe('leaseWatchOp', () => {
     expect(leaseWatchOp({ type: 'MODIFIED', object: lease('kind-control-plane_1234') }, holders, nodes)).toBeUndefined();
     expect(leaseWatchOp({ type: 'DELETED', object: lease('kind-control-plane_1234') }, holders, nodes)).toBeUndefined();
     expect(leaseWatchOp({ type: 'ADDED', object: lease('kw2') }, holders, nodes)?.process).toBe('kw2');
+  });
+});
+
+describe('readClusterFacts (kind, fakes)', () => {
+  it('attaches each node container’s netns, reads its Ethernet MACs and the control planes’ addresses', async () => {
+    const nodes = [nodeObject('k-control-plane', { 'node-role.kubernetes.io/control-plane': '' }), nodeObject('k-worker', { 'l2lab.io/announce': 'true' })];
+    const links = JSON.stringify([{ ifindex: 1, ifname: 'lo', address: '00:00:00:00:00:00', link_type: 'loopback' }, { ifindex: 9, ifname: 'eth0', address: '02:42:ac:12:00:03', link_type: 'ether' }, { ifindex: 11, ifname: 'eth1', address: '02:42:c6:13:a5:03', link_type: 'ether' }]);
+    const { exec, calls } = fakeExec((call) => {
+      if (call.file === 'docker' && call.args.includes('{{.State.Pid}}')) return call.args.at(-1) === 'k-worker' ? '4242\n' : '4141\n';
+      if (call.file === 'docker') return '172.18.0.2 198.19.165.2 \n';
+      if (call.file === 'ip' && call.args[0] === '-j') return links;
+      return undefined;
+    });
+    const attached: string[] = [];
+    const facts = await readClusterFacts({ provider: 'kind', target: 'l2lab', clusterName: 'k', runId: 'r1', serverUrl: 'https://127.0.0.1:39211', store: { list: () => Promise.resolve(nodes) }, exec, attached });
+    expect(attached).toEqual(['l2k-r1-k-control-plane', 'l2k-r1-k-worker']);
+    expect(facts.nodes.find((n) => n.name === 'k-worker')).toEqual({ name: 'k-worker', labels: { 'l2lab.io/announce': 'true' }, controlPlane: false, schedulable: true, container: 'k-worker', macs: { eth0: '02:42:ac:12:00:03', eth1: '02:42:c6:13:a5:03' } });
+    expect(facts.apiServer).toEqual({ addresses: ['172.18.0.2', '198.19.165.2'], port: 6443 });
+    expect(calls.map((c) => `${c.file} ${c.args.join(' ')}`)).toContain('ip netns attach l2k-r1-k-worker 4242');
+  });
+
+  it('takes a kubeconfig cluster’s API address from the server URL and looks inside nothing', async () => {
+    const { exec, calls } = fakeExec();
+    const facts = await readClusterFacts({ provider: 'kubeconfig', target: 'cilium', clusterName: '', runId: 'r1', serverUrl: 'https://198.18.0.2:6443', store: { list: () => Promise.resolve([nodeObject('a', {})]) }, exec, attached: [] });
+    expect(facts.apiServer).toEqual({ addresses: ['198.18.0.2'], port: 6443 });
+    expect(facts.nodes[0]?.macs).toEqual({});
+    expect(calls).toEqual([]);
   });
 });
