@@ -46,7 +46,7 @@ import { restrictToFullCoverage } from '../l2/coverage.ts';
 import type { LeaseTiming } from '../l2/lease.ts';
 import type { Endpoint, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
-import { announceTable, sameTable } from './announce-table.ts';
+import { announceTable, sameLed, sameTable, type LedService } from './announce-table.ts';
 import { restrictToDevicesAtAcquire } from './devices-at-acquire.ts';
 import { droppedSharedPairs, withoutDropped } from './shared-entry-drop.ts';
 import type { ControllerPorts } from './controller-ports.ts';
@@ -139,6 +139,8 @@ export class Agent {
   /** C07 (`deleteSharedEntryWithOrigin`): the table before the drop, and the pairs dropped. */
   #desired: readonly AnnounceTableEntry[] = [];
   #droppedShared: ReadonlySet<string> = new Set();
+  /** The `led` list the current table was built from, while it depends on nothing else (see #publish). */
+  #publishedLed: readonly LedService[] | undefined = undefined;
   /** The last {@link decideCandidacy} per service and the inputs it was made from. */
   readonly #candidacyMemo = new Map<string, CandidacyMemo>();
   /** The informer key of this node's Node (built once: a concatenated key is re-hashed per lookup). */
@@ -470,10 +472,18 @@ export class Agent {
   }
 
   #publish(): void {
-    const led = [...this.#electors.values()]
-      .filter((slot) => slot.task.state === 'running' && slot.elector.leading)
-      .flatMap((slot) => [...slot.services].map(([service, decision]) => ({ service, decision })))
-      .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+    const led: LedService[] = [];
+    for (const slot of this.#electors.values()) {
+      if (slot.task.state !== 'running' || !slot.elector.leading) continue;
+      for (const [service, decision] of slot.services) led.push({ service, decision });
+    }
+    led.sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
+    // Without C10's or C07's state the table is a function of `led` alone, and decisions are
+    // immutable: the same services with the same decision objects give the table already published
+    // (most wake-ups change neither), so it is not rebuilt to be compared.
+    const tableOfLedAlone = this.#devicesAtAcquire.size === 0 && this.config.profile.l2.deleteSharedEntryWithOrigin !== true;
+    if (tableOfLedAlone && this.#publishedLed !== undefined && sameLed(led, this.#publishedLed)) return;
+    this.#publishedLed = tableOfLedAlone ? led : undefined;
     const table = this.#withProfileBugs(announceTable(led));
     if (sameTable(table, this.#table)) return;
     this.#table = table;

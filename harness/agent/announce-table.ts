@@ -35,6 +35,17 @@ export function announceTable(led: readonly LedService[]): AnnounceTableEntry[] 
     .map(([, row]) => ({ ip: row.ip, interface: row.iface, services: [...row.services].sort() }));
 }
 
+/** True when two led lists name the same services with the same decision objects, in the same order. */
+export function sameLed(a: readonly LedService[], b: readonly LedService[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i += 1) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined || x.service !== y.service || x.decision !== y.decision) return false;
+  }
+  return true;
+}
+
 /** True when two tables hold the same rows (order included: both come sorted). */
 export function sameTable(a: readonly AnnounceTableEntry[], b: readonly AnnounceTableEntry[]): boolean {
   if (a.length !== b.length) return false;
