@@ -49,6 +49,8 @@ export interface ReadFactsOptions {
   readonly exec: LabExec;
   /** Attached netns names are pushed here as they are made (the caller detaches them). */
   readonly attached: string[];
+  /** Called with each name before it is attached (the run manifest records it first). */
+  readonly beforeAttach?: (name: string) => Promise<void>;
 }
 
 /** Reads the cluster. @throws Error naming the node or container that could not be read. */
@@ -66,6 +68,7 @@ export async function readClusterFacts(o: ReadFactsOptions): Promise<ClusterFact
     const pid = Number((await docker(o.exec, ['inspect', '-f', '{{.State.Pid}}', container], `reading node container ${container}`)).trim());
     const netns = nodeNetnsName(o.runId, base.name);
     if (pid > 0) {
+      await o.beforeAttach?.(netns);
       await attachContainerNetns(netns, pid, o.exec, container);
       o.attached.push(netns);
     }

@@ -41,6 +41,8 @@ import { KubeObjectStore } from '../../lab/kube/kube-object-store.ts';
 import { ModelObjectStore, realResourcesFor } from '../../lab/kube/model-store.ts';
 import { LabClock, labEpochNow, parseEpochMonoNs } from '../../lab/lab-clock.ts';
 import { labExec, type LabExec } from '../../lab/net/lab-exec.ts';
+import { RunManifest } from '../../lab/manifest/run-manifest.ts';
+import { teardownLab } from '../../lab/manifest/teardown.ts';
 import { planLab } from '../../lab/topology/plan-lab.ts';
 import { HARNESS_IDENTITY } from '../../lab/world/lab-edits.ts';
 import { runLabNemesis } from '../../lab/world/lab-nemesis.ts';
@@ -88,6 +90,8 @@ export interface KubeRunOptions {
   /** Bound of a wait for agent pods to be Ready (rollout, restart-agent). Default 180 s. */
   readonly agentReadyTimeoutMs?: number;
   readonly exec?: LabExec;
+  /** Where the run manifest goes (what `l2lab reap` reads); default the lab's runs directory. */
+  readonly runsDir?: string;
 }
 
 /** What a cluster run produced. */
@@ -126,13 +130,20 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
   };
   const hostNetns = `l2k-${options.runId}-host`;
   const containers = options.provider !== 'kubeconfig';
+  // What this machine gets (attached names, client namespaces, tcpdump) is recorded before it is
+  // made, as the lab does, so a run killed with SIGKILL is cleaned up by `l2lab reap`.
+  const manifest = containers ? await RunManifest.create({ runId: options.runId, runDir: options.runDir, ...(options.runsDir === undefined ? {} : { runsDir: options.runsDir }) }) : undefined;
+  const recordName = async (name: string): Promise<void> => manifest?.record({ kind: 'netns-name', name });
+  const recordSpawn = (netns: string) => async (p: { readonly name: string; readonly pid: number; readonly startTimeTicks?: number }): Promise<void> =>
+    manifest?.recordProcess({ name: p.name, pid: p.pid, ...(p.startTimeTicks === undefined ? {} : { startTimeTicks: p.startTimeTicks }) }, netns);
   try {
     // --- the cluster and the plan -------------------------------------------------------------
     if (containers) {
+      await recordName(hostNetns);
       await attachContainerNetns(hostNetns, 1, exec, 'the host (Docker bridges)');
       attached.push(hostNetns);
     }
-    const facts = await readClusterFacts({ provider: options.provider, target: options.target, clusterName: options.clusterName, runId: options.runId, serverUrl: access.serverUrl, store: admin, exec, attached });
+    const facts = await readClusterFacts({ provider: options.provider, target: options.target, clusterName: options.clusterName, runId: options.runId, serverUrl: access.serverUrl, store: admin, exec, attached, beforeAttach: recordName });
     const plan = planKubeRun(scenario, profile, facts, options.nodeMap);
     const toCluster = Object.fromEntries(plan.nodes.map((n) => [n.scenario, n.cluster]));
     progress(`cluster ${options.clusterName} (${options.provider}, target ${options.target}): ${plan.nodes.map((n) => `${n.scenario}=${n.cluster}`).join(' ')}`);
@@ -203,6 +214,7 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
       cleanup.push(async () => {
         for (const argv of clients.down) await exec(argv[0] ?? 'true', argv.slice(1)).catch(() => undefined);
       });
+      await manifest?.recordAll(clients.clients.map((c) => ({ kind: 'netns' as const, name: c.netns })));
       for (const argv of clients.up) await exec(argv[0] ?? 'true', argv.slice(1));
       const servicePort = (service: string): number => scenario.manifests.services.find((s) => `${s.namespace}/${s.name}` === service)?.ports?.[0]?.port ?? 7;
       for (const client of clients.clients) {
@@ -210,13 +222,13 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
         const probes = worldPlan.probes[client.name];
         if (probes !== undefined) {
           const prober = await startRoleProcess({
-            name: `${client.name}-prober`, role: 'prober', netns: client.netns, dir: procDir, readyTimeoutMs: 20_000, runId: options.runId, onSpawn: async () => undefined,
+            name: `${client.name}-prober`, role: 'prober', netns: client.netns, dir: procDir, readyTimeoutMs: 20_000, runId: options.runId, onSpawn: recordSpawn(client.netns),
             config: { client: client.name, services: probes.services.map((service) => ({ service, port: servicePort(service) })), ratePerSecond: 1000 / probes.intervalMs, timeoutMs: probes.timeoutMs, vipsPath: join(options.runDir, 'vips.json'), epochMonoNs: epoch.epochMonoNs, historyPath: join(procDir, `${client.name}-prober.history.jsonl`) },
           });
           probers.push(prober);
           cleanup.push(() => killRoleProcess(prober));
         }
-        const monitor = await NeighMonitor.start({ netns: client.netns, client: client.name, iface: client.iface, clock, history: neighHistory });
+        const monitor = await NeighMonitor.start({ netns: client.netns, client: client.name, iface: client.iface, clock, history: neighHistory, onSpawn: recordSpawn(client.netns) });
         cleanup.push(() => monitor.stop());
         monitors.push(monitor);
       }
@@ -226,7 +238,7 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     const captures: { capture: CaptureHandle; path: string; segment: string }[] = [];
     for (const [segment, bridge] of bridgeOfSegment) {
       const path = join(pcapDir, `${segment}.pcap`);
-      const capture = await startCapture({ netns: hostNetns, iface: bridge, pcapPath: path, snaplenBytes: 256 });
+      const capture = await startCapture({ netns: hostNetns, iface: bridge, pcapPath: path, snaplenBytes: 256, onSpawn: recordSpawn(hostNetns) });
       cleanup.push(() => capture.stop());
       captures.push({ capture, path, segment: worldPlan.segmentInterface[segment] ?? segment });
     }
@@ -329,6 +341,8 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
   } finally {
     for (const undo of cleanup.reverse()) await undo().catch((error: unknown) => void progress(`cleanup: ${error instanceof Error ? error.message : String(error)}`));
     for (const name of attached.reverse()) await detachNetns(name, exec).catch(() => undefined);
+    // Whatever the closures could not undo is still recorded: teardown retries it, then drops the file.
+    if (manifest !== undefined) await teardownLab(manifest, { exec }).catch((error: unknown) => void progress(`cleanup: ${error instanceof Error ? error.message : String(error)} ('l2lab reap' retries)`));
     admin.close();
   }
 }

@@ -4,6 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { scratchDir } from '../../cli/test-io.ts';
 import type { Clock } from '../../core/clock.ts';
 import { listManifests, ManifestError, parseManifest, RunManifest } from './run-manifest.ts';
+import type { LabExec } from '../net/lab-exec.ts';
+import { describeResource } from './schema.ts';
 import { teardownLab } from './teardown.ts';
 
 const scratch = scratchDir('l2lab-manifest-');
@@ -42,7 +44,7 @@ describe('RunManifest', () => {
     await manifest.recordAll([{ kind: 'netns', name: 'l2l-x-n1' }, { kind: 'netns', name: 'l2l-x-lab' }, { kind: 'file', path: '/tmp/x/a.json' }]);
     await manifest.recordProcess({ name: 'self', pid: process.pid });
     const onDisk = await RunManifest.load(manifest.path);
-    expect(onDisk.resources.map((r) => (r.kind === 'netns' ? r.name : r.kind === 'process' ? r.name : r.path))).toEqual(['l2l-x-lab', 'l2l-x-n1', '/tmp/x/a.json', 'self']);
+    expect(onDisk.resources.map((r) => ('path' in r ? r.path : r.name))).toEqual(['l2l-x-lab', 'l2l-x-n1', '/tmp/x/a.json', 'self']);
     await manifest.forget({ kind: 'netns', name: 'l2l-x-n1' });
     expect((await RunManifest.load(manifest.path)).resources).toHaveLength(3);
   });
@@ -66,6 +68,22 @@ describe('RunManifest', () => {
     // The other copy finds the file gone: the run is torn down, nothing left to do.
     expect((await teardownLab(other)).paths).toEqual([]);
     expect(other.removed).toBe(true);
+  });
+
+  it('detaches an attached name (a container\'s or the host\'s netns) without stopping what runs inside', async () => {
+    const manifest = await freshManifest();
+    await manifest.record({ kind: 'netns-name', name: 'l2k-t9-host' });
+    expect(describeResource({ kind: 'netns-name', name: 'l2k-t9-host' })).toBe('netns name l2k-t9-host (attached)');
+    const calls: string[][] = [];
+    const exec: LabExec = (file, args) => {
+      calls.push([file, ...args]);
+      return Promise.resolve({ stdout: '', stderr: '' });
+    };
+    const report = await teardownLab(manifest, { exec });
+    expect(calls).toEqual([['ip', 'netns', 'delete', 'l2k-t9-host']]);
+    expect(report.namespaces).toEqual(['l2k-t9-host']);
+    expect(report.strays).toEqual([]);
+    expect(manifest.removed).toBe(true);
   });
 
   it('refuses a resource that does not fit the schema, naming the field', async () => {

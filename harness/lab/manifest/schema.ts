@@ -6,7 +6,13 @@
 import { z } from 'zod';
 
 /** Resource kinds a run records. */
-const netnsResource = z.strictObject({ kind: z.literal('netns'), name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/) });
+const netnsName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/);
+const netnsResource = z.strictObject({ kind: z.literal('netns'), name: netnsName });
+/**
+ * A name the run attached to a namespace it did not create (a node container's, the host's, with
+ * `ip netns attach`): teardown only detaches the name and never stops what runs inside.
+ */
+const netnsNameResource = z.strictObject({ kind: z.literal('netns-name'), name: netnsName });
 const processResource = z.strictObject({
   kind: z.literal('process'),
   name: z.string().min(1),
@@ -19,8 +25,8 @@ const removablePath = z.string().refine((p) => p.startsWith('/') && p.split('/')
 const pathResource = z.strictObject({ kind: z.enum(['file', 'dir']), path: removablePath });
 
 /** One created object, as the manifest records it. */
-export const labResourceSchema = z.discriminatedUnion('kind', [netnsResource, processResource, pathResource]);
-/** A namespace, process (PID + start time) or file/directory a run created. */
+export const labResourceSchema = z.discriminatedUnion('kind', [netnsResource, netnsNameResource, processResource, pathResource]);
+/** A namespace, attached name, process (PID + start time) or file/directory a run created. */
 export type LabResource = z.infer<typeof labResourceSchema>;
 
 /** The manifest file, version 1. */
@@ -42,7 +48,8 @@ export type RunManifestData = z.infer<typeof runManifestSchema>;
 export function sameResource(a: LabResource, b: LabResource): boolean {
   switch (a.kind) {
     case 'netns':
-      return b.kind === 'netns' && a.name === b.name;
+    case 'netns-name':
+      return b.kind === a.kind && a.name === b.name;
     case 'process':
       return b.kind === 'process' && a.pid === b.pid && a.startTimeTicks === b.startTimeTicks;
     case 'file':
@@ -56,6 +63,8 @@ export function describeResource(resource: LabResource): string {
   switch (resource.kind) {
     case 'netns':
       return `netns ${resource.name}`;
+    case 'netns-name':
+      return `netns name ${resource.name} (attached)`;
     case 'process':
       return `process ${resource.name} (pid ${resource.pid}${resource.netns === undefined ? '' : `, netns ${resource.netns}`})`;
     case 'file':

@@ -8,6 +8,8 @@
  *    running inside them (started but never recorded) is stopped the same way; this process and
  *    its ancestors are spared (the orchestrator runs inside the lab netns). A namespace that no
  *    longer exists is fine.
+ *    Attached names (`netns-name`, a container's or the host's namespace) are only detached: what
+ *    runs inside is not the run's.
  * 3. The manifest file itself, once nothing is left.
  *
  * The manifest is re-read first (the orchestrator records its processes in its own copy).
@@ -106,6 +108,17 @@ export async function teardownLab(manifest: RunManifest, options: TeardownOption
       report.namespaces.push(...removal.removed);
       failures.push(...removal.failures);
       for (const resource of group) if (removal.gone.includes(resource.name)) await manifest.forget(resource);
+    } else if (resource.kind === 'netns-name') {
+      i += 1;
+      // `ip netns delete` of an attached name unmounts the name only; a name already gone is fine.
+      const detached = await exec('ip', ['netns', 'delete', resource.name], { timeoutMs: 10_000 }).then(
+        () => undefined,
+        async (error: unknown) => ((await exists(`${NETNS_DIR}/${resource.name}`)) ? error : undefined),
+      );
+      if (detached === undefined) {
+        report.namespaces.push(resource.name);
+        await manifest.forget(resource);
+      } else failures.push(`detaching ${describeResource(resource)}: ${detached instanceof Error ? detached.message : String(detached)}`);
     } else {
       i += 1;
       try {
