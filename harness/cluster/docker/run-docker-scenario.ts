@@ -13,25 +13,23 @@
  * the daemon's namespace too).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { topologyInterfaces } from '../../checker/topology-interfaces.ts';
 import { downControlPlane } from '../../control-plane/down.ts';
 import { stopProcess, type ProcessRecord } from '../../control-plane/processes.ts';
 import { upControlPlane } from '../../control-plane/up.ts';
-import type { HistoryOp } from '../../core/history.ts';
 import { SystemClock } from '../../core/system-clock.ts';
 import { MemoryHistory } from '../../history/memory-history.ts';
-import { readArpObservations } from '../../lab/capture/arp-observations.ts';
-import { readHistoryJsonl } from '../../lab/capture/history-file.ts';
 import { mergeHistories } from '../../lab/capture/merge-histories.ts';
 import { NeighMonitor } from '../../lab/capture/neigh-monitor.ts';
-import { startCapture, type CaptureHandle } from '../../lab/capture/tcpdump.ts';
+import { startCapture } from '../../lab/capture/tcpdump.ts';
 import { KubeObjectStore } from '../../lab/kube/kube-object-store.ts';
 import { ModelObjectStore } from '../../lab/kube/model-store.ts';
 import { LabClock, labEpochNow, parseEpochMonoNs } from '../../lab/lab-clock.ts';
 import { HARNESS_IDENTITY } from '../../lab/world/lab-edits.ts';
+import { collectSources, type RunCapture } from '../observe/collect-sources.ts';
 import { runLabNemesis } from '../../lab/world/lab-nemesis.ts';
 import { controlPlaneOf } from '../../lab/world/lab-parts.ts';
 import { LAB_LEASE_NAMESPACE, LAB_OBSERVER_LAG_MS, rebase, type LabRunOutput } from '../../lab/world/lab-run.ts';
@@ -175,7 +173,7 @@ export async function runScenarioInDocker(scenario: Scenario, options: DockerRun
     // --- observation, objects, nemesis -----------------------------------------------------------
     const pcapDir = join(options.runDir, 'pcap');
     await mkdir(pcapDir, { recursive: true });
-    const captures: { capture: CaptureHandle; path: string; segment: string }[] = [];
+    const captures: RunCapture[] = [];
     for (const network of plan.networks) {
       const path = join(pcapDir, `${network.segment}.pcap`);
       const capture = await startCapture({ netns: DOCKER_PROVIDER_NETNS, iface: network.bridge, pcapPath: path, snaplenBytes: 256 });
@@ -213,22 +211,8 @@ export async function runScenarioInDocker(scenario: Scenario, options: DockerRun
     // --- collection and judgement ----------------------------------------------------------------
     await removeLabelled(label); // every container gone: histories are complete
     await world.stop();
-    const sources: HistoryOp[][] = [[...history.ops()]];
-    for (const { capture, path, segment } of captures) {
-      await capture.stop().catch((error: unknown) => void problems.push(`tcpdump: ${error instanceof Error ? error.message : String(error)}`));
-      const read = await readArpObservations(path, { segment, epochWallUs: epoch.epochWallUs });
-      sources.push(read.ops.map((op, index) => ({ index, ...op })));
-      problems.push(...read.problems);
-    }
-    for (const monitor of monitors) problems.push(...(await monitor.stop()).problems);
-    sources.push([...neighHistory.ops()]);
-    for (const what of ['operator', ...plan.nodes.map((n) => n.name), ...plan.clients.map((c) => c.name)]) {
-      for (const file of (await readdir(stateOf(what))).filter((f) => f.endsWith('.history.jsonl'))) {
-        const read = await readHistoryJsonl(join(stateOf(what), file));
-        sources.push([...read.ops]);
-        problems.push(...read.problems.map((p) => `${p.path}:${p.line}: ${p.reason}`));
-      }
-    }
+    const historyDirs = ['operator', ...plan.nodes.map((n) => n.name), ...plan.clients.map((c) => c.name)].map(stateOf);
+    const sources = await collectSources({ ops: history.ops(), captures, epochWallUs: epoch.epochWallUs, monitors, neighOps: neighHistory.ops(), historyDirs }, problems);
     problems.push(...world.problems);
     const ops = rebase(mergeHistories(sources), t0Ms).filter((op) => op.tMs <= runMs);
     lap('collectMs');

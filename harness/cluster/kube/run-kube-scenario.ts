@@ -24,19 +24,16 @@
  * put back, clients, captures, attached names); an aborted signal (SIGINT) ends the run early and
  * still tears down.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { topologyInterfaces } from '../../checker/topology-interfaces.ts';
-import type { HistoryOp } from '../../core/history.ts';
 import type { KubeObject } from '../../core/object-store.ts';
 import { StoreError } from '../../core/store-errors.ts';
 import { SystemClock } from '../../core/system-clock.ts';
 import { MemoryHistory } from '../../history/memory-history.ts';
-import { readArpObservations } from '../../lab/capture/arp-observations.ts';
-import { readHistoryJsonl } from '../../lab/capture/history-file.ts';
 import { mergeHistories } from '../../lab/capture/merge-histories.ts';
 import { NeighMonitor } from '../../lab/capture/neigh-monitor.ts';
-import { startCapture, type CaptureHandle } from '../../lab/capture/tcpdump.ts';
+import { startCapture } from '../../lab/capture/tcpdump.ts';
 import { KubeObjectStore } from '../../lab/kube/kube-object-store.ts';
 import { ModelObjectStore, realResourcesFor } from '../../lab/kube/model-store.ts';
 import { LabClock, labEpochNow, parseEpochMonoNs } from '../../lab/lab-clock.ts';
@@ -69,6 +66,7 @@ import { leaseWatchOp, type LeaseHolders } from './lease-watch-ops.ts';
 import { AGENT_EVIDENCE_INVARIANTS, ciliumTimingOf, withoutAgentEvidence } from './cilium-timing.ts';
 import type { LeaseTiming } from '../../l2/lease.ts';
 import { KubeWorld } from './kube-world.ts';
+import { collectSources, type RunCapture } from '../observe/collect-sources.ts';
 import { clusterNamedStore, eventInScenarioNames, opInScenarioNames } from './translate-nodes.ts';
 
 /** Options of {@link runScenarioOnKube}. */
@@ -235,7 +233,7 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     }
     const pcapDir = join(options.runDir, 'pcap');
     await mkdir(pcapDir, { recursive: true });
-    const captures: { capture: CaptureHandle; path: string; segment: string }[] = [];
+    const captures: RunCapture[] = [];
     for (const [segment, bridge] of bridgeOfSegment) {
       const path = join(pcapDir, `${segment}.pcap`);
       const capture = await startCapture({ netns: hostNetns, iface: bridge, pcapPath: path, snaplenBytes: 256, onSpawn: recordSpawn(hostNetns) });
@@ -291,15 +289,6 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     for (const prober of probers) await killRoleProcess(prober).catch(() => undefined);
     await watched.stop();
     stopLeaseWatch();
-    const sources: HistoryOp[][] = [[...history.ops()]];
-    for (const { capture, path, segment } of captures) {
-      await capture.stop().catch((error: unknown) => void problems.push(`tcpdump: ${error instanceof Error ? error.message : String(error)}`));
-      const read = await readArpObservations(path, { segment, epochWallUs: epoch.epochWallUs });
-      sources.push(read.ops.map((op, index) => ({ index, ...op })));
-      problems.push(...read.problems);
-    }
-    for (const monitor of monitors) problems.push(...(await monitor.stop()).problems);
-    sources.push([...neighHistory.ops()]);
     const historyDirs = [procDir];
     if (options.target === 'l2lab' && containers) {
       for (const node of plan.nodes) {
@@ -313,13 +302,7 @@ export async function runScenarioOnKube(scenario: Scenario, options: KubeRunOpti
     } else if (options.target === 'l2lab') {
       problems.push('agent histories not collected: the kubeconfig provider cannot reach the nodes\' hostPath (judged from the API, and the wire where there is one)');
     }
-    for (const dir of historyDirs) {
-      for (const file of (await readdir(dir)).filter((f) => f.endsWith('.history.jsonl'))) {
-        const read = await readHistoryJsonl(join(dir, file));
-        sources.push([...read.ops]);
-        problems.push(...read.problems.map((p) => `${p.path}:${p.line}: ${p.reason}`));
-      }
-    }
+    const sources = await collectSources({ ops: history.ops(), captures, epochWallUs: epoch.epochWallUs, monitors, neighOps: neighHistory.ops(), historyDirs }, problems);
     problems.push(...world.problems);
     const ops = rebase(mergeHistories(sources).map((op) => opInScenarioNames(op, plan.toScenario)), t0Ms).filter((op) => op.tMs <= runMs);
     lap('collectMs');
