@@ -165,7 +165,8 @@ export class Elector {
   *#tryAcquireOrRenew(deadlineMs: number | undefined, cancel: AbortSignal, finishInFlight = false): Task<boolean> {
     const { clock, client } = this.#ports;
     const signal = finishInFlight ? undefined : cancel;
-    const stopped = (): boolean => finishInFlight && cancel.aborted;
+    // `finishInFlight && cancel.aborted` is written out where it is asked, not as a closure: a
+    // closure would move this generator's locals into a heap context on every attempt.
     const attemptMs = clock.monotonicMs();
     this.#lastError = undefined;
     const now: LeaseNow = { monotonicMs: attemptMs, wallMs: clock.wallMs(), observedMs: attemptMs };
@@ -175,12 +176,12 @@ export class Elector {
       // On failure client-go logs "falling back to slow path" and goes on to GET.
       if (record !== undefined && this.#wrote(yield* client.call({ verb: 'update', resource: LEASES, object: withRecord(this.#cached, record) }, { deadlineMs, signal }), record)) return true;
     }
-    if (stopped()) return false;
+    if (finishInFlight && cancel.aborted) return false;
     const got = yield* client.call({ verb: 'get', ref: this.#ref }, { deadlineMs, signal });
     if (!got.ok) {
       this.#lastError = got.error;
       if (!this.#leading && isServerDown(got.error)) this.#blind = true;
-      if (got.error.code !== 'store-not-found' || stopped()) return false;
+      if (got.error.code !== 'store-not-found' || (finishInFlight && cancel.aborted)) return false;
       const record = freshRecord(self, now, this.#decide);
       return this.#wrote(yield* client.call({ verb: 'create', resource: LEASES, object: newLease(this.#ref.namespace, this.#ref.name, record) }, { deadlineMs, signal }), record);
     }
@@ -190,7 +191,7 @@ export class Elector {
     this.#blind = false;
     const decision = decideLease(got.object, self, { ...now, observedMs: clock.monotonicMs() }, this.#decide, this.#observation);
     this.#observation = decision.observation;
-    if (decision.action !== 'update' || stopped()) return false;
+    if (decision.action !== 'update' || (finishInFlight && cancel.aborted)) return false;
     return this.#wrote(yield* client.call({ verb: 'update', resource: LEASES, object: withRecord(got.object, decision.record) }, { deadlineMs, signal }), decision.record);
   }
 
