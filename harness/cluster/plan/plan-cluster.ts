@@ -179,14 +179,16 @@ export function talosCidr(runId: string): string {
 }
 
 function planK3s(ctx: Ctx): Built {
-  const note = `k3s runs through @testcontainers/k3s (${DEFAULT_K3S_IMAGE}, --disable=traefik,servicelb --flannel-backend=none --disable-kube-proxy) inside the test or run process that uses it: testcontainers removes the container when that process ends, so there is no cluster to leave up between 'up' and 'down'`;
-  if (ctx.action === 'down') return { steps: [{ title: 'stop the k3s container (done by testcontainers when its process ends)', inProcess: true, why: note }], notes: [note] };
+  const note = `k3s runs through @testcontainers/k3s (${DEFAULT_K3S_IMAGE}: a server and one agent container per node on the network l2lab-${ctx.runId}) inside the process that uses it — testcontainers removes its containers when that process ends, so there is no cluster to leave up between 'up' and 'down': run a scenario on it with 'l2lab run <scenario> --world cluster --provider k3s [--target ${ctx.target}]', which starts it, runs the scenario and stops it (harness/cluster/k3s/)`;
+  if (ctx.action === 'down') return { steps: [{ title: 'stop the k3s containers and their network (done by l2lab run, and by testcontainers when its process ends)', inProcess: true, why: note }], notes: [note] };
+  const args = ctx.target === 'cilium' ? '--disable=traefik,servicelb --flannel-backend=none --disable-network-policy --disable-kube-proxy' : '--disable=traefik,servicelb (flannel and kube-proxy kept)';
   return {
     steps: [
-      { title: `start ${DEFAULT_K3S_IMAGE} as a privileged container (K3sContainer) and write its kubeconfig`, inProcess: true, why: note },
-      { title: 'start one agent container per node on the k3s network (GenericContainer, NET_ADMIN/NET_RAW)', inProcess: true, why: note },
+      { title: `start ${DEFAULT_K3S_IMAGE} as the privileged server container ${ctx.names.cluster}-server (K3sContainer, ${args}) and write its kubeconfig to ${ctx.kubeconfig}`, inProcess: true, why: note },
+      { title: `start one k3s agent container per scenario node on the network ${ctx.names.cluster} (GenericContainer, privileged, K3S_URL=https://${ctx.names.cluster}-server:6443) and wait for every node to register`, inProcess: true, why: note },
+      { title: ctx.target === 'cilium' ? 'install Cilium with kind/cilium-values.yaml (k8sServiceHost = the server container)' : `load ${ctx.image} into every node's containerd and apply kind/manifests`, inProcess: true, why: note },
     ],
-    notes: [note, `needs the image ${DEFAULT_K3S_IMAGE} (docker pull); on a machine that cannot pull, use --provider docker`],
+    notes: [note, `needs a Docker daemon and the image ${DEFAULT_K3S_IMAGE} (local, or pullable: docker pull ${DEFAULT_K3S_IMAGE}; --k3s-image names another); on a machine that cannot pull, use --provider docker`],
   };
 }
 
@@ -245,7 +247,11 @@ function secondNetwork(ctx: Ctx, nodes: readonly string[]): PlanStep[] {
   ];
 }
 
-function ciliumSteps(ctx: Ctx, values: readonly string[]): PlanStep[] {
+/** What the shared step builders read from a plan's context (the k3s provider builds its own). */
+export type StepContext = Pick<Ctx, 'names' | 'kubeconfig' | 'image' | 'ciliumVersion'>;
+
+/** `helm upgrade --install cilium` with `values`, then every node Ready. */
+export function ciliumSteps(ctx: StepContext, values: readonly string[]): PlanStep[] {
   const version = ctx.ciliumVersion ?? DEFAULT_CILIUM_VERSION;
   return [
     {
@@ -257,12 +263,13 @@ function ciliumSteps(ctx: Ctx, values: readonly string[]): PlanStep[] {
   ];
 }
 
-function buildImage(ctx: Ctx, base: string, extra: readonly string[] = []): PlanStep {
+/** `kind/image/build.sh`: the responder image `ctx.image` on `base`. */
+export function buildImage(ctx: Pick<Ctx, 'image'>, base: string, extra: readonly string[] = []): PlanStep {
   return { title: `build the responder image ${ctx.image} on ${base}`, tool: 'bash', argv: ['bash', 'kind/image/build.sh', '--base', base, '--tag', ctx.image, ...extra] };
 }
 
 /** CRDs, roles, the run's namespace, bindings and workload; `apiServer` overrides the in-cluster address (no kube-proxy). */
-function workloadSteps(ctx: Ctx, apiServer: string | undefined): PlanStep[] {
+export function workloadSteps(ctx: StepContext, apiServer: string | undefined): PlanStep[] {
   const { names } = ctx;
   const kc = ['kubectl', '--kubeconfig', ctx.kubeconfig];
   const ns = [...kc, '-n', names.namespace];
