@@ -9,12 +9,14 @@ export function registerRunCommand(program: Command, io: CliIo, result: { exitCo
     .description('run a scenario (topology, manifests, faults, expectations) and judge every invariant')
     .argument('<scenario>', 'scenario file (scenarios/*.yaml)')
     .addOption(new Option('--world <world>', 'where to run it').choices(['sim', 'lab', 'cluster']).default('sim'))
-    .addOption(new Option('--provider <provider>', 'with --world cluster: where the nodes run (docker: containers of the locally built responder image; kind, talos: an existing cluster of node containers; kubeconfig: any cluster; root)').choices(['docker', 'kind', 'talos', 'k3s', 'kubeconfig']).default('docker'))
+    .addOption(new Option('--provider <provider>', 'with --world cluster: where the nodes run (docker: containers of the locally built responder image; kind, talos: an existing cluster of node containers; k3s: a cluster this run starts and stops (needs Docker and the rancher/k3s image); kubeconfig: any cluster; root)').choices(['docker', 'kind', 'talos', 'k3s', 'kubeconfig']).default('docker'))
     .option('--kubeconfig <file>', 'with --provider kind|talos|kubeconfig: the cluster (default KUBECONFIG, then ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context (default kind-<cluster>, admin@<cluster>, or the current one)')
     .option('--cluster-name <name>', 'kind / Talos cluster name (l2lab cluster up names them l2lab-<run>; default kind, talos-default)')
     .addOption(new Option('--target <target>', 'what announces on the cluster: the l2lab responder or real Cilium').choices(['l2lab', 'cilium']).default('l2lab'))
     .option('--node-map <map>', 'scenario nodes on cluster nodes: n1=kind-worker,n2=… (default: the schedulable workers sorted by name)')
+    .option('--k3s-image <image>', 'with --provider k3s: the k3s image (default rancher/k3s:v1.31.4-k3s1; a local one where nothing can be pulled)')
+    .option('--nodes <n>', "with --provider k3s: agent containers (default: the scenario's node count)", parseNodes)
     .option('--seed <n>', "seed (default: the scenario's seed, else 1)", parseSeed)
     .option('--profile <name>', "behaviour profile (default: the scenario's)")
     .option('--out <dir>', 'report directory (default reports/<scenario>/<yyyymmdd-hhmmss>-s<seed>/)')
@@ -65,6 +67,12 @@ export function registerRunCommand(program: Command, io: CliIo, result: { exitCo
         setTimeout(() => process.exit(), 2_000);
       }
     });
+}
+
+function parseNodes(text: string): number {
+  const nodes = Number(text);
+  if (!Number.isInteger(nodes) || nodes < 1) throw new InvalidArgumentError('expected a positive integer');
+  return nodes;
 }
 
 function parseSeed(text: string): number {

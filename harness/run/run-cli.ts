@@ -33,6 +33,9 @@ export interface RunCommandOptions {
   readonly clusterName?: string;
   readonly target?: string;
   readonly nodeMap?: string;
+  /** `--provider k3s`: the k3s image and the number of agent containers (default: the scenario's nodes). */
+  readonly k3sImage?: string;
+  readonly nodes?: number;
 }
 
 /** What the command needs from outside: output, argv for run.json, and a stop signal. */
@@ -122,17 +125,35 @@ async function loadValidScenario(file: string, profile: string | undefined): Pro
 /**
  * `--world cluster`: the docker provider runs the scenario with the nodes as containers of the
  * responder image (`harness/cluster/docker/`, root); kind, Talos and kubeconfig run it on an
- * existing cluster (`harness/cluster/kube/`, brought up with `l2lab cluster up`). k3s has no runner.
+ * existing cluster (`harness/cluster/kube/`, brought up with `l2lab cluster up`); k3s on a cluster
+ * this process starts and stops (`harness/cluster/k3s/`).
  */
 async function runInCluster(file: string, scenario: Scenario, seed: number, options: RunCommandOptions, ports: RunCommandPorts): Promise<number> {
   const provider = options.provider ?? 'docker';
   if (provider === 'kind' || provider === 'talos' || provider === 'kubeconfig') return runOnKube(scenario, seed, provider, options, ports);
-  if (provider !== 'docker') throw new UserError(`--world cluster --provider ${provider}: scenario files run on the docker, kind, talos and kubeconfig providers; k3s has no runner yet (docs/kind.md)`);
+  if (provider === 'k3s') return runOnK3s(scenario, seed, options, ports);
+  if (provider !== 'docker') throw new UserError(`--world cluster --provider ${provider}: expected docker, kind, talos, k3s or kubeconfig (docs/kind.md)`);
   const [{ runDockerCommand }, { newRunId }, { resolve }] = await Promise.all([import('../cluster/docker/docker-command.ts'), import('../lab/world/lab-command.ts'), import('node:path')]);
   const runId = `d${newRunId().slice(0, 5)}`;
   const out = resolve(options.out ?? `${ports.reportsRoot ?? 'reports'}/${scenario.name}/cluster-${runId}`);
   const io = { stdout: ports.stdout, stderr: ports.stderr ?? ((): void => {}) };
   return runDockerCommand(resolve(file), { runId, seed, out, format: options.format, argv: ports.argv, ...(ports.signal === undefined ? {} : { signal: ports.signal }), ...(options.profile === undefined ? {} : { profile: options.profile }) }, io);
+}
+
+/** `--world cluster --provider k3s`: a k3s cluster started for the run, the scenario on it, the cluster stopped. */
+async function runOnK3s(scenario: Scenario, seed: number, options: RunCommandOptions, ports: RunCommandPorts): Promise<number> {
+  const target = options.target ?? 'l2lab';
+  if (target !== 'l2lab' && target !== 'cilium') throw new UserError(`--target ${target}: expected l2lab or cilium`);
+  if (options.kubeconfig !== undefined || options.context !== undefined || options.clusterName !== undefined) throw new UserError('--provider k3s starts its own cluster: --kubeconfig, --context and --cluster-name do not apply');
+  const [{ runK3sScenario }, { newRunId }, { resolve }] = await Promise.all([import('../cluster/k3s/k3s-run.ts'), import('../lab/world/lab-command.ts'), import('node:path')]);
+  const runId = `s${newRunId().slice(0, 5)}`;
+  const out = resolve(options.out ?? `${ports.reportsRoot ?? 'reports'}/${scenario.name}/cluster-${runId}`);
+  const io = { stdout: ports.stdout, stderr: ports.stderr ?? ((): void => {}) };
+  return runK3sScenario(scenario, {
+    target, runId, seed, out, format: options.format, argv: ports.argv,
+    ...(options.nodes === undefined ? {} : { nodes: options.nodes }), ...(options.k3sImage === undefined ? {} : { k3sImage: options.k3sImage }),
+    ...(options.nodeMap === undefined ? {} : { nodeMap: options.nodeMap }), ...(options.profile === undefined ? {} : { profile: options.profile }), ...(ports.signal === undefined ? {} : { signal: ports.signal }),
+  }, io);
 }
 
 /** `--world cluster --provider kind|talos|kubeconfig`: the scenario on an existing cluster. */

@@ -43,7 +43,7 @@ export interface KubeCommandOptions {
 export const KUBE_RUN_FILE = 'cluster/kube-run.json';
 
 /** kind's default cluster name; `cluster up` names its clusters `l2lab-<run>`. */
-const DEFAULT_CLUSTER = { kind: 'kind', talos: 'talos-default', kubeconfig: '' } as const;
+const DEFAULT_CLUSTER = { kind: 'kind', talos: 'talos-default', k3s: 'l2lab', kubeconfig: '' } as const;
 
 /** The kubeconfig context a provider's tool writes for a cluster (undefined: the file's current one). */
 export function defaultContextOf(provider: KubeProvider, clusterName: string): string | undefined {

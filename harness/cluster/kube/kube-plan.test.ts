@@ -101,6 +101,17 @@ describe('planKubeRun', () => {
     expect(kc.notes.join('\n')).toMatch(/MACs unknown/);
   });
 
+  it('k3s is a provider of node containers like kind: the agents are the workers, the server container is paused for an API outage', () => {
+    const k3sNode = (name: string, server = false): ClusterNodeFacts => node(name, server ? { labels: { 'node-role.kubernetes.io/control-plane': 'true' }, controlPlane: true, schedulable: true } : {});
+    const plan = planKubeRun(scenario, profile, { ...kind([k3sNode('l2lab-s1-server', true), k3sNode('l2lab-s1-a2'), k3sNode('l2lab-s1-a1'), k3sNode('l2lab-s1-a3')]), provider: 'k3s', clusterName: 'l2lab-s1' });
+    expect(plan.nodes.map((n) => n.cluster)).toEqual(['l2lab-s1-a1', 'l2lab-s1-a2', 'l2lab-s1-a3']);
+    expect(plan.unsupported['kill-node']).toBeUndefined();
+    expect(plan.unsupported['api-outage']).toBeUndefined();
+    expect(plan.controlPlaneContainers).toEqual(['l2lab-s1-server']);
+    // No container name known from the Nodes: the server's name follows the k3s plan.
+    expect(planKubeRun(scenario, profile, { ...kind([k3sNode('l2lab-s1-server', true), k3sNode('l2lab-s1-a1'), k3sNode('l2lab-s1-a2'), k3sNode('l2lab-s1-a3')].map((n) => (n.controlPlane ? { ...n, container: undefined } : n))), provider: 'k3s', clusterName: 'l2lab-s1' }).controlPlaneContainers).toEqual(['l2lab-s1-server']);
+  });
+
   it('uses the Lease namespace the agent DaemonSet is configured with', () => {
     const docs = readFileSync('kind/manifests/agent-daemonset.yaml', 'utf8').split(/^---$/m).map((d) => parse(d) as { kind?: string; spec?: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } } });
     const env = docs.find((d) => d.kind === 'DaemonSet')?.spec?.template.spec.containers[0]?.env ?? [];

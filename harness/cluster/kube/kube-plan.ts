@@ -20,7 +20,7 @@ import type { NemesisActionName } from '../../scenario/nemesis-types.ts';
 import type { Scenario } from '../../scenario/types.ts';
 
 /** Where the cluster comes from. */
-export type KubeProvider = 'kind' | 'talos' | 'kubeconfig';
+export type KubeProvider = 'kind' | 'talos' | 'k3s' | 'kubeconfig';
 /** What announces: l2lab's responder (`kind/manifests/`) or real Cilium. */
 export type KubeTarget = 'l2lab' | 'cilium';
 
@@ -117,11 +117,12 @@ export function parseNodeMap(text: string): Record<string, string> {
   return map;
 }
 
-/** The control-plane containers of a kind or Talos-in-Docker cluster (none for a kubeconfig cluster). */
+/** The control-plane containers of a kind, Talos-in-Docker or k3s cluster (none for a kubeconfig cluster). */
 export function controlPlaneContainersOf(provider: KubeProvider, clusterName: string, nodes: readonly ClusterNodeFacts[]): string[] {
   if (provider === 'kubeconfig') return [];
   const fromNodes = nodes.filter((n) => n.controlPlane && n.container !== undefined).map((n) => n.container ?? '');
   if (fromNodes.length > 0) return fromNodes.sort();
+  if (provider === 'k3s') return [`${clusterName}-server`];
   return [provider === 'kind' ? `${clusterName}-control-plane` : `${clusterName}-controlplane-1`];
 }
 
