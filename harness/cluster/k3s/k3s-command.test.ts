@@ -47,6 +47,7 @@ function harness(facts: DoctorFacts, o: { serverError?: string; failArgv?: strin
   };
   const ports: K3sCommandPorts = {
     probes: { gather: async () => facts },
+    hasImage: async (image) => facts.images.has(image) || image === 'rancher/k3s:local',
     factory: async () => (log.push('factory loaded'), factory),
     runner,
     clock,
@@ -113,5 +114,15 @@ describe('runK3sCommand', () => {
     expect(h.log.some((l) => l.startsWith('scenario on'))).toBe(false);
     expect(h.log).toContain('stop network l2lab-s1');
     expect(h.stderr.join('')).toMatch(/testcontainers pulls it/);
+  });
+});
+
+describe('runK3sCommand with a local --k3s-image', () => {
+  it('a start failure with a local image is not blamed on pulling', async () => {
+    const h = harness(dockerMachine, { serverError: 'container exited: cgroup v1 not supported' });
+    const error = await userError(run(h, { k3sImage: 'rancher/k3s:local' }));
+    expect(error.message).toBe('--provider k3s: could not start the k3s cluster (rancher/k3s:local) at the server stage');
+    expect(error.details.join('\n')).not.toMatch(/docker pull/);
+    expect(h.stderr.join('')).not.toMatch(/testcontainers pulls it/);
   });
 });

@@ -35,6 +35,8 @@ export interface K3sCommandOptions {
 /** The effects, injected (tests use fakes; `run-cli.ts` wires the real ones). */
 export interface K3sCommandPorts {
   readonly probes: DoctorProbes;
+  /** True when the default Docker daemon has `image` (the doctor's facts know only the default k3s image). */
+  readonly hasImage: (image: string) => Promise<boolean>;
   /** Called only once the preflight passed (loads testcontainers). */
   readonly factory: () => Promise<K3sFactory>;
   readonly runner: PlanRunner;
@@ -57,6 +59,7 @@ export async function runK3sCommand(scenario: Scenario, options: K3sCommandOptio
       ...(facts.images.has(image) ? [] : k3sImageAdvice(image)),
     ]);
   }
+  const imageLocal = await ports.hasImage(image);
   let plan: K3sClusterPlan;
   try {
     plan = planK3sCluster({ runId: options.runId, target: options.target, agents: options.nodes ?? scenario.topology.nodes.length, ...(options.k3sImage === undefined ? {} : { k3sImage: options.k3sImage }), token: ports.token() });
@@ -65,13 +68,13 @@ export async function runK3sCommand(scenario: Scenario, options: K3sCommandOptio
     throw error;
   }
   const progress = (line: string): void => ports.stderr(`k3s ${options.runId}: ${line}\n`);
-  if (!facts.images.has(image)) progress(`${image} is not in the Docker daemon: testcontainers pulls it`);
+  if (!imageLocal) progress(`${image} is not in the Docker daemon: testcontainers pulls it`);
   let cluster: StartedK3sCluster;
   try {
     cluster = await startK3sCluster(plan, { factory: await ports.factory(), clock: ports.clock, resolvePath: (p) => resolve(options.repoRoot, p), progress, ...(options.signal === undefined ? {} : { signal: options.signal }) });
   } catch (error) {
     if (!(error instanceof K3sStartError)) throw error;
-    const { message, details } = describeK3sStartFailure(error, image, facts.images.has(image));
+    const { message, details } = describeK3sStartFailure(error, image, imageLocal);
     throw new UserError(message, details);
   }
   const builtImage = plan.target === 'l2lab' ? runNames(options.runId).image : undefined;

@@ -4,6 +4,7 @@
  * process runner, the system clock, a random join token, and `runKubeCommand` with provider `k3s`
  * for the scenario itself.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { REPO_ROOT } from '../../control-plane/binaries.ts';
 import { SystemClock } from '../../core/system-clock.ts';
@@ -29,6 +30,7 @@ export async function runK3sScenario(scenario: Scenario, options: K3sRunOptions,
     ...(nodes === undefined ? {} : { nodes }), ...(k3sImage === undefined ? {} : { k3sImage }), ...(options.signal === undefined ? {} : { signal: options.signal }),
   }, {
     probes: systemDoctorProbes,
+    hasImage: (image) => new Promise((done) => execFile('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { timeout: 30_000 }, (error) => done(error === null))),
     factory: async () => (await import('./testcontainers-factory.ts')).testcontainersK3sFactory(),
     runner: systemPlanRunner(io.stderr),
     clock: new SystemClock(),

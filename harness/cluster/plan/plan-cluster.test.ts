@@ -100,6 +100,11 @@ describe('kubeconfig, k3s, docker', () => {
     const p = plan({ action: 'up', provider: 'k3s', target: 'l2lab' });
     expect(p.steps.every((s) => !isShellStep(s))).toBe(true);
     expect(p.notes.join(' ')).toMatch(/testcontainers/);
+    // Executing it is refused with the way to run k3s: a scenario run that starts and stops it.
+    expect(p.notes.join(' ')).toContain("'l2lab run <scenario> --world cluster --provider k3s [--target l2lab]'");
+    const cilium = plan({ action: 'up', provider: 'k3s', target: 'cilium' });
+    expect(cilium.steps[0]?.title).toMatch(/--flannel-backend=none --disable-network-policy --disable-kube-proxy/);
+    expect(cilium.steps[2]?.title).toMatch(/install Cilium/);
   });
 
   it('docker runs against l2lab\'s own daemon socket and builds on the local debootstrap base without network', () => {

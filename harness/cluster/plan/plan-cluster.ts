@@ -185,8 +185,8 @@ function planK3s(ctx: Ctx): Built {
   return {
     steps: [
       { title: `start ${DEFAULT_K3S_IMAGE} as the privileged server container ${ctx.names.cluster}-server (K3sContainer, ${args}) and write its kubeconfig to ${ctx.kubeconfig}`, inProcess: true, why: note },
-      { title: `start one k3s agent container per scenario node on the network ${ctx.names.cluster} (GenericContainer, privileged, K3S_URL=https://${ctx.names.cluster}-server:6443) and wait for every node to register`, inProcess: true, why: note },
-      { title: ctx.target === 'cilium' ? 'install Cilium with kind/cilium-values.yaml (k8sServiceHost = the server container)' : `load ${ctx.image} into every node's containerd and apply kind/manifests`, inProcess: true, why: note },
+      { title: `start one k3s agent container per scenario node on the network ${ctx.names.cluster} (GenericContainer, privileged, K3S_URL=https://${ctx.names.cluster}-server:6443) and wait for every node to register`, inProcess: true, why: 'in the same l2lab run process' },
+      { title: ctx.target === 'cilium' ? 'install Cilium with kind/cilium-values.yaml (k8sServiceHost = the server container)' : `load ${ctx.image} into every node's containerd and apply kind/manifests`, inProcess: true, why: 'in the same l2lab run process' },
     ],
     notes: [note, `needs a Docker daemon and the image ${DEFAULT_K3S_IMAGE} (local, or pullable: docker pull ${DEFAULT_K3S_IMAGE}; --k3s-image names another); on a machine that cannot pull, use --provider docker`],
   };
