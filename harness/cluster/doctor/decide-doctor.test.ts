@@ -41,9 +41,19 @@ describe('decideDoctor', () => {
     expect(entry(report, 'lab').missing[0]).toEqual({ what: 'root (network namespaces, veth bridges, tcpdump)', install: 'run as root: sudo ./l2lab …' });
     expect(entry(report, 'cluster', 'docker').ready).toBe(false);
     expect(entry(report, 'cluster', 'kind').ready).toBe(true);
-    // k3s is only planned: the doctor never claims it runs.
-    expect(entry(report, 'cluster', 'k3s').ready).toBe(false);
+    // k3s: the run's clients need root, and the image is neither local nor known to be pullable.
+    expect(entry(report, 'cluster', 'k3s').missing.map((m) => m.what)).toEqual([expect.stringMatching(/^root/), 'image rancher/k3s:v1.31.4-k3s1 (local, or pulled on first use: needs registry access)']);
     expect(entry(report, 'cluster', 'talos').missing.map((m) => m.what)).toEqual(['talosctl', 'image ghcr.io/siderolabs/talos:v1.9.5 (pulled on first use; needs registry access)']);
+  });
+
+  it('k3s needs the default Docker daemon and a local or pullable rancher/k3s image; ready when both are there', () => {
+    const here = entry(decideDoctor(thisMachine), 'cluster', 'k3s');
+    expect(here.ready).toBe(false);
+    expect(here.missing.map((m) => m.what)).toEqual([expect.stringMatching(/^a Docker daemon at unix:\/\/\/var\/run\/docker.sock/), 'image rancher/k3s:v1.31.4-k3s1 (local, or pulled on first use: needs registry access; not checked without a daemon)']);
+    expect(here.missing[1]?.install).toMatch(/docker pull rancher\/k3s:v1.31.4-k3s1 .*--k3s-image/);
+    expect(here.notes.join(' ')).toMatch(/l2lab run <scenario> --world cluster --provider k3s/);
+    const ready = entry(decideDoctor({ ...thisMachine, defaultDaemon: { reachable: true, endpoint: 'unix:///var/run/docker.sock', version: '27.0' }, images: new Set(['rancher/k3s:v1.31.4-k3s1']) }), 'cluster', 'k3s');
+    expect(ready).toMatchObject({ ready: true, missing: [] });
   });
 
   it('names the package of each missing lab tool, the control plane build and the setup step', () => {

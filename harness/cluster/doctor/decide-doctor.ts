@@ -77,8 +77,19 @@ export function decideDoctor(facts: DoctorFacts): DoctorReport {
       world('cluster', dockerMissing, 'docker', dockerNotes),
       world('cluster', [...defaultDocker, ...tool(facts, 'kind'), ...kubectl, ...(facts.defaultDaemon.reachable ? image(facts, PROVIDER_IMAGES.kind) : [])], 'kind', helmNote),
       world('cluster', [...defaultDocker, ...tool(facts, 'talosctl'), ...kubectl, ...(facts.defaultDaemon.reachable ? image(facts, PROVIDER_IMAGES.talos) : [])], 'talos', helmNote),
-      // Planned only: `cluster up --provider k3s --dry-run` shows the testcontainers steps; no runner yet.
-      world('cluster', [...defaultDocker, ...(facts.defaultDaemon.reachable ? image(facts, PROVIDER_IMAGES.k3s) : []), { what: 'a k3s runner in l2lab (only planned: cluster up --provider k3s --dry-run)', install: 'not available yet; use --provider docker or kind' }], 'k3s', ['would run through @testcontainers/k3s (installed)']),
+      // `l2lab run … --provider k3s` starts the cluster in its own process: the default daemon and
+      // the image are needed every time, and the run's clients and captures need root.
+      world('cluster', [
+        ...needRoot('clients in network namespaces on the cluster bridge, tcpdump there'),
+        ...defaultDocker,
+        ...kubectl,
+        ...labTools.filter((m) => m.what === 'tcpdump' || m.what === 'ip'),
+        ...(facts.images.has(PROVIDER_IMAGES.k3s) ? [] : [{ what: `image ${PROVIDER_IMAGES.k3s} (local, or pulled on first use: needs registry access${facts.defaultDaemon.reachable ? '' : '; not checked without a daemon'})`, install: `docker pull ${PROVIDER_IMAGES.k3s} on a machine with registry access (docker save/load it here), or pass --k3s-image <a local k3s image>` }]),
+      ], 'k3s', [
+        'scenario files run with l2lab run <scenario> --world cluster --provider k3s: the cluster (@testcontainers/k3s, installed) lives for that run only',
+        'testcontainers also pulls its reaper image testcontainers/ryuk unless TESTCONTAINERS_RYUK_DISABLED=true',
+        ...(facts.tools.helm ? [] : [`--target cilium also needs helm: ${TOOL_INSTALL.helm}`]),
+      ]),
       world('cluster', kubeconfigMissing, 'kubeconfig', facts.kubeconfig === undefined ? [] : [`kubeconfig ${facts.kubeconfig}`]),
     ],
   };
