@@ -108,7 +108,7 @@ bench-analyze: $(SETUP_STAMP) ## l2lab analyze MB/s, frames/s, peak RSS on a syn
 	@node bench/analyze-bench.ts $(ARGS)
 
 # --- cluster world (issue 8): kind / Talos / k3s / kubeconfig plans, the docker provider, doctor ---
-.PHONY: doctor e2e-docker e2e-kind
+.PHONY: doctor e2e-docker e2e-kind e2e-k3s
 
 doctor: $(SETUP_STAMP) ## which worlds and cluster providers this machine can run, and the command that installs each missing piece
 	@$(L2LAB) doctor
@@ -116,5 +116,9 @@ doctor: $(SETUP_STAMP) ## which worlds and cluster providers this machine can ru
 e2e-docker: $(SETUP_STAMP) control-plane ## the docker provider alone (root; part of e2e): leader-kill, api-partition and data-link-down on containers of the locally built responder image (~20 min)
 	@vitest run --config vitest.lab.config.ts harness/cluster/docker/
 
-e2e-kind: $(SETUP_STAMP) ## the cluster world on kind (a runner with Docker, kind, kubectl; KIND_TARGET=l2lab|cilium): leader-kill's story on a real cluster, then cluster down
+e2e-kind: $(SETUP_STAMP) ## the cluster world on kind (a runner with Docker, kind, kubectl; KIND_TARGET=l2lab|cilium): leader-kill and api-partition as scenario files on a real cluster, then cluster down
 	@bash kind/e2e/e2e-kind.sh
+
+K3S_TARGET ?= l2lab
+e2e-k3s: $(SETUP_STAMP) ## the cluster world on k3s (a runner whose Docker can pull rancher/k3s; K3S_TARGET=l2lab|cilium): leader-kill as a scenario file on a k3s cluster started and removed by the run
+	@$(L2LAB) run scenarios/leader-kill.yaml --world cluster --provider k3s --target $(K3S_TARGET)
