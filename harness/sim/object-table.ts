@@ -171,9 +171,22 @@ function failed(error: ConflictError | NotFoundError | InvalidRequestError): App
   return { response: { ok: false, error }, change: undefined };
 }
 
+/**
+ * Freezes `value` and every object under it not frozen yet. Walked with an index loop (arrays) and
+ * for-in (records), not `Object.values`: no array per object on every write (a Lease renewal
+ * freezes three fresh objects), ~4 % of a small trial's instructions.
+ */
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) if (typeof child === 'object' && child !== null) deepFreeze(child);
+    if (Array.isArray(value)) {
+      for (const child of value as unknown[]) if (typeof child === 'object' && child !== null) deepFreeze(child);
+    } else {
+      const record = value as Record<string, unknown>;
+      for (const key in record) {
+        const child = record[key];
+        if (typeof child === 'object' && child !== null) deepFreeze(child);
+      }
+    }
     Object.freeze(value);
   }
   return value;
