@@ -27,7 +27,8 @@ describe('C12: renewals refused by a down API server (leadThroughApiOutage)', ()
   });
 
   it('a candidate that could not read the Lease observes it afresh, so the outage does not count as the holder being silent', () => {
-    const seen: LocalObservation = { record: { holderIdentity: 'n1', leaseDurationSeconds: 3, acquireTime: 't', renewTime: 't', leaderTransitions: 0 }, readKey: 'k', observedAtMs: 1_000 };
+    const record = { holderIdentity: 'n1', leaseDurationSeconds: 3, acquireTime: 't', renewTime: 't', leaderTransitions: 0 };
+    const seen: LocalObservation = { record, read: record, observedAtMs: 1_000 };
     expect(observationAfterOutage(seen, true, on)).toBe(NO_OBSERVATION);
     expect(observationAfterOutage(seen, false, on)).toBe(seen);
     expect(observationAfterOutage(seen, true, off)).toBe(seen);

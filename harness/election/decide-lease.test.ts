@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideLease, decideOptimisticRenew, decideRelease, isLeaseValid, NO_OBSERVATION, observeWritten, type LeaseNow, type LocalObservation } from './decide-lease.ts';
-import { recordFromLease, recordKey, type LeaderElectionRecord, type LeaseObject } from './lease-record.ts';
+import { recordFromLease, type LeaderElectionRecord, type LeaseObject } from './lease-record.ts';
 
 const config = { leaseDurationSeconds: 15, formatTime: (wallMs: number) => `T${wallMs}` };
 const at = (ms: number, observedMs = ms): LeaseNow => ({ monotonicMs: ms, wallMs: 1_000_000 + ms, observedMs });
@@ -11,7 +11,7 @@ const lease = (holder: string | undefined, renew: string, transitions = 2, durat
   spec: { ...(holder === undefined ? {} : { holderIdentity: holder }), leaseDurationSeconds: durationS, acquireTime: 'T0', renewTime: renew, leaseTransitions: transitions },
 });
 /** What an elector remembers after reading `l` at `ms`. */
-const sawAt = (l: LeaseObject, ms: number): LocalObservation => ({ record: recordFromLease(l), readKey: recordKey(recordFromLease(l)), observedAtMs: ms });
+const sawAt = (l: LeaseObject, ms: number): LocalObservation => ({ record: recordFromLease(l), read: recordFromLease(l), observedAtMs: ms });
 
 describe('decideLease (client-go tryAcquireOrRenew after GET)', () => {
   const rows: { name: string; observed: LeaseObject | undefined; self: string; now: LeaseNow; local: LocalObservation; expect: { action: string; kind?: string; transitions?: number; observedAtMs?: number } }[] = [

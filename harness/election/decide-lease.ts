@@ -9,20 +9,20 @@
  * holder's last renewal *was observed*, at the candidate's next jittered poll.
  */
 import type { LeaderElectionRecord, LeaseObject } from './lease-record.ts';
-import { recordFromLease, recordKey } from './lease-record.ts';
+import { recordFromLease, sameRecord } from './lease-record.ts';
 
 /** What one elector remembers between attempts (client-go `observedRecord/RawRecord/Time`). */
 export interface LocalObservation {
   /** Last record read or successfully written; undefined before the first. */
   readonly record: LeaderElectionRecord | undefined;
-  /** Key of the last record *read* (client-go `observedRawRecord`); own writes do not update it. */
-  readonly readKey: string | undefined;
+  /** The last record *read* (client-go `observedRawRecord`); own writes do not update it. */
+  readonly read: LeaderElectionRecord | undefined;
   /** Monotonic ms when `record` was last set. */
   readonly observedAtMs: number;
 }
 
 /** A fresh elector's observation (client-go zero values: nothing observed, never valid). */
-export const NO_OBSERVATION: LocalObservation = { record: undefined, readKey: undefined, observedAtMs: Number.NEGATIVE_INFINITY };
+export const NO_OBSERVATION: LocalObservation = { record: undefined, read: undefined, observedAtMs: Number.NEGATIVE_INFINITY };
 
 /** The instants of one attempt. */
 export interface LeaseNow {
@@ -81,8 +81,7 @@ export function decideLease(observed: LeaseObject | undefined, self: string, now
   if (observed === undefined) return { action: 'create', record: freshRecord(self, now, config), observation: local };
 
   const read = recordFromLease(observed);
-  const key = recordKey(read);
-  const observation = key === local.readKey ? local : { record: read, readKey: key, observedAtMs: now.observedMs };
+  const observation = local.read !== undefined && sameRecord(read, local.read) ? local : { record: read, read, observedAtMs: now.observedMs };
   if (read.holderIdentity !== '' && isLeaseValid(observation, now.monotonicMs) && !isLeader(observation, self)) {
     return { action: 'wait', holder: read.holderIdentity, observation };
   }
@@ -103,7 +102,7 @@ export function freshRecord(self: string, now: LeaseNow, config: DecideLeaseConf
 
 /** client-go `setObservedRecord` after a successful write of `record` at `nowMs`. */
 export function observeWritten(local: LocalObservation, record: LeaderElectionRecord, nowMs: number): LocalObservation {
-  return { record, readKey: local.readKey, observedAtMs: nowMs };
+  return { record, read: local.read, observedAtMs: nowMs };
 }
 
 /**

@@ -66,9 +66,13 @@ export function leaseSpecFromRecord(record: LeaderElectionRecord): LeaseSpec {
   };
 }
 
-/** The record's identity for change detection (client-go compares its JSON bytes). */
-export function recordKey(record: LeaderElectionRecord): string {
-  return `${record.holderIdentity}|${record.leaseDurationSeconds}|${record.acquireTime}|${record.renewTime}|${record.leaderTransitions}`;
+/**
+ * Change detection (client-go compares the records' JSON bytes): equal in every field. Compared
+ * field by field rather than through a joined key text, which built and flattened an ~80-character
+ * string on every read of every candidate.
+ */
+export function sameRecord(a: LeaderElectionRecord, b: LeaderElectionRecord): boolean {
+  return a.renewTime === b.renewTime && a.holderIdentity === b.holderIdentity && a.leaseDurationSeconds === b.leaseDurationSeconds && a.acquireTime === b.acquireTime && a.leaderTransitions === b.leaderTransitions;
 }
 
 /** A new Lease object carrying `record` (for CREATE). */
