@@ -95,7 +95,8 @@ export class WorldObserver {
   readonly #ips = new Map<string, readonly string[]>();
   readonly #expected = new Map<string, Expected>();
   readonly #pools = new Map<string, string>();
-  readonly #leases = new Map<string, string>();
+  /** Last recorded holder and transitions per Lease name (compared as fields: no key text per renewal). */
+  readonly #leases = new Map<string, { readonly holder: string; readonly transitions: number }>();
   /** Last recorded `interfaces-selected` per node (comma list). */
   readonly #ifaces = new Map<string, string>();
   #lists: ObservedLists | undefined;
@@ -364,10 +365,10 @@ export class WorldObserver {
     const lease = isLeaseObject(object) ? object : undefined;
     const holder = lease === undefined ? null : (lease.spec.holderIdentity ?? '');
     const transitions = lease?.spec.leaseTransitions ?? 0;
-    const text = lease === undefined ? '' : `${holder}|${transitions}`;
-    if ((this.#leases.get(name) ?? '') === text) return;
-    if (lease === undefined) this.#leases.delete(name);
-    else this.#leases.set(name, text);
+    const last = this.#leases.get(name);
+    if (holder === null ? last === undefined : last !== undefined && last.holder === holder && last.transitions === transitions) return;
+    if (holder === null) this.#leases.delete(name);
+    else this.#leases.set(name, { holder, transitions });
     this.#record('lease-state', lease === undefined ? { lease: name, holder: null } : { lease: name, holder, transitions, ...(lease.spec.leaseDurationSeconds === undefined ? {} : { leaseDurationSeconds: lease.spec.leaseDurationSeconds }) });
   }
 
