@@ -1,16 +1,17 @@
 /**
- * Freezing a process (SIGSTOP) in the simulation, without touching the task runner: every task of
- * a frozen node is wrapped so that a completed effect is *held* — the generator is not resumed —
- * until the node is thawed. Timers still fire and responses still arrive while frozen (the kernel
+ * Freezing a process (SIGSTOP) in the simulation: every task of a frozen node is spawned with the
+ * node's gate, and the task runner *holds* a completed effect — the generator is not resumed —
+ * until the node is thawed (a wrapping generator did this before: one more frame on every effect). Timers still fire and responses still arrive while frozen (the kernel
  * keeps running), but the process sees them only after SIGCONT, late, as a stopped Go process
  * would. The datapath (kernel eBPF) is not a task and keeps running; only the agent stops, so its
  * liveness stamp ages.
  */
-import { sleep, type Effect, type EffectResult, type Task } from '../core/task.ts';
+import type { Task } from '../core/task.ts';
 import type { SpawnedTask, TaskSpawner } from '../agent/spawner.ts';
+import type { HoldGate, SimTaskRunner } from './sim-task-runner.ts';
 
 /** A freeze switch shared by all tasks of one process. */
-export class FreezeGate {
+export class FreezeGate implements HoldGate {
   #thaw: AbortController | undefined = undefined;
 
   /** True while frozen. */
@@ -36,25 +37,7 @@ export class FreezeGate {
   }
 }
 
-/** Longest single hold; a frozen task re-checks the gate after it (keeps every wait finite). */
-const HOLD_MS = 3_600_000;
-
-/** Wraps `inner` so that, while `gate` is frozen, it is not resumed. */
-export function* freezable<T>(inner: Task<T>, gate: FreezeGate): Task<T> {
-  let input: EffectResult | undefined = undefined;
-  let started = false;
-  // Bounded by the inner task: each turn forwards one of its effects.
-  for (;;) {
-    // Bounded by thaw: each hold ends at the thaw or after HOLD_MS.
-    while (gate.frozen) yield* sleep(HOLD_MS, gate.thawSignal);
-    const step: IteratorResult<Effect, T> = started ? inner.next(input as EffectResult) : inner.next();
-    started = true;
-    if (step.done === true) return step.value;
-    input = yield step.value;
-  }
-}
-
-/** A spawner whose tasks all obey `gate`. */
-export function freezableSpawner(spawner: TaskSpawner, gate: FreezeGate): TaskSpawner {
-  return { spawn: <T>(name: string, task: Task<T>): SpawnedTask => spawner.spawn(name, freezable(task, gate)) };
+/** A spawner whose tasks all obey `gate`: the runner holds them while it is frozen. */
+export function freezableSpawner(runner: SimTaskRunner, gate: FreezeGate): TaskSpawner {
+  return { spawn: <T>(name: string, task: Task<T>): SpawnedTask => runner.spawn(name, task, gate) };
 }

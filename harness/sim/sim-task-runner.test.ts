@@ -8,6 +8,7 @@ import { SimKernel } from './kernel.ts';
 import { SimApiServer } from './sim-api-server.ts';
 import { SimClock } from './sim-clock.ts';
 import { SimObjectStore } from './sim-object-store.ts';
+import { FreezeGate } from './freeze.ts';
 import { SimTaskRunner } from './sim-task-runner.ts';
 
 function world(latencyMs = 10) {
@@ -35,6 +36,28 @@ describe('SimTaskRunner', () => {
     kernel.run({ untilMs: 10_000, maxEvents: 100 });
     expect(trace).toEqual(['start@0', 'slept@100', 'store-not-found@110']);
     expect([handle.state, handle.result]).toEqual(['done', 'finished']);
+  });
+
+  it('holds a task spawned with a frozen gate until the thaw, then resumes it with the held result', () => {
+    const { kernel, runner } = world(10);
+    const gate = new FreezeGate();
+    const trace: string[] = [];
+    function* task(): Task<void> {
+      trace.push(`start@${kernel.nowMs}`);
+      const slept = yield* sleep(100);
+      trace.push(`${slept}@${kernel.nowMs}`);
+      const response = yield* sendRequest(get, { identity: 'n1', timeoutMs: 1000 });
+      trace.push(`${outcome(response)}@${kernel.nowMs}`);
+    }
+    runner.spawn('t', task(), gate);
+    kernel.run({ untilMs: 50, maxEvents: 100 });
+    gate.freeze();
+    kernel.run({ untilMs: 500, maxEvents: 100 });
+    expect(trace).toEqual(['start@0']);
+    gate.thaw();
+    kernel.run({ untilMs: 10_000, maxEvents: 100 });
+    // The sleep completed at 100 while frozen; the task sees it at the thaw (500), as a stopped process.
+    expect(trace).toEqual(['start@0', 'elapsed@500', 'store-not-found@510']);
   });
 
   it('times out a request that gets no answer (outcome unknown) and ignores the late response', () => {

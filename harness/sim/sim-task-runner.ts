@@ -10,7 +10,7 @@
 import type { SleepOutcome } from '../core/clock.ts';
 import type { StoreResponse } from '../core/object-store.ts';
 import { TimeoutError } from '../core/store-errors.ts';
-import { type EffectResult, type RequestEffect, type SleepEffect, type Task, WakeSignal, type WakeWatcher } from '../core/task.ts';
+import { type EffectResult, type RequestEffect, type SleepEffect, sleepEffect, type Task, WakeSignal, type WakeWatcher } from '../core/task.ts';
 import type { EventHandle, SimKernel } from './kernel.ts';
 import type { ResponseWaiter, SimApiServer } from './sim-api-server.ts';
 
@@ -27,6 +27,19 @@ export interface SimTaskHandle<T> {
   kill(): void;
 }
 
+/**
+ * A process-wide stop switch (SIGSTOP, `FreezeGate`): while `frozen`, a task that completed an
+ * effect is not resumed; its result is held until `thawSignal` aborts (the thaw).
+ */
+export interface HoldGate {
+  readonly frozen: boolean;
+  /** Aborts at the next thaw; undefined when not frozen. */
+  readonly thawSignal: AbortSignal | undefined;
+}
+
+/** Longest single hold; a held task re-checks its gate after it (keeps every wait finite). */
+const HOLD_MS = 3_600_000;
+
 /** Spawns tasks whose effects are performed by the kernel and the simulated API server. */
 export class SimTaskRunner {
   readonly #kernel: SimKernel;
@@ -41,9 +54,10 @@ export class SimTaskRunner {
   /**
    * Starts `task` in a kernel event at the current instant (so spawning never runs user code
    * re-entrantly). A task that throws fails the kernel run with the task's name in the message.
+   * With `gate`, the task is not resumed while the gate is frozen (its node is stopped).
    */
-  spawn<T>(name: string, task: Task<T>): SimTaskHandle<T> {
-    const process = new SimProcess<T>(name, task, this.#kernel, this.#server, this.#abortWatchers);
+  spawn<T>(name: string, task: Task<T>, gate?: HoldGate): SimTaskHandle<T> {
+    const process = new SimProcess<T>(name, task, this.#kernel, this.#server, this.#abortWatchers, gate);
     this.#kernel.after(0, () => process.resume(undefined), `spawn ${name}`);
     return process;
   }
@@ -57,6 +71,10 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   readonly #kernel: SimKernel;
   readonly #server: SimApiServer;
   readonly #abortWatchers: AbortWatchTable;
+  readonly #gate: HoldGate | undefined;
+  /** While a hold (a sleep until the thaw) is in flight: the result the task will be resumed with. */
+  #holding = false;
+  #heldInput: EffectResult | undefined = undefined;
   /** Incremented per effect; a completion carrying an older token is stale and ignored. */
   #token = 0;
   #pending: EventHandle | undefined = undefined;
@@ -82,8 +100,9 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   waitPrev: SimProcess<unknown> | undefined = undefined;
   waitNext: SimProcess<unknown> | undefined = undefined;
 
-  constructor(name: string, task: Task<T>, kernel: SimKernel, server: SimApiServer, abortWatchers: AbortWatchTable) {
+  constructor(name: string, task: Task<T>, kernel: SimKernel, server: SimApiServer, abortWatchers: AbortWatchTable, gate: HoldGate | undefined) {
     this.name = name;
+    this.#gate = gate;
     this.#task = task;
     this.#kernel = kernel;
     this.#server = server;
@@ -102,9 +121,26 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   /** Steps the generator until it yields an effect that must wait. */
   resume(input: EffectResult | undefined): void {
     let next: EffectResult | undefined = input;
+    if (this.#holding) {
+      // A hold ended (thaw, or HOLD_MS elapsed): the task gets the result it was held with.
+      this.#holding = false;
+      next = this.#heldInput;
+      this.#heldInput = undefined;
+    }
     // Bounded by the task: every turn either parks on a kernel event or returns; effects whose
     // signal is already aborted complete in place, as in client-go.
     while (this.state === 'running') {
+      const gate = this.#gate;
+      if (gate !== undefined && gate.frozen) {
+        // Held in the runner rather than by a wrapping generator: one generator frame less on
+        // every effect of every task of a node that can be frozen.
+        const hold = sleepEffect(HOLD_MS, gate.thawSignal);
+        if (hold.signal?.aborted) continue;
+        this.#holding = true;
+        this.#heldInput = next;
+        this.#sleep(hold);
+        return;
+      }
       let step: IteratorResult<unknown, T>;
       try {
         step = next === undefined ? this.#task.next() : this.#task.next(next);
