@@ -89,71 +89,81 @@ export class Elector {
    * `lab` and by the kernel's limits in `sim`.
    */
   *run(signal: AbortSignal): Task<ElectorExit> {
-    // Each turn is one `RunOrDie`: a fresh LeaderElector (nothing observed, no cached lease). The
-    // term is written inline, not as a helper generator, because every effect of the elector is
-    // resumed through each generator frame on its stack.
+    // Each turn is one `RunOrDie`: a fresh LeaderElector (nothing observed, no cached lease). Its
+    // acquire and renew loops are written inline, not as helper generators, because every effect
+    // of the elector is resumed through each generator frame on its stack (a frame less on every
+    // effect of every elector: the largest share of a small sim trial's work).
+    const { retryPeriodMs, renewDeadlineMs } = this.config.timing;
+    const clock = this.#ports.clock;
+    // `cancelCompletesLeaseRequest`: a cancel does not abort the attempt in flight (an aborted write
+    // may have been applied: an orphaned Lease blocks every candidate for leaseDuration); a Lease
+    // an acquire won is released at once instead, and a renewal's attempt ends by itself (its
+    // deadline bounds it), so the release that follows knows the resourceVersion it wrote.
+    const finishAttempt = this.config.switches.cancelCompletesLeaseRequest === true;
     for (;;) {
       this.#observation = NO_OBSERVATION;
       this.#cached = undefined;
-      if (!(yield* this.#acquire(signal))) return this.#exit('cancelled');
+      // acquire: try at once, then every retryPeriod × U(1, 2.2) (`wait.JitterUntil`, sliding).
+      let acquired = false;
+      for (;;) {
+        if (signal.aborted) break;
+        const won = yield* this.#tryAcquireOrRenew(undefined, signal, finishAttempt);
+        if (won && finishAttempt && signal.aborted) {
+          yield* this.#release();
+          break;
+        }
+        if (won) {
+          acquired = true;
+          break;
+        }
+        const waitMs = retryPeriodMs * (1 + JITTER_FACTOR * this.#ports.rng.float());
+        if (((yield sleepEffect(waitMs, signal)) as SleepOutcome) === 'aborted') break;
+      }
+      if (!acquired) return this.#exit('cancelled');
       this.#leading = true;
       this.#record('became-leader', { lease: this.config.leaseName });
       this.#callbacks.onStartedLeading?.();
-      const ended = yield* this.#renewLoop(signal);
+      // renew: every retryPeriod (sliding) until a renewal fails or the signal aborts.
+      let ended: TermEnd;
+      for (;;) {
+        if (signal.aborted) {
+          ended = 'cancelled';
+          break;
+        }
+        // One renewal: attempts at start, start + R, start + 2R, … while before start +
+        // renewDeadline — at most renewDeadline / retryPeriod + 1 of them (the ticker of
+        // PollImmediateUntil).
+        const startMs = clock.monotonicMs();
+        const deadlineMs = startMs + renewDeadlineMs;
+        let renewed = false;
+        for (let attempt = 1; ; attempt += 1) {
+          renewed = yield* this.#tryAcquireOrRenew(deadlineMs, signal, finishAttempt);
+          if (renewed) break;
+          const nextMs = startMs + attempt * retryPeriodMs;
+          const nowMs = clock.monotonicMs();
+          if (signal.aborted || nextMs >= deadlineMs || nowMs >= deadlineMs) break;
+          if (nextMs > nowMs && ((yield sleepEffect(nextMs - nowMs, signal)) as SleepOutcome) === 'aborted') break;
+        }
+        if (!renewed && signal.aborted) {
+          ended = 'cancelled';
+          break;
+        }
+        // C12 `leadThroughApiOutage`: a renewal refused by a down server does not end the term.
+        if (!renewed && decideRenewFailure(this.#lastError, this.config.switches) === 'stop-leading') {
+          ended = 'renew-failed';
+          break;
+        }
+        if (((yield sleepEffect(retryPeriodMs, signal)) as SleepOutcome) === 'aborted') {
+          ended = 'cancelled';
+          break;
+        }
+      }
       yield* this.#release();
       this.#leading = false;
       this.#record('lost-leader', { lease: this.config.leaseName, reason: ended });
       this.#callbacks.onStoppedLeading?.();
       if (ended === 'cancelled') return this.#exit('cancelled');
       if (!this.config.switches.reacquireAfterLoss) return this.#exit('lost-not-reacquired');
-    }
-  }
-
-  *#acquire(signal: AbortSignal): Task<boolean> {
-    const { retryPeriodMs } = this.config.timing;
-    // `cancelCompletesLeaseRequest`: a cancel does not abort the attempt in flight (an aborted write
-    // may have been applied: an orphaned Lease blocks every candidate for leaseDuration); a Lease
-    // the attempt won is released at once instead.
-    const finishAttempt = this.config.switches.cancelCompletesLeaseRequest === true;
-    for (;;) {
-      if (signal.aborted) return false;
-      const won = yield* this.#tryAcquireOrRenew(undefined, signal, finishAttempt);
-      if (won && finishAttempt && signal.aborted) {
-        yield* this.#release();
-        return false;
-      }
-      if (won) return true;
-      const waitMs = retryPeriodMs * (1 + JITTER_FACTOR * this.#ports.rng.float());
-      if (((yield sleepEffect(waitMs, signal)) as SleepOutcome) === 'aborted') return false;
-    }
-  }
-
-  *#renewLoop(signal: AbortSignal): Task<TermEnd> {
-    const { retryPeriodMs, renewDeadlineMs } = this.config.timing;
-    const clock = this.#ports.clock;
-    // `cancelCompletesLeaseRequest`: the attempt in flight ends by itself (its deadline bounds it),
-    // so the release that follows a cancel knows the resourceVersion the attempt wrote.
-    const finishAttempt = this.config.switches.cancelCompletesLeaseRequest === true;
-    for (;;) {
-      if (signal.aborted) return 'cancelled';
-      // One renewal (inline, as the term in `run`): attempts at start, start + R, start + 2R, …
-      // while before start + renewDeadline — at most renewDeadline / retryPeriod + 1 of them (the
-      // ticker of PollImmediateUntil).
-      const startMs = clock.monotonicMs();
-      const deadlineMs = startMs + renewDeadlineMs;
-      let renewed = false;
-      for (let attempt = 1; ; attempt += 1) {
-        renewed = yield* this.#tryAcquireOrRenew(deadlineMs, signal, finishAttempt);
-        if (renewed) break;
-        const nextMs = startMs + attempt * retryPeriodMs;
-        const nowMs = clock.monotonicMs();
-        if (signal.aborted || nextMs >= deadlineMs || nowMs >= deadlineMs) break;
-        if (nextMs > nowMs && ((yield sleepEffect(nextMs - nowMs, signal)) as SleepOutcome) === 'aborted') break;
-      }
-      if (!renewed && signal.aborted) return 'cancelled';
-      // C12 `leadThroughApiOutage`: a renewal refused by a down server does not end the term.
-      if (!renewed && decideRenewFailure(this.#lastError, this.config.switches) === 'stop-leading') return 'renew-failed';
-      if (((yield sleepEffect(retryPeriodMs, signal)) as SleepOutcome) === 'aborted') return 'cancelled';
     }
   }
 
