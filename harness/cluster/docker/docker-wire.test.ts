@@ -1,38 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { fakeExec, type ExecCall } from '../../lab/net/fake-exec.test-helpers.ts';
-import { parseLabScenario } from '../../lab/topology/fixtures.test-helpers.ts';
+import { parseLabScenario, TWO_NODE_SCENARIO } from '../../lab/topology/fixtures.test-helpers.ts';
 import { planDockerWorld } from './docker-plan.ts';
 import { DockerWire } from './docker-wire.ts';
 
-const SCENARIO = `apiVersion: l2lab.io/v1alpha1
-kind: Scenario
-metadata:
-  name: docker-wire
-profile: cilium-1.16
-duration: 30s
-timings: fast
-topology:
-  segments:
-    - name: lan
-  nodes:
-    - name: n1
-      interfaces: [{ name: eth0, segment: lan }]
-    - name: n2
-      interfaces: [{ name: eth0, segment: lan }]
-  clients:
-    - name: c1
-      segment: lan
-manifests: |
-  apiVersion: cilium.io/v2alpha1
-  kind: CiliumLoadBalancerIPPool
-  metadata:
-    name: lan
-  spec:
-    blocks:
-      - cidr: 198.18.0.240/28
-`;
 
-const plan = planDockerWorld(parseLabScenario(SCENARIO), 'r1');
+const plan = planDockerWorld(parseLabScenario(TWO_NODE_SCENARIO), 'r1');
 const bridgeOfIface = (netns: string, iface: string): string => (iface === 'eth1' ? plan.mgmt.bridge : (plan.networks[0]?.bridge ?? ''));
 
 /**
@@ -102,7 +75,7 @@ describe('DockerWire', () => {
     const kernel = dockerKernel();
     const wire = new DockerWire({ plan, pidOf: () => Promise.resolve(7), exec: kernel.exec, bridgeNetns: 'l2l-docker' });
     expect(() => wire.net).toThrow('docker run r1: the wire is not resolved yet');
-    const swapped = planDockerWorld(parseLabScenario(SCENARIO), 'r1');
+    const swapped = planDockerWorld(parseLabScenario(TWO_NODE_SCENARIO), 'r1');
     const wrong = new DockerWire({ plan: { ...swapped, mgmt: { ...swapped.mgmt, bridge: 'elsewhere' } }, pidOf: () => Promise.resolve(7), exec: kernel.exec });
     await expect(wrong.resolve()).rejects.toThrow(`node n1 eth1 is on bridge ${plan.mgmt.bridge}, not on its network's elsewhere`);
   });

@@ -57,3 +57,32 @@ export function parseLabScenario(text: string = LAB_SCENARIO): Scenario {
   if (result.scenario === undefined) throw new Error(`fixture does not parse: ${result.issues.map((i) => `${i.line}: ${i.path}: ${i.message}`).join('; ')}`);
   return result.scenario;
 }
+
+/** Two nodes and one client on one segment, one pool: the smallest wire (lab faults, docker wire). */
+export const TWO_NODE_SCENARIO = `apiVersion: l2lab.io/v1alpha1
+kind: Scenario
+metadata:
+  name: lab-net
+profile: cilium-1.16
+duration: 30s
+timings: fast
+topology:
+  segments:
+    - name: lan
+  nodes:
+    - name: n1
+      interfaces: [{ name: eth0, segment: lan }]
+    - name: n2
+      interfaces: [{ name: eth0, segment: lan }]
+  clients:
+    - name: c1
+      segment: lan
+manifests: |
+  apiVersion: cilium.io/v2alpha1
+  kind: CiliumLoadBalancerIPPool
+  metadata:
+    name: lan
+  spec:
+    blocks:
+      - cidr: 198.18.0.240/28
+`;

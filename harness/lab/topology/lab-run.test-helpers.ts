@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { RunManifest } from '../manifest/run-manifest.ts';
 import { teardownLab } from '../manifest/teardown.ts';
 import { applyLab, type ApplyLabReport } from './apply-lab.ts';
-import { parseLabScenario } from './fixtures.test-helpers.ts';
+import { parseLabScenario, TWO_NODE_SCENARIO } from './fixtures.test-helpers.ts';
+
+export { TWO_NODE_SCENARIO };
 import type { LabPlan } from './lab-plan.ts';
 import { planLab } from './plan-lab.ts';
 
@@ -24,35 +26,6 @@ export const LAB_READY = process.getuid?.() === 0 && has('ip', ['-V']) && has('n
 export function testRunId(): string {
   return randomBytes(3).toString('hex');
 }
-
-/** Two nodes and one client on one segment, a /28 pool; the lab tests' default topology. */
-export const TWO_NODE_SCENARIO = `apiVersion: l2lab.io/v1alpha1
-kind: Scenario
-metadata:
-  name: lab-net
-profile: cilium-1.16
-duration: 30s
-timings: fast
-topology:
-  segments:
-    - name: lan
-  nodes:
-    - name: n1
-      interfaces: [{ name: eth0, segment: lan }]
-    - name: n2
-      interfaces: [{ name: eth0, segment: lan }]
-  clients:
-    - name: c1
-      segment: lan
-manifests: |
-  apiVersion: cilium.io/v2alpha1
-  kind: CiliumLoadBalancerIPPool
-  metadata:
-    name: lan
-  spec:
-    blocks:
-      - cidr: 198.18.0.240/28
-`;
 
 /** A built lab and how to remove it. */
 export interface TestLab {
