@@ -31,6 +31,7 @@ import type { ObjectStore } from '../../core/object-store.ts';
 import { isLeaseObject, LEASES } from '../../election/lease-record.ts';
 import { leaseName } from '../../l2/lease.ts';
 import { HARNESS_IDENTITY } from '../../lab/world/lab-edits.ts';
+import { WireFaults, type NetemTarget } from '../../lab/world/wire-faults.ts';
 import type { NemesisWorld } from '../../lab/world/lab-nemesis.ts';
 import type { LabControlPlane } from '../../lab/world/lab-world.ts';
 import type { Profile } from '../../profiles/profile.ts';
@@ -65,10 +66,22 @@ export interface DockerWorldOptions {
 export class DockerWorld implements NemesisWorld {
   readonly #o: DockerWorldOptions;
   readonly #watched: WatchedObserver;
+  readonly #faults: WireFaults;
   readonly problems: string[] = [];
 
   constructor(options: DockerWorldOptions) {
     this.#o = options;
+    this.#faults = new WireFaults({
+      history: options.history,
+      fabric: () => options.wire.net,
+      controlPlane: options.controlPlane,
+      netnsOf: (target) => {
+        const netns = target.node !== undefined ? this.#node(target.node).netns : options.plan.clients.find((c) => c.name === target.client)?.netns;
+        if (netns === undefined) throw new Error(`netem: no node or client ${target.node ?? target.client ?? '(none)'} in the docker world`);
+        return netns;
+      },
+      mgmtIface: DOCKER_MGMT_IFACE,
+    });
     this.#watched = new WatchedObserver({ profile: options.profile, history: options.history, modelStore: options.modelStore, leaseNamespace: options.leaseNamespace, vipsPath: options.vipsPath, onProblem: (m) => this.problems.push(m) });
   }
 
@@ -139,35 +152,25 @@ export class DockerWorld implements NemesisWorld {
     await containerOps.unpause(this.#node(node).agentContainer);
   }
 
-  async partitionApi(node: string): Promise<void> {
-    this.#nemesis('partition-api', { node, mode: 'drop' });
-    await this.#o.wire.net.partitionApi(node);
+  partitionApi(node: string): Promise<void> {
+    return this.#faults.partitionApi(node);
   }
 
-  async healApi(node: string): Promise<void> {
-    this.#nemesis('heal-api', { node });
-    await this.#o.wire.net.healApi(node);
+  healApi(node: string): Promise<void> {
+    return this.#faults.healApi(node);
   }
 
   /** As the lab: the outage is over when kube-apiserver serves again, not when it is started. */
-  async apiOutage(down: boolean): Promise<void> {
-    if (down) {
-      this.#nemesis('api-outage', {});
-      await this.#o.controlPlane.stopApiserver();
-      return;
-    }
-    await this.#o.controlPlane.startApiserver();
-    this.#nemesis('api-restore', {});
+  apiOutage(down: boolean): Promise<void> {
+    return this.#faults.apiOutage(down);
   }
 
-  async linkDown(node: string, iface: string): Promise<void> {
-    this.#nemesis('link-down', { node, iface });
-    await this.#o.wire.net.linkDown(node, iface);
+  linkDown(node: string, iface: string): Promise<void> {
+    return this.#faults.linkDown(node, iface);
   }
 
-  async linkUp(node: string, iface: string): Promise<void> {
-    this.#nemesis('link-up', { node, iface });
-    await this.#o.wire.net.linkUp(node, iface);
+  linkUp(node: string, iface: string): Promise<void> {
+    return this.#faults.linkUp(node, iface);
   }
 
   async restartOperator(): Promise<void> {
@@ -178,24 +181,16 @@ export class DockerWorld implements NemesisWorld {
   }
 
   /** netem on a node or client interface (`mgmt` = the node's API link, eth1 in its container). */
-  async netem(target: { readonly node?: string; readonly client?: string }, iface: string, shape: LinkShape | undefined): Promise<void> {
-    const netns = target.node !== undefined ? this.#node(target.node).netns : this.#o.plan.clients.find((c) => c.name === target.client)?.netns;
-    if (netns === undefined) throw new Error(`netem: no node or client ${target.node ?? target.client ?? '(none)'} in the docker world`);
-    const name = iface === 'mgmt' ? DOCKER_MGMT_IFACE : iface;
-    // Recorded once applied, as the lab: a refused shape (delay without sch_netem) did not happen.
-    if (shape === undefined) await this.#o.wire.net.clearNetem(netns, name);
-    else await this.#o.wire.net.netem(netns, name, shape);
-    this.#nemesis(shape === undefined ? 'netem-clear' : 'netem', { ...target, iface: name, ...(shape === undefined ? {} : { delayMs: shape.delayMs ?? 0, jitterMs: shape.jitterMs ?? 0, lossPercent: shape.lossPercent ?? 0 }) } as Record<string, string | number>);
+  netem(target: NetemTarget, iface: string, shape: LinkShape | undefined): Promise<void> {
+    return this.#faults.netem(target, iface, shape);
   }
 
-  async partitionNodes(grudge: Grudge): Promise<void> {
-    this.#nemesis('partition-nodes', { groups: [...grudge.keys()].join(',') });
-    await this.#o.wire.net.partitionNodes(grudge);
+  partitionNodes(grudge: Grudge): Promise<void> {
+    return this.#faults.partitionNodes(grudge);
   }
 
-  async healNodes(): Promise<void> {
-    this.#nemesis('heal-nodes', {});
-    await this.#o.wire.net.healNodes();
+  healNodes(): Promise<void> {
+    return this.#faults.healNodes();
   }
 
   #node(name: string): DockerWorldPlan['nodes'][number] {
@@ -217,6 +212,6 @@ export class DockerWorld implements NemesisWorld {
   }
 
   #nemesis(f: string, value: Record<string, string | number>): void {
-    this.#o.history.record({ process: 'nemesis', type: 'info', f, value });
+    this.#faults.record(f, value);
   }
 }

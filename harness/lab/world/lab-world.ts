@@ -29,6 +29,7 @@ import type { Scenario } from '../../scenario/types.ts';
 import type { WorldObserver } from '../../sim/observer.ts';
 import { WatchedObserver } from '../../cluster/observe/watched-observer.ts';
 import { HARNESS_IDENTITY } from './lab-edits.ts';
+import { WireFaults, type NetemTarget, type WireFabric } from './wire-faults.ts';
 import { killRoleProcess, signalIfOurs, startRoleProcess, type RoleProcess } from './role-process.ts';
 import { MEMBERLIST_PORT, type GossipEndpoint } from '../gossip/udp-gossip.ts';
 import { policyApiOf } from './real-objects.ts';
@@ -42,15 +43,7 @@ import { decodePinnedMap } from '../pinned-map.ts';
 export const SPEAKER_RESPONDER_CUTOFF_MS = 3_000;
 
 /** The kernel-side faults of the lab (links, nftables, tc), implemented by the topology adapter. */
-export interface LabFabric {
-  linkDown(node: string, iface: string): Promise<void>;
-  linkUp(node: string, iface: string): Promise<void>;
-  partitionApi(node: string): Promise<void>;
-  healApi(node: string): Promise<void>;
-  netem(netns: string, iface: string, shape: LinkShape): Promise<void>;
-  clearNetem(netns: string, iface: string): Promise<void>;
-  partitionNodes(grudge: Grudge): Promise<void>;
-  healNodes(): Promise<void>;
+export interface LabFabric extends WireFabric {
   killNodeLinks(node: string): Promise<void>;
   restoreNodeLinks(node: string): Promise<void>;
 }
@@ -108,6 +101,7 @@ export interface LabWorldOptions {
 /** The lab's processes and faults. */
 export class LabWorld {
   readonly #o: LabWorldOptions;
+  readonly #faults: WireFaults;
   readonly #processes = new Map<string, RoleProcess>();
   readonly #watched: WatchedObserver;
   readonly #restarts = new Map<string, number>();
@@ -115,6 +109,7 @@ export class LabWorld {
 
   constructor(options: LabWorldOptions) {
     this.#o = options;
+    this.#faults = new WireFaults({ history: options.history, fabric: () => options.fabric, controlPlane: options.controlPlane, netnsOf: (target) => this.#netnsOf(target), mgmtIface: 'eth-m' });
     this.#watched = new WatchedObserver({ profile: options.profile, history: options.history, modelStore: options.modelStore, leaseNamespace: options.leaseNamespace, vipsPath: join(options.runDir, 'vips.json'), onProblem: (m) => this.#problems.push(m) });
   }
 
@@ -232,39 +227,25 @@ export class LabWorld {
     if (agent !== undefined) signalIfOurs(agent, 'SIGCONT');
   }
 
-  async partitionApi(node: string): Promise<void> {
-    this.#nemesis('partition-api', { node, mode: 'drop' });
-    await this.#o.fabric.partitionApi(node);
+  partitionApi(node: string): Promise<void> {
+    return this.#faults.partitionApi(node);
   }
 
-  async healApi(node: string): Promise<void> {
-    this.#nemesis('heal-api', { node });
-    await this.#o.fabric.healApi(node);
+  healApi(node: string): Promise<void> {
+    return this.#faults.healApi(node);
   }
 
-  /**
-   * API server outage on (stopped) or over. The outage is over when kube-apiserver serves again
-   * (`/readyz`), not when it is started: a restart takes seconds, and requests in that time are
-   * part of the fault (checkers excuse them inside the outage interval).
-   */
-  async apiOutage(down: boolean): Promise<void> {
-    if (down) {
-      this.#nemesis('api-outage', {});
-      await this.#o.controlPlane.stopApiserver();
-      return;
-    }
-    await this.#o.controlPlane.startApiserver();
-    this.#nemesis('api-restore', {});
+  /** API server outage on (stopped) or over (recorded once kube-apiserver serves again). */
+  apiOutage(down: boolean): Promise<void> {
+    return this.#faults.apiOutage(down);
   }
 
-  async linkDown(node: string, iface: string): Promise<void> {
-    this.#nemesis('link-down', { node, iface });
-    await this.#o.fabric.linkDown(node, iface);
+  linkDown(node: string, iface: string): Promise<void> {
+    return this.#faults.linkDown(node, iface);
   }
 
-  async linkUp(node: string, iface: string): Promise<void> {
-    this.#nemesis('link-up', { node, iface });
-    await this.#o.fabric.linkUp(node, iface);
+  linkUp(node: string, iface: string): Promise<void> {
+    return this.#faults.linkUp(node, iface);
   }
 
   async restartOperator(): Promise<void> {
@@ -273,25 +254,17 @@ export class LabWorld {
     await this.#startOperator();
   }
 
-  /** netem on a node or client interface (`mgmt` = the node's API link). */
-  async netem(target: { readonly node?: string; readonly client?: string }, iface: string, shape: LinkShape | undefined): Promise<void> {
-    const netns = this.#netnsOf(target);
-    const name = iface === 'mgmt' ? 'eth-m' : iface;
-    // Recorded once applied: a shape the kernel cannot do (no sch_netem: delay, jitter) is refused
-    // and the step reported skipped, so the history must not claim it happened.
-    if (shape === undefined) await this.#o.fabric.clearNetem(netns, name);
-    else await this.#o.fabric.netem(netns, name, shape);
-    this.#nemesis(shape === undefined ? 'netem-clear' : 'netem', { ...target, iface: name, ...(shape === undefined ? {} : { delayMs: shape.delayMs ?? 0, jitterMs: shape.jitterMs ?? 0, lossPercent: shape.lossPercent ?? 0 }) } as Record<string, string | number>);
+  /** netem on a node or client interface (`mgmt` = the node's API link, eth-m). */
+  netem(target: NetemTarget, iface: string, shape: LinkShape | undefined): Promise<void> {
+    return this.#faults.netem(target, iface, shape);
   }
 
-  async partitionNodes(grudge: Grudge): Promise<void> {
-    this.#nemesis('partition-nodes', { groups: [...grudge.keys()].join(',') });
-    await this.#o.fabric.partitionNodes(grudge);
+  partitionNodes(grudge: Grudge): Promise<void> {
+    return this.#faults.partitionNodes(grudge);
   }
 
-  async healNodes(): Promise<void> {
-    this.#nemesis('heal-nodes', {});
-    await this.#o.fabric.healNodes();
+  healNodes(): Promise<void> {
+    return this.#faults.healNodes();
   }
 
   /** Stops watches and SIGKILLs every process (the end of a run, like the end of virtual time). */
@@ -300,14 +273,14 @@ export class LabWorld {
     for (const name of [...this.#processes.keys()].reverse()) await this.#kill(name);
   }
 
-  #netnsOf(target: { readonly node?: string; readonly client?: string }): string {
+  #netnsOf(target: NetemTarget): string {
     const place = target.node !== undefined ? this.#o.placement.nodes.find((n) => n.name === target.node) : this.#o.placement.clients.find((c) => c.name === target.client);
     if (place === undefined) throw new Error(`netem: no node or client ${target.node ?? target.client ?? '(none)'} in the lab`);
     return place.netns;
   }
 
   #nemesis(f: string, value: Record<string, string | number>): void {
-    this.#o.history.record({ process: 'nemesis', type: 'info', f, value });
+    this.#faults.record(f, value);
   }
 
   #mapPath(node: string): string {
