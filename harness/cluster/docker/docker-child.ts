@@ -6,16 +6,13 @@
  * results.json, summary.md) and `cluster/docker-run.json` (steps, outcome, leftovers), prints the
  * text or JSON summary and exits with the run's exit code.
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXIT, UserError } from '../../cli/user-error.ts';
+import { UserError } from '../../cli/user-error.ts';
 import { SystemClock } from '../../core/system-clock.ts';
-import { buildRunInfo, writeReport } from '../../report/report.ts';
-import { renderRunText } from '../../report/render-text.ts';
-import { EXIT_OF, readGitState } from '../../run/run-cli.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
 import { withProfile } from '../../scenario/timeline.ts';
 import { runScenarioInDocker } from './run-docker-scenario.ts';
+import { reportClusterRun } from '../report-cluster-run.ts';
 
 /** Options of the hidden command. */
 export interface DockerChildOptions {
@@ -45,15 +42,8 @@ export async function runDockerChild(file: string, options: DockerChildOptions, 
     runId: options.runId, seed: options.seed, image: options.image, runDir: join(options.out, 'cluster'), signal,
     ...(options.profile === undefined ? {} : { profile: options.profile }), onProgress: (line) => io.stderr(`docker ${options.runId}: ${line}\n`),
   });
-  const info = buildRunInfo(
-    scenario,
-    { plan: { ...output.plan, notes: output.notes }, steps: output.steps, judge: output.judge, end: output.end, virtualMs: Math.round(output.runMs), events: 0, ops: output.ops.length, world: 'cluster' },
-    { argv: JSON.parse(options.argv) as string[], out: options.out, startedAt: startedAt.toISOString(), wallMs: Math.round(clock.monotonicMs() - t0), git: await readGitState() },
-  );
-  const { results } = await writeReport(options.out, info, output.ops);
-  const exitCode = output.end === 'interrupted' ? EXIT.interrupted : EXIT_OF[results.outcome];
-  await writeFile(join(options.out, DOCKER_RUN_FILE), `${JSON.stringify({ runId: options.runId, image: options.image, outcome: results.outcome, exitCode, steps: output.steps, phasesMs: output.phasesMs, leftovers: output.leftovers, notes: output.notes }, null, 2)}\n`);
-  if (options.format === 'json') io.stdout(`${JSON.stringify({ report: options.out, end: info.end, exitCode, results }, null, 2)}\n`);
-  else io.stdout(renderRunText(info, results, options.out));
-  return exitCode;
+  return reportClusterRun(scenario, output, {
+    out: options.out, argv: JSON.parse(options.argv) as string[], startedAt, wallMs: Math.round(clock.monotonicMs() - t0), format: options.format,
+    runFile: { path: DOCKER_RUN_FILE, fields: { runId: options.runId, image: options.image, leftovers: output.leftovers } },
+  }, io);
 }

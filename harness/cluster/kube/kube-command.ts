@@ -7,19 +7,16 @@
  * `kube-run.json`), prints the summary and returns the run's exit code.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, UserError } from '../../cli/user-error.ts';
+import { UserError } from '../../cli/user-error.ts';
 import { SystemClock } from '../../core/system-clock.ts';
-import { buildRunInfo, writeReport } from '../../report/report.ts';
-import { renderRunText } from '../../report/render-text.ts';
-import { EXIT_OF, readGitState } from '../../run/run-cli.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import { systemDoctorProbes } from '../doctor/system-probes.ts';
 import { decideKubePreflight } from './kube-preflight.ts';
 import { KubePlanError, parseNodeMap, type KubeProvider, type KubeTarget } from './kube-plan.ts';
 import { runScenarioOnKube } from './run-kube-scenario.ts';
+import { reportClusterRun } from '../report-cluster-run.ts';
 
 /** Options of {@link runKubeCommand}. */
 export interface KubeCommandOptions {
@@ -80,15 +77,8 @@ export async function runKubeCommand(scenario: Scenario, options: KubeCommandOpt
     if (error instanceof KubePlanError) throw new UserError(`${scenario.name} on ${options.provider} cluster ${clusterName}: ${error.message}`);
     throw error;
   }
-  const info = buildRunInfo(
-    scenario,
-    { plan: { ...output.plan, notes: output.notes }, steps: output.steps, judge: output.judge, end: output.end, virtualMs: Math.round(output.runMs), events: 0, ops: output.ops.length, world: 'cluster' },
-    { argv: [...options.argv], out: options.out, startedAt: startedAt.toISOString(), wallMs: Math.round(clock.monotonicMs() - t0), git: await readGitState() },
-  );
-  const { results } = await writeReport(options.out, info, output.ops);
-  const exitCode = output.end === 'interrupted' ? EXIT.interrupted : EXIT_OF[results.outcome];
-  await writeFile(join(options.out, KUBE_RUN_FILE), `${JSON.stringify({ runId: options.runId, provider: options.provider, target: options.target, cluster: clusterName, context: context ?? null, nodeMap: output.nodeMap, outcome: results.outcome, exitCode, steps: output.steps, phasesMs: output.phasesMs, notes: output.notes }, null, 2)}\n`);
-  if (options.format === 'json') io.stdout(`${JSON.stringify({ report: options.out, end: info.end, exitCode, results }, null, 2)}\n`);
-  else io.stdout(renderRunText(info, results, options.out));
-  return exitCode;
+  return reportClusterRun(scenario, output, {
+    out: options.out, argv: options.argv, startedAt, wallMs: Math.round(clock.monotonicMs() - t0), format: options.format,
+    runFile: { path: KUBE_RUN_FILE, fields: { runId: options.runId, provider: options.provider, target: options.target, cluster: clusterName, context: context ?? null, nodeMap: output.nodeMap } },
+  }, io);
 }
