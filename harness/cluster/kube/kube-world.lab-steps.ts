@@ -17,6 +17,7 @@ import { runLabNemesis } from '../../lab/world/lab-nemesis.ts';
 import { getProfile } from '../../profiles/profiles.ts';
 import type { StepRecord } from '../../run/nemesis-driver.ts';
 import { loadScenario } from '../../scenario/load-scenario.ts';
+import type { Scenario } from '../../scenario/types.ts';
 import type { TimedAction } from '../../scenario/timeline.ts';
 import { readClusterFacts } from './cluster-facts.ts';
 import { loadKubeAccess } from './kube-access.ts';
@@ -106,6 +107,15 @@ export interface WholeRunArgs {
   readonly runDir: string;
 }
 
+/** The runner, the step's scenario, a clock and an admin store on the test cluster. */
+async function openRun(args: WholeRunArgs): Promise<{ runScenarioOnKube: typeof import('./run-kube-scenario.ts').runScenarioOnKube; scenario: Scenario; clock: LabClock; admin: KubeObjectStore }> {
+  const { runScenarioOnKube } = await import('./run-kube-scenario.ts');
+  const { scenario } = await loadScenario(args.scenarioPath);
+  if (scenario === undefined) throw new Error(`${args.scenarioPath} does not load`);
+  const clock = new LabClock(parseEpochMonoNs(labEpochNow().epochMonoNs));
+  return { runScenarioOnKube, scenario, clock, admin: new KubeObjectStore(loadKubeAccess(args.kubeconfig), clock) };
+}
+
 /**
  * `runScenarioOnKube` end to end on the kubeconfig provider (no node containers: API only), with
  * an agent DaemonSet this step creates and a fake DaemonSet controller (no controller-manager
@@ -114,12 +124,7 @@ export interface WholeRunArgs {
  * what the cluster looks like afterwards.
  */
 export async function wholeRun(args: WholeRunArgs): Promise<Record<string, unknown>> {
-  const { runScenarioOnKube } = await import('./run-kube-scenario.ts');
-  const { scenario } = await loadScenario(args.scenarioPath);
-  if (scenario === undefined) throw new Error(`${args.scenarioPath} does not load`);
-  const access = loadKubeAccess(args.kubeconfig);
-  const clock = new LabClock(parseEpochMonoNs(labEpochNow().epochMonoNs));
-  const admin = new KubeObjectStore(access, clock);
+  const { runScenarioOnKube, scenario, clock, admin } = await openRun(args);
   const ds: KubeObject = {
     apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'l2lab-agent', namespace: 'l2lab-t', labels: AGENT },
     spec: { selector: { matchLabels: AGENT }, template: { metadata: { labels: AGENT }, spec: { containers: [{ name: 'agent', image: 'l2lab-responder:test', args: ['cluster-proc', 'node'], env: [{ name: 'L2LAB_PROFILE', value: 'cilium-1.16' }] }] } } },
@@ -175,12 +180,7 @@ export async function wholeRun(args: WholeRunArgs): Promise<Record<string, unkno
  * the steps, the became-leader ops the Lease watch recorded, the notes and the failover rows.
  */
 export async function ciliumRun(args: WholeRunArgs): Promise<Record<string, unknown>> {
-  const { runScenarioOnKube } = await import('./run-kube-scenario.ts');
-  const { scenario } = await loadScenario(args.scenarioPath);
-  if (scenario === undefined) throw new Error(`${args.scenarioPath} does not load`);
-  const access = loadKubeAccess(args.kubeconfig);
-  const clock = new LabClock(parseEpochMonoNs(labEpochNow().epochMonoNs));
-  const admin = new KubeObjectStore(access, clock);
+  const { runScenarioOnKube, scenario, clock, admin } = await openRun(args);
   const leaseRef = { resource: 'leases', namespace: 'kube-system', name: 'cilium-l2announce-default-web' };
   try {
     for (const node of ['kw1', 'kw2', 'kw3']) await admin.create('pods', { ...agentPod(`cilium-${node}`, node), metadata: { name: `cilium-${node}`, namespace: 'kube-system', labels: { 'k8s-app': 'cilium' } } }, identity);
