@@ -14,7 +14,7 @@
  * threads included): on a machine shared with other work that is the steadier "one core" figure.
  * Runs the TypeScript as `./l2lab` does (Node's own type stripping); under tsx (keepNames, its
  * own transform) the same code measured ~8 % slower.
- * Usage: `node bench/sim-bench.ts [--only small|large|grid] [--quick]
+ * Usage: `node bench/sim-bench.ts [--only small|large|grid] [--quick] [--forks N]
  *        [--large-nodes N] [--large-services S] [--large-minutes M] [--candidates K]`.
  */
 import { spawnSync } from 'node:child_process';
@@ -38,32 +38,89 @@ const cpuMs = (): number => {
   return (usage.user + usage.system) / 1000;
 };
 
-/** Runs `bench` on the CPU clock and reports trials per wall second and per CPU second. */
-function timed<R extends { readonly iterations: number; readonly perS: number }>(bench: (clock: () => number) => R): R & { readonly wallPerS: number } {
-  const startMs = nowMs();
-  const result = bench(cpuMs);
-  return { ...result, wallPerS: (result.iterations / (nowMs() - startMs)) * 1000 };
+/** One configuration of table (a), measured in a process of its own. */
+interface SmallConfig {
+  readonly name: string;
+  readonly kind: 'election' | 'responder';
+  readonly recordHistory: boolean;
+  readonly clients: number;
+  /** Measured trials (after a warm-up of the same configuration). */
+  readonly trials: number;
 }
 
+/** What a child prints (one JSON line) for one measured configuration. */
+interface SmallMeasurement {
+  readonly wallPerS: number;
+  readonly cpuPerS: number;
+  readonly eventsPerTrial: number | undefined;
+  readonly opsPerTrial: number | undefined;
+}
+
+const PROBING_CLIENT: SimClientSpec[] = [{ id: 'c1', probe: { intervalMs: 1_000, timeoutMs: 1_000 } }];
+
+/**
+ * Table (a). Each configuration runs in fresh processes (JMH's forks): V8 specialises call sites on
+ * what ran before, so a configuration measured after others in one process runs a few % slower
+ * than the same configuration alone (a history-on run measured ~6 % below a fresh process once
+ * the election worlds, the probing client's worlds and the no-history worlds had warmed the same
+ * code). The median of `forks` processes is reported.
+ */
 function small(): void {
   const trials = quick ? 300 : 1_000;
-  const clients: SimClientSpec[] = [{ id: 'c1', probe: { intervalMs: 1_000, timeoutMs: 1_000 } }];
-  // Warm-up (JIT) before anything is timed.
-  benchElectionTrials(nowMs, { trials: 200, recordHistory: true });
-  benchResponderTrials(nowMs, { trials: 100, recordHistory: true, clients });
-  console.log('\n(a) small trials: 3 nodes × 5 services, 60 s virtual, one leader kill (goal ≥ 500/s, one core)');
+  const forks = Number(flag('--forks') ?? (quick ? 1 : 3));
+  const configs: SmallConfig[] = [
+    { name: 'election only (history on)', kind: 'election', recordHistory: true, clients: 0, trials: trials * 3 },
+    { name: 'responder trials (0 clients, history on)', kind: 'responder', recordHistory: true, clients: 0, trials },
+    { name: 'responder trials (0 clients, history off)', kind: 'responder', recordHistory: false, clients: 0, trials },
+    { name: 'responder trials (1 client, history on)', kind: 'responder', recordHistory: true, clients: 1, trials },
+    { name: 'responder trials (1 client, history off)', kind: 'responder', recordHistory: false, clients: 1, trials },
+  ];
+  console.log(`\n(a) small trials: 3 nodes × 5 services, 60 s virtual, one leader kill (goal ≥ 500/s, one core); median of ${forks} fresh process${forks === 1 ? '' : 'es'} per row`);
   console.log(pad('world', 48) + pad('trials/s', 10) + pad('per CPU-s', 11) + pad('events/trial', 14) + 'ops/trial');
-  const election = timed((clock) => benchElectionTrials(clock, { trials: trials * 3, recordHistory: true }));
-  console.log(pad('election only (history on)', 48) + pad(election.wallPerS.toFixed(0), 10) + pad(election.perS.toFixed(0), 11) + pad('-', 14) + '-');
-  for (const options of [
-    { trials, recordHistory: true },
-    { trials, recordHistory: false },
-    { trials, recordHistory: true, clients },
-    { trials, recordHistory: false, clients },
-  ]) {
-    const r = timed((clock) => benchResponderTrials(clock, options));
-    console.log(pad(r.name, 48) + pad(r.wallPerS.toFixed(0), 10) + pad(r.perS.toFixed(0), 11) + pad(r.eventsPerTrial.toFixed(0), 14) + r.opsPerTrial.toFixed(0));
+  for (const config of configs) {
+    const runs: SmallMeasurement[] = [];
+    for (let fork = 0; fork < forks; fork += 1) {
+      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--small-child', JSON.stringify(config)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      const line = child.stdout.trim().split('\n').at(-1) ?? '';
+      if (child.status !== 0 || line === '') {
+        console.log(`${config.name}: child failed (status ${child.status}, signal ${child.signal})`);
+        return;
+      }
+      runs.push(JSON.parse(line) as SmallMeasurement);
+    }
+    const wall = median(runs.map((r) => r.wallPerS));
+    const cpu = median(runs.map((r) => r.cpuPerS));
+    const first = runs[0];
+    const events = first?.eventsPerTrial === undefined ? '-' : first.eventsPerTrial.toFixed(0);
+    const ops = first?.opsPerTrial === undefined ? '-' : first.opsPerTrial.toFixed(0);
+    const spread = forks > 1 ? ` (${runs.map((r) => r.cpuPerS.toFixed(0)).join(', ')})` : '';
+    console.log(pad(config.name, 48) + pad(wall.toFixed(0), 10) + pad(cpu.toFixed(0), 11) + pad(events, 14) + ops + spread);
   }
+}
+
+/** Runs in the child: warm-up (JIT) with the same configuration, then the measured trials. */
+function smallChild(config: SmallConfig): void {
+  const clients = config.clients === 0 ? undefined : PROBING_CLIENT.slice(0, config.clients);
+  const run = (clock: () => number, trials: number): { readonly perS: number; readonly eventsPerTrial?: number; readonly opsPerTrial?: number } =>
+    config.kind === 'election'
+      ? benchElectionTrials(clock, { trials, recordHistory: config.recordHistory })
+      : benchResponderTrials(clock, { trials, recordHistory: config.recordHistory, ...(clients === undefined ? {} : { clients }) });
+  run(nowMs, Math.max(100, Math.round(config.trials / 5)));
+  const startMs = nowMs();
+  const result = run(cpuMs, config.trials);
+  const measurement: SmallMeasurement = {
+    wallPerS: (config.trials / (nowMs() - startMs)) * 1000,
+    cpuPerS: result.perS,
+    eventsPerTrial: result.eventsPerTrial,
+    opsPerTrial: result.opsPerTrial,
+  };
+  console.log(JSON.stringify(measurement));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function large(): void {
@@ -124,6 +181,8 @@ function pad(text: string, width: number): string {
 
 if (args[0] === '--large-child') {
   largeChild(Number(args[1]), Number(args[2]), Number(args[3]), Number(args[4]));
+} else if (args[0] === '--small-child') {
+  smallChild(JSON.parse(args[1] ?? '{}') as SmallConfig);
 } else {
   if (only === undefined || only === 'small') small();
   if (only === undefined || only === 'large') large();
