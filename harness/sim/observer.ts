@@ -3,7 +3,7 @@
  * change committed to the simulated API server at the instant it is applied
  * (`SimApiServer.onCommit`) and records what the checkers judge the cluster against:
  *
- * - `announce-expected` — the pure model's answer for each service ({@link decideService} over the
+ * - `announce-expected` — the pure model's answer for each service ({@link decideServiceCoverage} over the
  *   current Nodes, policies, Services and endpoints, with the run's profile), recorded when it
  *   changes. `eligibleNodes` are the candidates that the invariant allows to hold the Lease: with
  *   `externalTrafficPolicy: Local`, only nodes with a ready local backend (reference semantics,
@@ -22,7 +22,7 @@ import { isLeaseObject, LEASES } from '../election/lease-record.ts';
 import { poolReservesFirstLast, blockText } from '../ipam/ip-range.ts';
 import { backendsOf, backs, etpLocalGate } from '../l2/backends.ts';
 import type { CandidacyDecision } from '../l2/candidacy.ts';
-import { decideService } from '../l2/decide-service.ts';
+import { decideServiceCoverage } from '../l2/decide-service.ts';
 import { policyProblems, preparePolicy } from '../l2/policy-prep.ts';
 import type { Endpoint, IpPool, L2AnnouncementPolicy, Node, Service } from '../model/types.ts';
 import type { Profile } from '../profiles/profile.ts';
@@ -266,7 +266,7 @@ export class WorldObserver {
   /** The model's answer for `service` over `lists` (pure in those and the profiles). */
   #derive(service: Service, lists: ObservedLists): Derived {
     const backends = backendsOf(service, lists.endpoints);
-    const decision = decideService(service, service.ingressIPs, this.#candidateScope(service, backends, lists.nodes), lists.policies, lists.endpoints, this.#modelProfile, { devices: this.#options.defaultDevices });
+    const decision = decideServiceCoverage(service, service.ingressIPs, this.#candidateScope(service, backends, lists.nodes), lists.policies, lists.endpoints, this.#modelProfile, { devices: this.#options.defaultDevices });
     const eligibleNodes = decision.candidateNodes.filter((name) => {
       const node = this.#nodes.get(name);
       return node !== undefined && !etpLocalGate(service, node, backends, this.#gateProfile).gated;
