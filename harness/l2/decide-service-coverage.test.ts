@@ -15,7 +15,7 @@ describe('decideServiceCoverage', () => {
     expect(c.candidateNodes).toEqual(['b']);
     expect(c.announceable).toBe(true);
     expect(c.unannouncedIps).toEqual([]);
-    expect(c.perNode.map((d) => [d.node, d.candidate])).toEqual([['a', false], ['b', true], ['c', false]]);
+    expect(c.candidates.map((d) => d.node)).toEqual(['b']);
   });
 
   it('an external IP no policy enables is unannounced while the LB IP is announced', () => {
@@ -44,10 +44,13 @@ describe('decideServiceCoverage', () => {
       [svc({ ingressIPs: ['2001:db8::10'] }), [policy('p')], profile('cilium-1.16')],
       [svc({ ingressIPs: ['10.0.0.10'] }), [], profile('cilium-1.16')],
       [svc({ ingressIPs: [], externalIPs: ['192.0.2.7'] }), [policy('p', { externalIPs: true })], profile('cilium-1.16')],
+      [svc({ ingressIPs: [] }), [policy('p')], profile('cilium-1.16')],
+      [svc({ ingressIPs: [''], externalIPs: [''] }), [policy('p')], profile('reference')],
+      [svc({ ingressIPs: [] }), [policy('p')], profile('cilium-1.14')],
     ];
     for (const [s, ps, p] of cases) {
       const { candidateNodes, perNode, announceable, unannouncedIps } = full(s, ps, p);
-      expect(coverage(s, ps, p)).toEqual({ candidateNodes, perNode, announceable, unannouncedIps });
+      expect(coverage(s, ps, p)).toEqual({ candidates: perNode.filter((d) => d.candidate), candidateNodes, announceable, unannouncedIps });
     }
   });
 });

@@ -167,12 +167,18 @@ function decideNodes(service: Service, ingressIPs: readonly string[], nodes: rea
   return profile.l2.candidacyRequiresEveryIp ? restrictToFullCoverage(each) : each;
 }
 
-/** What {@link decideServiceCoverage} answers: the fields of {@link ServiceDecision} it shares. */
-export type ServiceCoverage = Pick<ServiceDecision, 'candidateNodes' | 'perNode' | 'announceable' | 'unannouncedIps'>;
+/** What {@link decideServiceCoverage} answers. */
+export interface ServiceCoverage {
+  /** The candidates' decisions, in input node order ({@link ServiceDecision.perNode} filtered). */
+  readonly candidates: readonly CandidacyDecision[];
+  readonly candidateNodes: readonly string[];
+  readonly announceable: boolean;
+  readonly unannouncedIps: readonly string[];
+}
 
 /**
  * Who competes for `service` and which of its IPs some candidate announces: {@link decideService}'s
- * `candidateNodes`, `perNode`, `announceable` and `unannouncedIps` without its diagnosis (reasons,
+ * `candidateNodes`, `announceable`, `unannouncedIps` and candidates, without its diagnosis (reasons,
  * warnings, winner-dependent IPs), for callers that re-decide on every change and read only these
  * (the sim observer). Pure; never throws.
  */
@@ -185,12 +191,14 @@ export function decideServiceCoverage(
   profile: Profile,
   options: DecideServiceOptions = {},
 ): ServiceCoverage {
-  const perNode = decideNodes(service, ingressIPs, nodes, policies, endpoints, profile, options);
-  const candidates = perNode.filter((d) => d.candidate);
   const ips = allIps(service, ingressIPs);
-  if (candidates.length === 0) return { candidateNodes: [], perNode, announceable: false, unannouncedIps: ips };
+  // Candidacy's first service gate (§1.2): without an IP, no node competes unless the profile
+  // leases non-announceable services (C01) — so no per-node pass (every service before LB-IPAM).
+  if (ips.length === 0 && !profile.l2.leaseForNonAnnounceable) return { candidates: [], candidateNodes: [], announceable: false, unannouncedIps: ips };
+  const candidates = decideNodes(service, ingressIPs, nodes, policies, endpoints, profile, options).filter((d) => d.candidate);
+  if (candidates.length === 0) return { candidates, candidateNodes: [], announceable: false, unannouncedIps: ips };
   const unannouncedIps = ips.filter((ip) => !candidates.some((d) => programs(d, ip)));
-  return { candidateNodes: sortStr(candidates.map((d) => d.node)), perNode, announceable: unannouncedIps.length < ips.length, unannouncedIps };
+  return { candidates, candidateNodes: sortStr(candidates.map((d) => d.node)), announceable: unannouncedIps.length < ips.length, unannouncedIps };
 }
 
 /**

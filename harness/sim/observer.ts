@@ -282,10 +282,10 @@ export class WorldObserver {
     });
     // INV-LEASE-SCOPE: some candidate has an IP of a type its policies enable, devices or not (under
     // `candidacyRequiresDevice` a node whose policies select none of its devices is no candidate).
-    const leaseInScope = decision.perNode.some((d) => d.candidate && d.announce.length > 0);
+    const leaseInScope = decision.candidates.some((d) => d.announce.length > 0);
     const unannouncedIps = decision.announceable ? decision.unannouncedIps.filter((ip) => service.ingressIPs.includes(ip)) : [];
-    const lbIfaces = service.ingressIPs.length === 0 ? undefined : this.#partialIfaces(decision.perNode, 'loadBalancerIP');
-    const ifaces = this.#partialIfaces(decision.perNode, undefined);
+    const lbIfaces = service.ingressIPs.length === 0 ? undefined : this.#partialIfaces(decision.candidates, 'loadBalancerIP');
+    const ifaces = this.#partialIfaces(decision.candidates, undefined);
     const extra = { ...(leaseInScope === decision.announceable ? {} : { leaseInScope }), ...(unannouncedIps.length === 0 ? {} : { unannouncedIps: [...unannouncedIps] }), ...(lbIfaces === undefined ? {} : { lbIfaces }), ...(ifaces === undefined ? {} : { ifaces }) };
     return { service, lists, announceable: decision.announceable, eligibleNodes, eligibleText: eligibleNodes.join(','), candidates: decision.candidateNodes, extra, extraText: JSON.stringify(extra) };
   }
@@ -299,10 +299,9 @@ export class WorldObserver {
    * IP type it enables (explore: reference-holder-answers-s5 of round 2; reference reacquire,
    * 2,000 runs, seed 3 — eth1 selected only for another service's external IPs).
    */
-  #partialIfaces(perNode: readonly CandidacyDecision[], type: 'loadBalancerIP' | undefined): { [node: string]: string[] } | undefined {
+  #partialIfaces(candidates: readonly CandidacyDecision[], type: 'loadBalancerIP' | undefined): { [node: string]: string[] } | undefined {
     let out: { [node: string]: string[] } | undefined;
-    for (const d of perNode) {
-      if (!d.candidate) continue;
+    for (const d of candidates) {
       const devices = this.#nodes.get(d.node)?.interfaces ?? this.#options.defaultDevices;
       // A scan, not a Set: a node has a handful of devices and announce entries.
       const programmed = (iface: string): boolean => d.announce.some((a) => (type === undefined || a.type === type) && Array.isArray(a.interfaces) && (a.interfaces as readonly string[]).includes(iface));
