@@ -274,7 +274,8 @@ export class WorldObserver {
 
   /** The model's answer for `service` over `lists` (pure in those and the profiles). */
   #derive(service: Service, lists: ObservedLists): Derived {
-    const backends = backendsOf(service, lists.endpoints);
+    // Backends only gate eTP=Local services (candidacy, eligibility): no index of the list otherwise.
+    const backends = service.externalTrafficPolicy === 'Local' ? backendsOf(service, lists.endpoints) : [];
     const decision = decideServiceCoverage(service, service.ingressIPs, this.#candidateScope(service, backends, lists.nodes), lists.policies, lists.endpoints, this.#modelProfile, { devices: this.#options.defaultDevices });
     const eligibleNodes = decision.candidateNodes.filter((name) => {
       const node = this.#nodes.get(name);
@@ -286,7 +287,12 @@ export class WorldObserver {
     const unannouncedIps = decision.announceable ? decision.unannouncedIps.filter((ip) => service.ingressIPs.includes(ip)) : [];
     const lbIfaces = service.ingressIPs.length === 0 ? undefined : this.#partialIfaces(decision.candidates, 'loadBalancerIP');
     const ifaces = this.#partialIfaces(decision.candidates, undefined);
-    const extra = { ...(leaseInScope === decision.announceable ? {} : { leaseInScope }), ...(unannouncedIps.length === 0 ? {} : { unannouncedIps: [...unannouncedIps] }), ...(lbIfaces === undefined ? {} : { lbIfaces }), ...(ifaces === undefined ? {} : { ifaces }) };
+    // Only the fields that say more than `announceable`, in this order (the recorded op's key order).
+    const extra: { [key: string]: HistoryValue } = {};
+    if (leaseInScope !== decision.announceable) extra['leaseInScope'] = leaseInScope;
+    if (unannouncedIps.length > 0) extra['unannouncedIps'] = [...unannouncedIps];
+    if (lbIfaces !== undefined) extra['lbIfaces'] = lbIfaces;
+    if (ifaces !== undefined) extra['ifaces'] = ifaces;
     return { service, lists, announceable: decision.announceable, eligibleNodes, eligibleText: eligibleNodes.join(','), candidates: decision.candidateNodes, extra, extraText: JSON.stringify(extra) };
   }
 
