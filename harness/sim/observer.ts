@@ -124,6 +124,10 @@ export class WorldObserver {
     const object = event.type === 'DELETED' ? undefined : event.object;
     const meta = event.object.metadata;
     switch (resource) {
+      // First: nine commits in ten are Lease renewals.
+      case LEASES:
+        if (meta.namespace === this.#options.leaseNamespace) this.#onLease(meta.name, object);
+        return;
       case SERVICES:
         this.#onService(`${meta.namespace}/${meta.name}`, object);
         return;
@@ -141,9 +145,6 @@ export class WorldObserver {
         return;
       case IP_POOLS:
         this.#onPool(meta.name, object);
-        return;
-      case LEASES:
-        if (meta.namespace === this.#options.leaseNamespace) this.#onLease(meta.name, object);
         return;
     }
   }
