@@ -12,7 +12,7 @@ import { type ParsedIp, parseIp } from '../core/ip.ts';
 export type LbIpamAnnotation = 'ips' | 'sharing-key' | 'sharing-cross-namespace';
 
 /** MetalLB's annotation prefix (MetalLB profiles list it instead of Cilium's). */
-const METALLB_PREFIX = 'metallb.universe.tf/' satisfies AnnotationPrefix;
+const METALLB_PREFIX = 'metallb.universe.tf/';
 
 /**
  * MetalLB's names for the same requests (`metallb.universe.tf/loadBalancerIPs`, `…/allow-shared-ip`;
@@ -21,35 +21,12 @@ const METALLB_PREFIX = 'metallb.universe.tf/' satisfies AnnotationPrefix;
  */
 const METALLB_NAMES: Readonly<Record<LbIpamAnnotation, string | undefined>> = { ips: 'loadBalancerIPs', 'sharing-key': 'allow-shared-ip', 'sharing-cross-namespace': undefined };
 
-type AnnotationPrefix = IpamSwitches['annotationPrefixes'][number];
-
-/** The full annotation key of each request under each prefix (undefined: none there). */
-type AnnotationKeys = Readonly<Record<LbIpamAnnotation, string | undefined>>;
-
-function keysUnder(prefix: AnnotationPrefix): AnnotationKeys {
-  const key = (suffix: LbIpamAnnotation): string | undefined => {
-    const name = prefix === METALLB_PREFIX ? METALLB_NAMES[suffix] : suffix;
-    return name === undefined ? undefined : `${prefix}${name}`;
-  };
-  return { ips: key('ips'), 'sharing-key': key('sharing-key'), 'sharing-cross-namespace': key('sharing-cross-namespace') };
-}
-
-/**
- * Built once: a key concatenated per lookup cost a quarter of an LB-IPAM run (every service asks
- * for three annotations under each prefix, and each new string is hashed for the property lookup).
- */
-const ANNOTATION_KEYS: Readonly<Record<AnnotationPrefix, AnnotationKeys>> = {
-  'lbipam.cilium.io/': keysUnder('lbipam.cilium.io/'),
-  'io.cilium/lb-ipam-': keysUnder('io.cilium/lb-ipam-'),
-  'metallb.universe.tf/': keysUnder(METALLB_PREFIX),
-};
-
 /** §5.3: the value of an LB-IPAM annotation under the first honoured prefix present, if any. */
 export function lbIpamAnnotation(svc: Service, switches: IpamSwitches, suffix: LbIpamAnnotation): string | undefined {
   for (const prefix of switches.annotationPrefixes) {
-    const key = ANNOTATION_KEYS[prefix][suffix];
-    if (key === undefined) continue;
-    const value = svc.annotations[key];
+    const name = prefix === METALLB_PREFIX ? METALLB_NAMES[suffix] : suffix;
+    if (name === undefined) continue;
+    const value = svc.annotations[`${prefix}${name}`];
     if (value !== undefined) {
       return value;
     }
