@@ -122,6 +122,7 @@ export class Agent {
   /** #47579: services whose new IP did not wake the announcer; merged into the next real wake-up. */
   readonly #unwoken = new Set<string>();
   #dirtyAll = true;
+  #allSynced = false;
   #tableDirty = false;
   #table: readonly AnnounceTableEntry[] = [];
   #policies: { version: number; items: readonly L2AnnouncementPolicy[] } = { version: -1, items: [] };
@@ -277,7 +278,9 @@ export class Agent {
   }
 
   #synced(): boolean {
-    return Object.values(this.#informers).every((informer) => informer.synced);
+    // An informer never un-syncs (a failed re-LIST keeps its cache): once all are, stay so.
+    if (!this.#allSynced) this.#allSynced = Object.values(this.#informers).every((informer) => informer.synced);
+    return this.#allSynced;
   }
 
   #onNodeChange(change: InformerChange): void {
@@ -339,7 +342,7 @@ export class Agent {
     const woke = this.#dirtyAll || this.#dirtyServices.size > 0 || this.#tableDirty;
     if (woke) for (const key of this.#unwoken) this.#dirtyServices.add(key);
     if (woke) this.#unwoken.clear();
-    const keys = this.#dirtyAll ? new Set([...this.#informers.services.list().map((o) => `${o.metadata.namespace}/${o.metadata.name}`), ...this.#serviceLease.keys()]) : this.#dirtyServices;
+    const keys = this.#dirtyAll ? new Set([...this.#informers.services.keys(), ...this.#serviceLease.keys()]) : this.#dirtyServices;
     for (const key of [...keys].sort()) this.#decide(key, node);
     const changed = this.#dirtyAll || this.#dirtyServices.size > 0;
     this.#dirtyAll = false;
