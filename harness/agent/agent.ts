@@ -264,8 +264,10 @@ export class Agent {
     for (;;) {
       if (signal.aborted) return;
       if (this.#synced()) this.#reconcile();
-      for (const iface of [...this.#linksUp].sort()) this.reconciler.announceAgain(iface);
-      this.#linksUp.clear();
+      if (this.#linksUp.size > 0) {
+        for (const iface of [...this.#linksUp].sort()) this.reconciler.announceAgain(iface);
+        this.#linksUp.clear();
+      }
       if (clock.monotonicMs() >= nextResyncMs) {
         // kube-vip removes only addresses it stops leading: one left by a crashed process stays (K02).
         if (kubeVip === undefined) this.reconciler.fullResync(this.#table);
@@ -273,7 +275,10 @@ export class Agent {
       }
       const garpDueMs = garps?.turn(clock.monotonicMs(), this.#table);
       const untilMs = garpDueMs === undefined ? nextResyncMs : Math.min(nextResyncMs, garpDueMs);
-      yield* this.#wakeup.wait(Math.max(0, untilMs - clock.monotonicMs()));
+      // The wake-up's effect yielded here, not through `wait`: one generator less per turn.
+      const sleep = this.#wakeup.sleepFor(Math.max(0, untilMs - clock.monotonicMs()));
+      if (sleep !== undefined) yield sleep;
+      this.#wakeup.consume();
     }
   }
 
