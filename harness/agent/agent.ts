@@ -122,6 +122,7 @@ export class Agent {
   /** #47579: services whose new IP did not wake the announcer; merged into the next real wake-up. */
   readonly #unwoken = new Set<string>();
   #dirtyAll = true;
+  #allSynced = false;
   #tableDirty = false;
   #table: readonly AnnounceTableEntry[] = [];
   #policies: { version: number; items: readonly L2AnnouncementPolicy[] } = { version: -1, items: [] };
@@ -263,8 +264,10 @@ export class Agent {
     for (;;) {
       if (signal.aborted) return;
       if (this.#synced()) this.#reconcile();
-      for (const iface of [...this.#linksUp].sort()) this.reconciler.announceAgain(iface);
-      this.#linksUp.clear();
+      if (this.#linksUp.size > 0) {
+        for (const iface of [...this.#linksUp].sort()) this.reconciler.announceAgain(iface);
+        this.#linksUp.clear();
+      }
       if (clock.monotonicMs() >= nextResyncMs) {
         // kube-vip removes only addresses it stops leading: one left by a crashed process stays (K02).
         if (kubeVip === undefined) this.reconciler.fullResync(this.#table);
@@ -272,12 +275,17 @@ export class Agent {
       }
       const garpDueMs = garps?.turn(clock.monotonicMs(), this.#table);
       const untilMs = garpDueMs === undefined ? nextResyncMs : Math.min(nextResyncMs, garpDueMs);
-      yield* this.#wakeup.wait(Math.max(0, untilMs - clock.monotonicMs()));
+      // The wake-up's effect yielded here, not through `wait`: one generator less per turn.
+      const sleep = this.#wakeup.sleepFor(Math.max(0, untilMs - clock.monotonicMs()));
+      if (sleep !== undefined) yield sleep;
+      this.#wakeup.consume();
     }
   }
 
   #synced(): boolean {
-    return Object.values(this.#informers).every((informer) => informer.synced);
+    // An informer never un-syncs (a failed re-LIST keeps its cache): once all are, stay so.
+    if (!this.#allSynced) this.#allSynced = Object.values(this.#informers).every((informer) => informer.synced);
+    return this.#allSynced;
   }
 
   #onNodeChange(change: InformerChange): void {
@@ -339,7 +347,7 @@ export class Agent {
     const woke = this.#dirtyAll || this.#dirtyServices.size > 0 || this.#tableDirty;
     if (woke) for (const key of this.#unwoken) this.#dirtyServices.add(key);
     if (woke) this.#unwoken.clear();
-    const keys = this.#dirtyAll ? new Set([...this.#informers.services.list().map((o) => `${o.metadata.namespace}/${o.metadata.name}`), ...this.#serviceLease.keys()]) : this.#dirtyServices;
+    const keys = this.#dirtyAll ? new Set([...this.#informers.services.keys(), ...this.#serviceLease.keys()]) : this.#dirtyServices;
     for (const key of [...keys].sort()) this.#decide(key, node);
     const changed = this.#dirtyAll || this.#dirtyServices.size > 0;
     this.#dirtyAll = false;

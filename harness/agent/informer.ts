@@ -75,6 +75,11 @@ export class Informer {
     return this.#cache.get(key);
   }
 
+  /** Keys (`namespace/name`) of the cached objects, unsorted. */
+  keys(): IterableIterator<string> {
+    return this.#cache.keys();
+  }
+
   /** Cached objects sorted by key (`namespace/name`). */
   list(): KubeObject[] {
     return [...this.#cache.keys()].sort().flatMap((key) => this.#cache.get(key) ?? []);

@@ -4,7 +4,7 @@
  * notifications before the loop looks are one. The wait is a `sleep` effect aborted by the
  * notification, so in `sim` the wake-up is a kernel event at the notifying instant — deterministic.
  */
-import { sleepEffect, type Task, WakeSignal } from '../core/task.ts';
+import { type SleepEffect, sleepEffect, type Task, WakeSignal } from '../core/task.ts';
 
 /** A level-triggered, coalescing wake-up. */
 export class Wakeup {
@@ -26,10 +26,24 @@ export class Wakeup {
 
   /** Waits until notified or `timeoutMs` (≥ 0) passed; consumes the notification. */
   *wait(timeoutMs: number): Task<void> {
-    if (!this.#pending) {
-      this.#signal.reset();
-      yield sleepEffect(timeoutMs, this.#signal);
-    }
+    const effect = this.sleepFor(timeoutMs);
+    if (effect !== undefined) yield effect;
+    this.consume();
+  }
+
+  /**
+   * {@link wait} for a loop that yields the effect itself (one generator less per turn): the sleep
+   * to yield — until notified or `timeoutMs` (≥ 0) passed — or undefined when a notification is
+   * already pending. Call {@link consume} once it returns.
+   */
+  sleepFor(timeoutMs: number): SleepEffect | undefined {
+    if (this.#pending) return undefined;
+    this.#signal.reset();
+    return sleepEffect(timeoutMs, this.#signal);
+  }
+
+  /** Consumes the pending notification (after {@link sleepFor}'s effect, or instead of it). */
+  consume(): void {
     this.#pending = false;
   }
 }

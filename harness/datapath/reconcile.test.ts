@@ -68,3 +68,19 @@ describe('AnnounceReconciler', () => {
     ]);
   });
 });
+
+describe('ResponderMap.keys', () => {
+  it('stays sorted and current across inserts, deletes and clear (read between every change)', () => {
+    const map = new ResponderMap();
+    expect(map.keys()).toEqual([]);
+    map.insert(key('10.0.0.2'));
+    map.insert(key('10.0.0.1', 'eth1'));
+    expect(map.keys()).toEqual([key('10.0.0.1', 'eth1'), key('10.0.0.2')]);
+    expect(map.insert(key('10.0.0.2'))).toBe(false);
+    map.delete(key('10.0.0.1', 'eth1'));
+    expect(map.keys()).toEqual([key('10.0.0.2')]);
+    expect(map.delete(key('10.0.0.9'))).toBe(false);
+    map.clear();
+    expect(map.keys()).toEqual([]);
+  });
+});

@@ -48,13 +48,16 @@ export interface ReconcilePlan {
  * resync (`full`: delete every programmed pair that is not desired). Pure.
  */
 export function decideReconcile(previous: readonly AnnounceTableEntry[], desired: readonly AnnounceTableEntry[], programmed: readonly ResponderKey[], full: boolean): ReconcilePlan {
-  const desiredKeys = new Map(desired.map((e) => [responderKey(e.ip, e.interface), { ip: e.ip, interface: e.interface }]));
-  const programmedKeys = new Set(programmed.map((k) => responderKey(k.ip, k.interface)));
-  const previousKeys = new Set(previous.map((e) => responderKey(e.ip, e.interface)));
+  const desiredKeys = new Map<string, ResponderKey>();
+  for (const e of desired) desiredKeys.set(responderKey(e.ip, e.interface), { ip: e.ip, interface: e.interface });
+  const programmedKeys = new Set<string>();
+  for (const k of programmed) programmedKeys.add(responderKey(k.ip, k.interface));
+  const previousKeys = new Set<string>();
+  if (!full) for (const e of previous) previousKeys.add(responderKey(e.ip, e.interface));
   const insertWithGarp: [string, ResponderKey][] = [];
   const alreadyProgrammed: [string, ResponderKey][] = [];
   for (const [text, key] of desiredKeys) {
-    if (previousKeys.has(text) && !full) continue;
+    if (previousKeys.has(text)) continue;
     if (programmedKeys.has(text)) alreadyProgrammed.push([text, key]);
     else insertWithGarp.push([text, key]);
   }
@@ -68,6 +71,7 @@ export function decideReconcile(previous: readonly AnnounceTableEntry[], desired
 }
 
 function sorted(pairs: [string, ResponderKey][]): ResponderKey[] {
+  if (pairs.length === 0) return [];
   return pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, key]) => key);
 }
 

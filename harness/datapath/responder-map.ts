@@ -22,6 +22,8 @@ export class ResponderMap {
   /** key → responses sent for it (the map value). */
   readonly #entries = new Map<string, { readonly key: ResponderKey; responsesSent: number }>();
   #livenessStampMs: number | undefined = undefined;
+  /** {@link keys} until the next change: the reconciler reads them before and after each change. */
+  #sortedKeys: readonly ResponderKey[] | undefined = undefined;
 
   /** Number of programmed pairs. */
   get size(): number {
@@ -44,12 +46,15 @@ export class ResponderMap {
     const text = responderKey(key.ip, key.interface);
     if (this.#entries.has(text)) return false;
     this.#entries.set(text, { key: { ip: key.ip, interface: key.interface }, responsesSent: 0 });
+    this.#sortedKeys = undefined;
     return true;
   }
 
   /** Deletes a pair; returns false when it was absent. */
   delete(key: ResponderKey): boolean {
-    return this.#entries.delete(responderKey(key.ip, key.interface));
+    if (!this.#entries.delete(responderKey(key.ip, key.interface))) return false;
+    this.#sortedKeys = undefined;
+    return true;
   }
 
   /** Counts one reply sent for a pair (the eBPF `responses_sent` bump). */
@@ -64,13 +69,15 @@ export class ResponderMap {
   }
 
   /** Programmed pairs sorted by key text. */
-  keys(): ResponderKey[] {
-    return [...this.#entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry.key);
+  keys(): readonly ResponderKey[] {
+    this.#sortedKeys ??= [...this.#entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, entry]) => entry.key);
+    return this.#sortedKeys;
   }
 
   /** Empties the map (node loss: nothing survives). */
   clear(): void {
     this.#entries.clear();
+    this.#sortedKeys = undefined;
     this.#livenessStampMs = undefined;
   }
 

@@ -195,6 +195,13 @@ describe('decideCandidacy — §1.3 multiple policies, interfaces, IPv6', () => 
     expect(d.warnings.map((w) => w.code)).toContain('unparsable-ip');
   });
 
+  it('empty ingress IPs and externalIPs count as absent (Cilium tests for non-empty first)', () => {
+    expect(codes(base({ ingressIPs: [''] }))).toEqual(['service-has-no-ip']);
+    const withExt = svc({ externalIPs: ['', '10.0.0.20'] });
+    const d = decideCandidacy(base({ service: withExt, ingressIPs: ['', '10.0.0.10'], policies: [policy('p', { externalIPs: true })] }));
+    expect(d.announce.map((a) => `${a.type} ${a.ip}`)).toEqual(['loadBalancerIP 10.0.0.10', 'externalIP 10.0.0.20']);
+  });
+
   it('no policies at all', () => {
     expect(codes(base({ policies: [] }))).toEqual(['no-policies']);
   });

@@ -67,7 +67,12 @@ interface ServiceIps {
 
 function serviceIps(service: Service, ingressIPs: readonly string[]): ServiceIps {
   // Cilium tests `ingress.IP != ""` and `ExternalIPs == nil` before parsing anything.
-  return { lb: ingressIPs.filter((ip) => ip !== ''), ext: service.externalIPs.filter((ip) => ip !== '') };
+  return { lb: withoutEmpty(ingressIPs), ext: withoutEmpty(service.externalIPs) };
+}
+
+/** `ips` without empty strings (the same array when it has none: the usual case, no copy). */
+function withoutEmpty(ips: readonly string[]): readonly string[] {
+  return ips.includes('') ? ips.filter((ip) => ip !== '') : ips;
 }
 
 function joinMessages(problems: readonly { readonly message: string }[]): string {
@@ -171,7 +176,7 @@ export function decideCandidacy(input: CandidacyInput): CandidacyDecision {
     if (why === undefined) matching.push(p);
     else reasons.push(why);
   }
-  matching.sort((a, b) => (a.policy.name < b.policy.name ? -1 : a.policy.name > b.policy.name ? 1 : 0));
+  if (matching.length > 1) matching.sort((a, b) => (a.policy.name < b.policy.name ? -1 : a.policy.name > b.policy.name ? 1 : 0));
   const blocked = reasons.some((r) => r.code === 'service-has-no-ip' || r.code === 'foreign-load-balancer-class');
   if (!blocked && matching.length > 0) {
     const etp = etpReason(input);
@@ -204,10 +209,16 @@ interface IfaceAcc {
   patterns: Set<string>;
 }
 
+interface IpAcc {
+  readonly ip: string;
+  readonly type: AnnounceEntry['type'];
+  readonly ifaces: IfaceAcc;
+}
+
 function announceSet(input: CandidacyInput, matching: readonly PreparedPolicy[], ips: ServiceIps): { announce: AnnounceEntry[]; warnings: CandidacyWarning[] } {
   const devices = input.devices ?? input.node.interfaces;
   const warnings = new Map<string, CandidacyWarning>();
-  const acc = new Map<string, { ip: string; type: AnnounceEntry['type']; ifaces: IfaceAcc }>();
+  const acc = new Map<string, IpAcc>();
   for (const p of matching) {
     const policy = p.policy.name;
     for (const np of p.nonPortablePatterns) {
@@ -217,27 +228,8 @@ function announceSet(input: CandidacyInput, matching: readonly PreparedPolicy[],
     if (selected !== undefined && selected.length === 0 && p.matchesDevice !== undefined) {
       addWarning(warnings, { code: 'interfaces-match-no-device', policy, message: `policy ${policy}: interfaces ${JSON.stringify(p.policy.interfaces)} select none of node ${input.node.name}'s devices (${devices?.join(', ') || 'none'})` });
     }
-    const typed: [string, AnnounceEntry['type']][] = [
-      ...(p.policy.loadBalancerIPs ? ips.lb.map((ip): [string, AnnounceEntry['type']] => [ip, 'loadBalancerIP']) : []),
-      ...(p.policy.externalIPs ? ips.ext.map((ip): [string, AnnounceEntry['type']] => [ip, 'externalIP']) : []),
-    ];
-    for (const [ip, type] of typed) {
-      const family = isIP(ip);
-      if (family === 0) {
-        addWarning(warnings, { code: 'unparsable-ip', message: `${type} '${ip}' is not an IP address; Cilium skips it` });
-        continue;
-      }
-      if (family === 6 && !input.profile.l2.ipv6Ndp) {
-        addWarning(warnings, { code: 'ipv6-not-answered', message: `${type} ${ip} is IPv6; this profile has no NDP responder (Cilium < 1.19), so it is not answered` });
-        continue;
-      }
-      const key = `${type}|${ip}`;
-      const entry = acc.get(key) ?? { ip, type, ifaces: { all: false, names: new Set<string>(), patterns: new Set<string>() } };
-      if (selected !== undefined) selected.forEach((d) => entry.ifaces.names.add(d));
-      else if (p.policy.interfaces === undefined || p.policy.interfaces.length === 0) entry.ifaces.all = true;
-      else p.policy.interfaces.forEach((pat) => entry.ifaces.patterns.add(pat));
-      acc.set(key, entry);
-    }
+    if (p.policy.loadBalancerIPs) for (const ip of ips.lb) addIp(acc, warnings, input, p, selected, ip, 'loadBalancerIP');
+    if (p.policy.externalIPs) for (const ip of ips.ext) addIp(acc, warnings, input, p, selected, ip, 'externalIP');
   }
   const announce = [...acc.values()].map(({ ip, type, ifaces }): AnnounceEntry => ({
     ip,
@@ -245,6 +237,25 @@ function announceSet(input: CandidacyInput, matching: readonly PreparedPolicy[],
     interfaces: devices !== undefined ? [...ifaces.names].sort() : ifaces.all ? 'all-devices' : { patterns: [...ifaces.patterns].sort() },
   }));
   return { announce, warnings: [...warnings.values()] };
+}
+
+/** Adds one IP of an enabled type, through policy `p`, to the announce set (or warns why not). */
+function addIp(acc: Map<string, IpAcc>, warnings: Map<string, CandidacyWarning>, input: CandidacyInput, p: PreparedPolicy, selected: readonly string[] | undefined, ip: string, type: AnnounceEntry['type']): void {
+  const family = isIP(ip);
+  if (family === 0) {
+    addWarning(warnings, { code: 'unparsable-ip', message: `${type} '${ip}' is not an IP address; Cilium skips it` });
+    return;
+  }
+  if (family === 6 && !input.profile.l2.ipv6Ndp) {
+    addWarning(warnings, { code: 'ipv6-not-answered', message: `${type} ${ip} is IPv6; this profile has no NDP responder (Cilium < 1.19), so it is not answered` });
+    return;
+  }
+  const key = `${type}|${ip}`;
+  const entry = acc.get(key) ?? { ip, type, ifaces: { all: false, names: new Set<string>(), patterns: new Set<string>() } };
+  if (selected !== undefined) for (const d of selected) entry.ifaces.names.add(d);
+  else if (p.policy.interfaces === undefined || p.policy.interfaces.length === 0) entry.ifaces.all = true;
+  else for (const pat of p.policy.interfaces) entry.ifaces.patterns.add(pat);
+  acc.set(key, entry);
 }
 
 function addWarning(warnings: Map<string, CandidacyWarning>, w: CandidacyWarning): void {

@@ -110,11 +110,16 @@ function nothingAnnouncedReason(service: Service, ips: readonly string[], candid
   };
 }
 
+/** Would `d` program `ip` on some device (an empty device list programs nothing)? */
+function programs(d: CandidacyDecision, ip: string): boolean {
+  return d.announce.some((a) => a.ip === ip && !(Array.isArray(a.interfaces) && a.interfaces.length === 0));
+}
+
 function ipCoverage(ips: readonly string[], candidates: readonly CandidacyDecision[]): { unannounced: string[]; dependent: WinnerDependentIp[] } {
   const unannounced: string[] = [];
   const dependent: WinnerDependentIp[] = [];
   for (const ip of ips) {
-    const by = candidates.filter((d) => d.announce.some((a) => a.ip === ip && !(Array.isArray(a.interfaces) && a.interfaces.length === 0))).map((d) => d.node);
+    const by = candidates.filter((d) => programs(d, ip)).map((d) => d.node);
     if (by.length === 0) unannounced.push(ip);
     else if (by.length < candidates.length) dependent.push({ ip, announcedBy: sortStr(by), notBy: sortStr(candidates.map((d) => d.node).filter((n) => !by.includes(n))) });
   }
@@ -154,6 +159,48 @@ function dedupeNodeWarnings(candidates: readonly CandidacyDecision[]): ServiceWa
   return [...byKey.values()].map(({ w, nodes }) => ({ ...w, nodes: sortStr(nodes) }));
 }
 
+function decideNodes(service: Service, ingressIPs: readonly string[], nodes: readonly Node[], policies: readonly L2AnnouncementPolicy[], endpoints: readonly Endpoint[], profile: Profile, options: DecideServiceOptions): CandidacyDecision[] {
+  const each = nodes.map((node) => {
+    const devices = node.interfaces ?? options.devices;
+    return decideCandidacy({ service, ingressIPs, node, policies, endpoints, profile, ...(devices === undefined ? {} : { devices }) });
+  });
+  return profile.l2.candidacyRequiresEveryIp ? restrictToFullCoverage(each) : each;
+}
+
+/** What {@link decideServiceCoverage} answers. */
+export interface ServiceCoverage {
+  /** The candidates' decisions, in input node order ({@link ServiceDecision.perNode} filtered). */
+  readonly candidates: readonly CandidacyDecision[];
+  readonly candidateNodes: readonly string[];
+  readonly announceable: boolean;
+  readonly unannouncedIps: readonly string[];
+}
+
+/**
+ * Who competes for `service` and which of its IPs some candidate announces: {@link decideService}'s
+ * `candidateNodes`, `announceable`, `unannouncedIps` and candidates, without its diagnosis (reasons,
+ * warnings, winner-dependent IPs), for callers that re-decide on every change and read only these
+ * (the sim observer). Pure; never throws.
+ */
+export function decideServiceCoverage(
+  service: Service,
+  ingressIPs: readonly string[],
+  nodes: readonly Node[],
+  policies: readonly L2AnnouncementPolicy[],
+  endpoints: readonly Endpoint[],
+  profile: Profile,
+  options: DecideServiceOptions = {},
+): ServiceCoverage {
+  const ips = allIps(service, ingressIPs);
+  // Candidacy's first service gate (§1.2): without an IP, no node competes unless the profile
+  // leases non-announceable services (C01) — so no per-node pass (every service before LB-IPAM).
+  if (ips.length === 0 && !profile.l2.leaseForNonAnnounceable) return { candidates: [], candidateNodes: [], announceable: false, unannouncedIps: ips };
+  const candidates = decideNodes(service, ingressIPs, nodes, policies, endpoints, profile, options).filter((d) => d.candidate);
+  if (candidates.length === 0) return { candidates, candidateNodes: [], announceable: false, unannouncedIps: ips };
+  const unannouncedIps = ips.filter((ip) => !candidates.some((d) => programs(d, ip)));
+  return { candidates, candidateNodes: sortStr(candidates.map((d) => d.node)), announceable: unannouncedIps.length < ips.length, unannouncedIps };
+}
+
 /**
  * Decides candidacy of every node for `service` and summarises what is announced (spec §1.2,
  * §1.3). `notAnnouncedReasons` holds the first applicable cause in the order Cilium would hit it.
@@ -168,11 +215,7 @@ export function decideService(
   profile: Profile,
   options: DecideServiceOptions = {},
 ): ServiceDecision {
-  const each = nodes.map((node) => {
-    const devices = node.interfaces ?? options.devices;
-    return decideCandidacy({ service, ingressIPs, node, policies, endpoints, profile, ...(devices === undefined ? {} : { devices }) });
-  });
-  const perNode = profile.l2.candidacyRequiresEveryIp ? restrictToFullCoverage(each) : each;
+  const perNode = decideNodes(service, ingressIPs, nodes, policies, endpoints, profile, options);
   const candidates = perNode.filter((d) => d.candidate);
   const ips = allIps(service, ingressIPs);
   const base = { service: `${service.namespace}/${service.name}`, leaseName: serviceLeaseName(service.namespace, service.name, profile), candidateNodes: sortStr(candidates.map((d) => d.node)), perNode };

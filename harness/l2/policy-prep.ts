@@ -79,7 +79,9 @@ function prepare(policy: L2AnnouncementPolicy): PreparedPolicy {
     serviceSelectorProblems: selectorProblems('io.cilium/bad-service-selector', 'serviceSelector', validateSelector(policy.serviceSelector)),
     nonPortablePatterns,
     matchesDevice,
+    // No selector selects everything: answered without a cache entry or the service's label set.
     selectsNode: (node) => {
+      if (policy.nodeSelector === undefined) return true;
       let hit = nodeCache.get(node);
       if (hit === undefined) {
         hit = matchesSelector(policy.nodeSelector, node.labels);
@@ -88,6 +90,7 @@ function prepare(policy: L2AnnouncementPolicy): PreparedPolicy {
       return hit;
     },
     selectsService: (service) => {
+      if (policy.serviceSelector === undefined) return true;
       let hit = serviceCache.get(service);
       if (hit === undefined) {
         hit = matchesSelector(policy.serviceSelector, serviceSelectorLabels(service));

@@ -26,7 +26,8 @@ export function forgetEditedPoolIps(services: readonly Service[], pools: readonl
   if (switches.poolEditReallocates !== true) return services;
   const edited = pools.flatMap((pool) => {
     const before = previous.get(pool.name);
-    return before !== undefined && poolSpecKey(before) !== poolSpecKey(pool) ? [before] : [];
+    // The same object is the same spec (a status write keeps `spec`): no JSON per pool per run.
+    return before !== undefined && before !== pool && poolSpecKey(before) !== poolSpecKey(pool) ? [before] : [];
   });
   if (edited.length === 0) return services;
   const ranges = edited.flatMap((pool) => pool.blocks.map((_, i) => rangeFromBlock(pool, i, switches)).flatMap((r) => (r.ok ? [r.range] : [])));
