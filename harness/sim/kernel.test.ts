@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventQueue, type QueuedEvent } from './event-queue.ts';
-import { SimKernel } from './kernel.ts';
+import { type KernelEvent, SimKernel } from './kernel.ts';
 
 describe('EventQueue', () => {
   it('pops in (atMs, seq) order for any insertion order', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (times) => {
         const queue = new EventQueue();
-        times.forEach((atMs, seq) => queue.push({ atMs, seq, action: () => {}, label: undefined, cancelled: false }));
+        times.forEach((atMs, seq) => queue.push({ atMs, seq, cancelled: false }));
         const popped: QueuedEvent[] = [];
         for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e);
         expect(popped).toHaveLength(times.length);
@@ -48,6 +48,34 @@ describe('SimKernel', () => {
     expect(seen).toEqual(['a', 'b (reserved before c, scheduled at 1)', 'c']);
     expect(() => kernel.atReserved(200, kernel.reserveSeq() + 1, () => undefined)).toThrow('was not reserved');
     expect(() => kernel.atReserved(1, seq, () => undefined)).toThrow('must be finite and ≥ now');
+  });
+
+  it('typed events take the same (atMs, seq) slots as closures, also when rescheduled, and cancel like handles', () => {
+    const kernel = new SimKernel();
+    const seen: string[] = [];
+    /** Fires twice: once where it was scheduled, then again 5 ms later (a request's two phases). */
+    class TwoPhase implements KernelEvent {
+      atMs = 0;
+      seq = 0;
+      cancelled = false;
+      phase = 1;
+      readonly label = 'two-phase';
+      fire(): void {
+        seen.push(`typed ${this.phase}@${kernel.nowMs}`);
+        if (this.phase++ === 1) kernel.schedule(kernel.nowMs + 5, this);
+      }
+    }
+    kernel.at(5, () => seen.push('a@5'));
+    kernel.schedule(5, new TwoPhase());
+    kernel.at(5, () => seen.push('b@5'));
+    kernel.at(10, () => seen.push('c@10 (before the second phase: scheduled earlier)'));
+    const cancelled = new TwoPhase();
+    kernel.schedule(7, cancelled);
+    kernel.cancel(cancelled);
+    kernel.cancel(cancelled);
+    expect(kernel.run({ untilMs: 100, maxEvents: 100 })).toEqual({ stoppedBy: 'idle', events: 5, nowMs: 10 });
+    expect(seen).toEqual(['a@5', 'typed 1@5', 'b@5', 'c@10 (before the second phase: scheduled earlier)', 'typed 2@10']);
+    expect(() => kernel.schedule(3, new TwoPhase())).toThrow('scheduling sim event two-phase at 3ms: must be finite and ≥ now (10ms)');
   });
 
   it('skips cancelled events without counting them, and cancel after firing is a no-op', () => {

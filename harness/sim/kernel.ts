@@ -36,7 +36,7 @@ export interface RunResult {
 
 /** Virtual time and the event loop. Time starts at 0 ms. */
 export class SimKernel {
-  readonly #queue = new EventQueue();
+  readonly #queue = new EventQueue<KernelEvent>();
   #nowMs = 0;
   #seq = 0;
   #running = false;
@@ -61,14 +61,34 @@ export class SimKernel {
    * Schedules `action` at virtual instant `atMs`.
    * @throws RangeError when `atMs` is in the past or not finite.
    */
-  at(atMs: number, action: () => void, label?: EventLabel): EventHandle {
+  at(atMs: number, action: () => void, label?: EventLabel): KernelEvent & EventHandle {
+    const event = new ClosureEvent(action, label, this.#queue);
+    this.schedule(atMs, event);
+    return event;
+  }
+
+  /**
+   * Schedules a typed `event` (its own action, see {@link KernelEvent}) at `atMs`, with the next
+   * sequence number — exactly the slot {@link at} would give a closure. An event object may be
+   * scheduled again once it ran (a request in flight is its arrival, then its response).
+   * @throws RangeError when `atMs` is in the past or not finite.
+   */
+  schedule(atMs: number, event: KernelEvent): void {
     if (!Number.isFinite(atMs) || atMs < this.#nowMs) {
-      throw new RangeError(`scheduling sim event ${labelText(label)} at ${atMs}ms: must be finite and ≥ now (${this.#nowMs}ms)`);
+      throw new RangeError(`scheduling sim event ${event.label} at ${atMs}ms: must be finite and ≥ now (${this.#nowMs}ms)`);
     }
-    const event = new KernelEvent(atMs, this.#seq, action, label, this.#queue);
+    event.atMs = atMs;
+    event.seq = this.#seq;
+    event.cancelled = false;
     this.#seq += 1;
     this.#queue.push(event);
-    return event;
+  }
+
+  /** Cancels a scheduled typed event: idempotent, and a no-op once it ran. */
+  cancel(event: KernelEvent): void {
+    if (event.cancelled) return;
+    event.cancelled = true;
+    this.#queue.noteCancelled();
   }
 
   /**
@@ -88,12 +108,14 @@ export class SimKernel {
    * Schedules `action` at `atMs` with a sequence number from {@link reserveSeq}.
    * @throws RangeError when `atMs` is in the past or not finite, or `seq` was never handed out.
    */
-  atReserved(atMs: number, seq: number, action: () => void, label?: EventLabel): EventHandle {
+  atReserved(atMs: number, seq: number, action: () => void, label?: EventLabel): KernelEvent & EventHandle {
     if (!Number.isFinite(atMs) || atMs < this.#nowMs) {
       throw new RangeError(`scheduling sim event ${labelText(label)} at ${atMs}ms: must be finite and ≥ now (${this.#nowMs}ms)`);
     }
     if (!(Number.isInteger(seq) && seq >= 0 && seq < this.#seq)) throw new RangeError(`scheduling sim event ${labelText(label)}: sequence ${seq} was not reserved`);
-    const event = new KernelEvent(atMs, seq, action, label, this.#queue);
+    const event = new ClosureEvent(action, label, this.#queue);
+    event.atMs = atMs;
+    event.seq = seq;
     this.#queue.push(event);
     return event;
   }
@@ -102,7 +124,7 @@ export class SimKernel {
    * Schedules `action` after `delayMs` (≥ 0) of virtual time.
    * @throws RangeError when `delayMs` is negative or not finite.
    */
-  after(delayMs: number, action: () => void, label?: EventLabel): EventHandle {
+  after(delayMs: number, action: () => void, label?: EventLabel): KernelEvent & EventHandle {
     if (!Number.isFinite(delayMs) || delayMs < 0) {
       throw new RangeError(`scheduling sim event ${labelText(label)}: delay must be a finite number of ms ≥ 0, got ${delayMs}`);
     }
@@ -147,21 +169,45 @@ export class SimKernel {
   }
 }
 
-/** A queued event that is its own handle (one allocation per event on the hot path). */
-class KernelEvent implements QueuedEvent, EventHandle {
-  readonly atMs: number;
-  readonly seq: number;
-  readonly action: () => void;
-  readonly label: EventLabel | undefined;
-  readonly #queue: EventQueue;
-  cancelled = false;
+/**
+ * A kernel event that is its own action: the kernel calls its `fire()`. Hot paths schedule their
+ * own event objects with {@link SimKernel.schedule} — a sleep's timer, a request in flight — where
+ * a closure per event also allocated a context and a wrapping event (one object instead of three).
+ * `atMs`, `seq` and `cancelled` belong to the kernel, which sets them when it schedules the event.
+ * An interface, not a base class: derived-class construction made the typed events cost nearly
+ * what they saved (measured: −0.4 % instead of −2.3 % of a trial's instructions).
+ */
+export interface KernelEvent extends QueuedEvent {
+  atMs: number;
+  seq: number;
+  cancelled: boolean;
+  /** Runs the event (called by the kernel only). */
+  fire(): void;
+  /** The event's name for error messages. */
+  readonly label: string;
+}
 
-  constructor(atMs: number, seq: number, action: () => void, label: EventLabel | undefined, queue: EventQueue) {
-    this.atMs = atMs;
-    this.seq = seq;
-    this.action = action;
-    this.label = label;
+/** The event of {@link SimKernel.at}: a closure, and its own handle. */
+class ClosureEvent implements KernelEvent, EventHandle {
+  atMs = 0;
+  seq = 0;
+  cancelled = false;
+  readonly #action: () => void;
+  readonly #label: EventLabel | undefined;
+  readonly #queue: EventQueue<KernelEvent>;
+
+  constructor(action: () => void, label: EventLabel | undefined, queue: EventQueue<KernelEvent>) {
+    this.#action = action;
+    this.#label = label;
     this.#queue = queue;
+  }
+
+  fire(): void {
+    this.#action();
+  }
+
+  get label(): string {
+    return this.#label === undefined ? '(unlabelled)' : labelText(this.#label);
   }
 
   cancel(): void {
@@ -182,10 +228,10 @@ function labelText(label: EventLabel | undefined): string {
   return typeof label === 'function' ? label() : (label ?? '');
 }
 
-function runEvent(event: QueuedEvent): void {
+function runEvent(event: KernelEvent): void {
   try {
-    event.action();
+    event.fire();
   } catch (error) {
-    throw new Error(`sim event ${event.label === undefined ? '(unlabelled)' : labelText(event.label)} at ${event.atMs}ms threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`sim event ${event.label} at ${event.atMs}ms threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }

@@ -11,7 +11,7 @@ import type { SleepOutcome } from '../core/clock.ts';
 import type { StoreResponse } from '../core/object-store.ts';
 import { TimeoutError } from '../core/store-errors.ts';
 import { type EffectResult, type RequestEffect, type SleepEffect, sleepEffect, type Task, WakeSignal, type WakeWatcher } from '../core/task.ts';
-import type { EventHandle, SimKernel } from './kernel.ts';
+import type { KernelEvent, SimKernel } from './kernel.ts';
 import type { ResponseWaiter, SimApiServer } from './sim-api-server.ts';
 
 /** Lifecycle of a spawned task. */
@@ -77,7 +77,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   #heldInput: EffectResult | undefined = undefined;
   /** Incremented per effect; a completion carrying an older token is stale and ignored. */
   #token = 0;
-  #pending: EventHandle | undefined = undefined;
+  #pending: KernelEvent | undefined = undefined;
   /**
    * The request in flight whose timeout is not scheduled yet (its response is due first): the
    * timeout's instant and reserved kernel sequence, scheduled only if the response is lost.
@@ -166,7 +166,9 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
 
   #sleep(effect: SleepEffect): void {
     const token = ++this.#token;
-    this.#pending = this.#kernel.after(effect.delayMs, () => this.#complete(token, 'elapsed'), this.#sleepLabel);
+    const timer = new SleepTimer(this as SimProcess<unknown>, token);
+    this.#kernel.schedule(this.#kernel.nowMs + effect.delayMs, timer);
+    this.#pending = timer;
     this.#watchAbort(effect.signal, undefined);
   }
 
@@ -184,6 +186,16 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
       this.#pending = this.#kernel.after(effect.timeoutMs, () => this.#timedOut(token, effect), this.#timeoutLabel);
     }
     this.#watchAbort(effect.signal, effect);
+  }
+
+  /** The timer of sleep `token` fired. */
+  onTimer(token: number): void {
+    this.#complete(token, 'elapsed');
+  }
+
+  /** Name of this task's sleep timers, for kernel error messages. */
+  get sleepLabel(): string {
+    return this.#sleepLabel;
   }
 
   onResponse(token: number, response: StoreResponse): void {
@@ -239,7 +251,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
 
   #settle(): void {
     this.#token += 1;
-    this.#pending?.cancel();
+    if (this.#pending !== undefined) this.#kernel.cancel(this.#pending);
     this.#pending = undefined;
     this.#lazyTimeout = undefined;
     if (this.#abortSignal !== undefined) {
@@ -251,6 +263,27 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   }
 }
 
+/** A sleep's timer: its own kernel event (no closure and wrapping event per sleep). */
+class SleepTimer implements KernelEvent {
+  atMs = 0;
+  seq = 0;
+  cancelled = false;
+  readonly #process: SimProcess<unknown>;
+  readonly #token: number;
+
+  constructor(process: SimProcess<unknown>, token: number) {
+    this.#process = process;
+    this.#token = token;
+  }
+
+  fire(): void {
+    this.#process.onTimer(this.#token);
+  }
+
+  get label(): string {
+    return this.#process.sleepLabel;
+  }
+}
 
 /**
  * The processes waiting on one AbortSignal, oldest first: an intrusive doubly-linked list through
