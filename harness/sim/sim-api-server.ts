@@ -211,7 +211,10 @@ export class SimApiServer {
     }
   }
 
-  /** The request reaches the server (its first kernel event): applied and counted, or dropped/refused. */
+  /**
+   * The request reaches the server (its first kernel event): applied and counted, or dropped or
+   * refused. Internal: called by the request's own event only (not private so that event can).
+   */
   arrive(flight: RequestInFlight): void {
     const { request, identity } = flight;
     const partition = this.#partitions.get(identity);
@@ -238,7 +241,7 @@ export class SimApiServer {
     this.#kernel.schedule(this.#kernel.nowMs + flight.halfMs, flight);
   }
 
-  /** The response reaches the client (the request's second kernel event), unless a partition drops it. */
+  /** The response reaches the client (the request's second kernel event) unless a partition drops it. Internal, as {@link arrive}. */
   deliver(flight: RequestInFlight): void {
     if (this.#partitions.get(flight.identity) === 'drop') {
       this.losses.responsesDropped += 1;
