@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventQueue, type QueuedEvent } from './event-queue.ts';
-import { type KernelEvent, SimKernel } from './kernel.ts';
+import { SimKernel } from './kernel.ts';
 
 describe('EventQueue', () => {
   it('pops in (atMs, seq) order for any insertion order', () => {
@@ -50,32 +50,27 @@ describe('SimKernel', () => {
     expect(() => kernel.atReserved(1, seq, () => undefined)).toThrow('must be finite and ≥ now');
   });
 
-  it('typed events take the same (atMs, seq) slots as closures, also when rescheduled, and cancel like handles', () => {
+  it('target events take the same (atMs, seq) slots as closures, also when a target schedules itself again, and cancel like them', () => {
     const kernel = new SimKernel();
     const seen: string[] = [];
-    /** Fires twice: once where it was scheduled, then again 5 ms later (a request's two phases). */
-    class TwoPhase implements KernelEvent {
-      atMs = 0;
-      seq = 0;
-      cancelled = false;
-      phase = 1;
-      readonly label = 'two-phase';
-      fire(): void {
-        seen.push(`typed ${this.phase}@${kernel.nowMs}`);
-        if (this.phase++ === 1) kernel.schedule(kernel.nowMs + 5, this);
-      }
-    }
+    /** Its first event schedules a second one 5 ms later (a request's arrival and response). */
+    const twoPhase = {
+      eventLabel: 'two-phase',
+      onKernelEvent(token: number): void {
+        seen.push(`target ${token}@${kernel.nowMs}`);
+        if (token === 1) kernel.schedule(kernel.nowMs + 5, twoPhase, 2);
+      },
+    };
     kernel.at(5, () => seen.push('a@5'));
-    kernel.schedule(5, new TwoPhase());
+    kernel.schedule(5, twoPhase, 1);
     kernel.at(5, () => seen.push('b@5'));
     kernel.at(10, () => seen.push('c@10 (before the second phase: scheduled earlier)'));
-    const cancelled = new TwoPhase();
-    kernel.schedule(7, cancelled);
-    kernel.cancel(cancelled);
-    kernel.cancel(cancelled);
+    const cancelled = kernel.schedule(7, twoPhase, 99);
+    cancelled.cancel();
+    cancelled.cancel();
     expect(kernel.run({ untilMs: 100, maxEvents: 100 })).toEqual({ stoppedBy: 'idle', events: 5, nowMs: 10 });
-    expect(seen).toEqual(['a@5', 'typed 1@5', 'b@5', 'c@10 (before the second phase: scheduled earlier)', 'typed 2@10']);
-    expect(() => kernel.schedule(3, new TwoPhase())).toThrow('scheduling sim event two-phase at 3ms: must be finite and ≥ now (10ms)');
+    expect(seen).toEqual(['a@5', 'target 1@5', 'b@5', 'c@10 (before the second phase: scheduled earlier)', 'target 2@10']);
+    expect(() => kernel.schedule(3, twoPhase, 3)).toThrow('scheduling sim event two-phase at 3ms: must be finite and ≥ now (10ms)');
   });
 
   it('skips cancelled events without counting them, and cancel after firing is a no-op', () => {

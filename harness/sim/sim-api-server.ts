@@ -18,7 +18,7 @@ import type { ObjectRef, KubeObject, StoreRequest, StoreResponse, WatchEvent, Wa
 import { requestResource } from '../core/object-store.ts';
 import type { Rng } from '../core/rng.ts';
 import { UnavailableError } from '../core/store-errors.ts';
-import type { KernelEvent, SimKernel } from './kernel.ts';
+import type { KernelEventTarget, SimKernel } from './kernel.ts';
 import { DEFAULT_LATENCY, drawLatencyMs, validateLatencyModel, type LatencyModel } from './latency.ts';
 import { drawTcpDelayMs, type NetemShape } from './netem.ts';
 import { ObjectTable } from './object-table.ts';
@@ -126,8 +126,8 @@ export class SimApiServer {
       }
       inMs += extraMs;
     }
-    // One object is the request's arrival event and then its response event (no closure per phase).
-    this.#kernel.schedule(sentAtMs + inMs, new RequestInFlight(this, request, identity, sentAtMs, halfMs, waiter, token));
+    // One object is the target of the request's arrival and of its response (no closure per phase).
+    this.#kernel.schedule(sentAtMs + inMs, new RequestInFlight(this, request, identity, sentAtMs, halfMs, waiter, token), 0);
     // The same sums the kernel makes for the two events (float addition is not associative).
     return sentAtMs + inMs + halfMs;
   }
@@ -213,7 +213,7 @@ export class SimApiServer {
 
   /**
    * The request reaches the server (its first kernel event): applied and counted, or dropped or
-   * refused. Internal: called by the request's own event only (not private so that event can).
+   * refused. Internal: called by the request's own kernel events only (not private so that they can).
    */
   arrive(flight: RequestInFlight): void {
     const { request, identity } = flight;
@@ -238,7 +238,7 @@ export class SimApiServer {
     // The round trip is counted in the arrival's row (a partitioned or refused request's is not).
     flight.counted = partition === undefined && this.#available ? row : undefined;
     flight.response = response;
-    this.#kernel.schedule(this.#kernel.nowMs + flight.halfMs, flight);
+    this.#kernel.schedule(this.#kernel.nowMs + flight.halfMs, flight, 0);
   }
 
   /** The response reaches the client (the request's second kernel event) unless a partition drops it. Internal, as {@link arrive}. */
@@ -283,13 +283,10 @@ export class SimApiServer {
 }
 
 /**
- * One request on its way: the kernel event of its arrival at the server and, rescheduled, of its
+ * One request on its way: the target of the kernel events of its arrival at the server and of its
  * response reaching the client (`response` set: the second phase).
  */
-class RequestInFlight implements KernelEvent {
-  atMs = 0;
-  seq = 0;
-  cancelled = false;
+class RequestInFlight implements KernelEventTarget {
   readonly server: SimApiServer;
   readonly request: StoreRequest;
   readonly identity: string;
@@ -311,12 +308,12 @@ class RequestInFlight implements KernelEvent {
     this.token = token;
   }
 
-  fire(): void {
+  onKernelEvent(): void {
     if (this.response === undefined) this.server.arrive(this);
     else this.server.deliver(this);
   }
 
-  get label(): string {
+  get eventLabel(): string {
     return this.response === undefined ? 'api-arrive' : 'api-respond';
   }
 }

@@ -11,7 +11,7 @@ import type { SleepOutcome } from '../core/clock.ts';
 import type { StoreResponse } from '../core/object-store.ts';
 import { TimeoutError } from '../core/store-errors.ts';
 import { type EffectResult, type RequestEffect, type SleepEffect, sleepEffect, type Task, WakeSignal, type WakeWatcher } from '../core/task.ts';
-import type { KernelEvent, SimKernel } from './kernel.ts';
+import type { KernelEvent, KernelEventTarget, SimKernel } from './kernel.ts';
 import type { ResponseWaiter, SimApiServer } from './sim-api-server.ts';
 
 /** Lifecycle of a spawned task. */
@@ -63,7 +63,7 @@ export class SimTaskRunner {
   }
 }
 
-class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
+class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter, KernelEventTarget {
   readonly name: string;
   state: SimTaskState = 'running';
   result: T | undefined = undefined;
@@ -166,9 +166,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
 
   #sleep(effect: SleepEffect): void {
     const token = ++this.#token;
-    const timer = new SleepTimer(this as SimProcess<unknown>, token);
-    this.#kernel.schedule(this.#kernel.nowMs + effect.delayMs, timer);
-    this.#pending = timer;
+    this.#pending = this.#kernel.schedule(this.#kernel.nowMs + effect.delayMs, this, token);
     this.#watchAbort(effect.signal, undefined);
   }
 
@@ -188,13 +186,13 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
     this.#watchAbort(effect.signal, effect);
   }
 
-  /** The timer of sleep `token` fired. */
-  onTimer(token: number): void {
+  /** The timer of sleep `token` fired (the process is its own timer target: no closure per sleep). */
+  onKernelEvent(token: number): void {
     this.#complete(token, 'elapsed');
   }
 
   /** Name of this task's sleep timers, for kernel error messages. */
-  get sleepLabel(): string {
+  get eventLabel(): string {
     return this.#sleepLabel;
   }
 
@@ -251,7 +249,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
 
   #settle(): void {
     this.#token += 1;
-    if (this.#pending !== undefined) this.#kernel.cancel(this.#pending);
+    this.#pending?.cancel();
     this.#pending = undefined;
     this.#lazyTimeout = undefined;
     if (this.#abortSignal !== undefined) {
@@ -260,28 +258,6 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
       this.#abortSignal = undefined;
       this.#abortRequest = undefined;
     }
-  }
-}
-
-/** A sleep's timer: its own kernel event (no closure and wrapping event per sleep). */
-class SleepTimer implements KernelEvent {
-  atMs = 0;
-  seq = 0;
-  cancelled = false;
-  readonly #process: SimProcess<unknown>;
-  readonly #token: number;
-
-  constructor(process: SimProcess<unknown>, token: number) {
-    this.#process = process;
-    this.#token = token;
-  }
-
-  fire(): void {
-    this.#process.onTimer(this.#token);
-  }
-
-  get label(): string {
-    return this.#process.sleepLabel;
   }
 }
 
