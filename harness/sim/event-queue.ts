@@ -14,15 +14,12 @@
 export interface QueuedEvent {
   readonly atMs: number;
   readonly seq: number;
-  readonly action: () => void;
-  /** Optional name for error messages and traces. */
-  readonly label: string | (() => string) | undefined;
   cancelled: boolean;
 }
 
 /** Binary min-heap of {@link QueuedEvent}s keyed by (atMs, seq). */
-export class EventQueue {
-  #heap: QueuedEvent[] = [];
+export class EventQueue<E extends QueuedEvent = QueuedEvent> {
+  #heap: E[] = [];
   /** Cancelled events still in the heap (as reported through {@link noteCancelled}). */
   #cancelled = 0;
 
@@ -31,14 +28,14 @@ export class EventQueue {
     return this.#heap.length;
   }
 
-  push(event: QueuedEvent): void {
+  push(event: E): void {
     const heap = this.#heap;
     heap.push(event);
     let i = heap.length - 1;
     // Sift up: at most log2(n) swaps.
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent] as QueuedEvent;
+      const p = heap[parent] as E;
       if (!before(event, p)) break;
       heap[i] = p;
       i = parent;
@@ -60,18 +57,18 @@ export class EventQueue {
   #compact(): void {
     const live = this.#heap.filter((event) => !event.cancelled);
     // Bottom-up heapify: O(n).
-    for (let i = (live.length >> 1) - 1; i >= 0; i -= 1) siftDown(live, i, live[i] as QueuedEvent, live.length);
+    for (let i = (live.length >> 1) - 1; i >= 0; i -= 1) siftDown(live, i, live[i] as E, live.length);
     this.#heap = live;
     this.#cancelled = 0;
   }
 
   /** The earliest event without removing it. */
-  peek(): QueuedEvent | undefined {
+  peek(): E | undefined {
     return this.#heap[0];
   }
 
   /** Removes and returns the earliest event. */
-  pop(): QueuedEvent | undefined {
+  pop(): E | undefined {
     const heap = this.#heap;
     const top = heap[0];
     const last = heap.pop();
@@ -85,15 +82,15 @@ export class EventQueue {
 const COMPACT_MIN_CANCELLED = 4_096;
 
 /** Places `event` at or below slot `start` of a heap of `n` events: at most log2(n) swaps. */
-function siftDown(heap: QueuedEvent[], start: number, event: QueuedEvent, n: number): void {
+function siftDown<E extends QueuedEvent>(heap: E[], start: number, event: E, n: number): void {
   let i = start;
   for (;;) {
     const left = 2 * i + 1;
     if (left >= n) break;
     const right = left + 1;
     let child = left;
-    if (right < n && before(heap[right] as QueuedEvent, heap[left] as QueuedEvent)) child = right;
-    const c = heap[child] as QueuedEvent;
+    if (right < n && before(heap[right] as E, heap[left] as E)) child = right;
+    const c = heap[child] as E;
     if (!before(c, event)) break;
     heap[i] = c;
     i = child;

@@ -8,7 +8,7 @@ describe('EventQueue', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 200 }), (times) => {
         const queue = new EventQueue();
-        times.forEach((atMs, seq) => queue.push({ atMs, seq, action: () => {}, label: undefined, cancelled: false }));
+        times.forEach((atMs, seq) => queue.push({ atMs, seq, cancelled: false }));
         const popped: QueuedEvent[] = [];
         for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(e);
         expect(popped).toHaveLength(times.length);
@@ -48,6 +48,29 @@ describe('SimKernel', () => {
     expect(seen).toEqual(['a', 'b (reserved before c, scheduled at 1)', 'c']);
     expect(() => kernel.atReserved(200, kernel.reserveSeq() + 1, () => undefined)).toThrow('was not reserved');
     expect(() => kernel.atReserved(1, seq, () => undefined)).toThrow('must be finite and ≥ now');
+  });
+
+  it('target events take the same (atMs, seq) slots as closures, also when a target schedules itself again, and cancel like them', () => {
+    const kernel = new SimKernel();
+    const seen: string[] = [];
+    /** Its first event schedules a second one 5 ms later (a request's arrival and response). */
+    const twoPhase = {
+      eventLabel: 'two-phase',
+      onKernelEvent(token: number): void {
+        seen.push(`target ${token}@${kernel.nowMs}`);
+        if (token === 1) kernel.schedule(kernel.nowMs + 5, twoPhase, 2);
+      },
+    };
+    kernel.at(5, () => seen.push('a@5'));
+    kernel.schedule(5, twoPhase, 1);
+    kernel.at(5, () => seen.push('b@5'));
+    kernel.at(10, () => seen.push('c@10 (before the second phase: scheduled earlier)'));
+    const cancelled = kernel.schedule(7, twoPhase, 99);
+    cancelled.cancel();
+    cancelled.cancel();
+    expect(kernel.run({ untilMs: 100, maxEvents: 100 })).toEqual({ stoppedBy: 'idle', events: 5, nowMs: 10 });
+    expect(seen).toEqual(['a@5', 'target 1@5', 'b@5', 'c@10 (before the second phase: scheduled earlier)', 'target 2@10']);
+    expect(() => kernel.schedule(3, twoPhase, 3)).toThrow('scheduling sim event two-phase at 3ms: must be finite and ≥ now (10ms)');
   });
 
   it('skips cancelled events without counting them, and cancel after firing is a no-op', () => {

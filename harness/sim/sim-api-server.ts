@@ -18,7 +18,7 @@ import type { ObjectRef, KubeObject, StoreRequest, StoreResponse, WatchEvent, Wa
 import { requestResource } from '../core/object-store.ts';
 import type { Rng } from '../core/rng.ts';
 import { UnavailableError } from '../core/store-errors.ts';
-import type { SimKernel } from './kernel.ts';
+import type { KernelEventTarget, SimKernel } from './kernel.ts';
 import { DEFAULT_LATENCY, drawLatencyMs, validateLatencyModel, type LatencyModel } from './latency.ts';
 import { drawTcpDelayMs, type NetemShape } from './netem.ts';
 import { ObjectTable } from './object-table.ts';
@@ -126,7 +126,8 @@ export class SimApiServer {
       }
       inMs += extraMs;
     }
-    this.#kernel.after(inMs, () => this.#arrive(request, identity, sentAtMs, halfMs, waiter, token), 'api-arrive');
+    // One object is the target of the request's arrival and of its response (no closure per phase).
+    this.#kernel.schedule(sentAtMs + inMs, new RequestInFlight(this, request, identity, sentAtMs, halfMs, waiter, token), 0);
     // The same sums the kernel makes for the two events (float addition is not associative).
     return sentAtMs + inMs + halfMs;
   }
@@ -210,11 +211,16 @@ export class SimApiServer {
     }
   }
 
-  #arrive(request: StoreRequest, identity: string, sentAtMs: number, halfMs: number, waiter: ResponseWaiter, token: number): void {
+  /**
+   * The request reaches the server (its first kernel event): applied and counted, or dropped or
+   * refused. Internal: called by the request's own kernel events only (not private so that they can).
+   */
+  arrive(flight: RequestInFlight): void {
+    const { request, identity } = flight;
     const partition = this.#partitions.get(identity);
     if (partition === 'drop') {
       this.losses.requestsDropped += 1;
-      waiter.onLost(token);
+      flight.waiter.onLost(flight.token);
       return;
     }
     let response: StoreResponse;
@@ -230,18 +236,20 @@ export class SimApiServer {
       if (applied.change !== undefined) this.#notify(applied.change.resource, applied.change);
     }
     // The round trip is counted in the arrival's row (a partitioned or refused request's is not).
-    const counted = partition === undefined && this.#available ? row : undefined;
-    this.#kernel.after(halfMs, () => this.#deliver(identity, sentAtMs, counted, response, waiter, token), 'api-respond');
+    flight.counted = partition === undefined && this.#available ? row : undefined;
+    flight.response = response;
+    this.#kernel.schedule(this.#kernel.nowMs + flight.halfMs, flight, 0);
   }
 
-  #deliver(identity: string, sentAtMs: number, counted: AccountingRow | undefined, response: StoreResponse, waiter: ResponseWaiter, token: number): void {
-    if (this.#partitions.get(identity) === 'drop') {
+  /** The response reaches the client (the request's second kernel event) unless a partition drops it. Internal, as {@link arrive}. */
+  deliver(flight: RequestInFlight): void {
+    if (this.#partitions.get(flight.identity) === 'drop') {
       this.losses.responsesDropped += 1;
-      waiter.onLost(token);
+      flight.waiter.onLost(flight.token);
       return;
     }
-    if (counted !== undefined) this.accounting.countResponseIn(counted, this.#kernel.nowMs - sentAtMs);
-    waiter.onResponse(token, response);
+    if (flight.counted !== undefined) this.accounting.countResponseIn(flight.counted, this.#kernel.nowMs - flight.sentAtMs);
+    flight.waiter.onResponse(flight.token, flight.response as StoreResponse);
   }
 
   #notify(resource: string, event: WatchEvent): void {
@@ -271,5 +279,41 @@ export class SimApiServer {
       return;
     }
     watcher.onEvent(event);
+  }
+}
+
+/**
+ * One request on its way: the target of the kernel events of its arrival at the server and of its
+ * response reaching the client (`response` set: the second phase).
+ */
+class RequestInFlight implements KernelEventTarget {
+  readonly server: SimApiServer;
+  readonly request: StoreRequest;
+  readonly identity: string;
+  readonly sentAtMs: number;
+  /** Half the drawn round trip: the way in (before netem's extra) and the way back. */
+  readonly halfMs: number;
+  readonly waiter: ResponseWaiter;
+  readonly token: number;
+  response: StoreResponse | undefined = undefined;
+  counted: AccountingRow | undefined = undefined;
+
+  constructor(server: SimApiServer, request: StoreRequest, identity: string, sentAtMs: number, halfMs: number, waiter: ResponseWaiter, token: number) {
+    this.server = server;
+    this.request = request;
+    this.identity = identity;
+    this.sentAtMs = sentAtMs;
+    this.halfMs = halfMs;
+    this.waiter = waiter;
+    this.token = token;
+  }
+
+  onKernelEvent(): void {
+    if (this.response === undefined) this.server.arrive(this);
+    else this.server.deliver(this);
+  }
+
+  get eventLabel(): string {
+    return this.response === undefined ? 'api-arrive' : 'api-respond';
   }
 }

@@ -11,7 +11,7 @@ import type { SleepOutcome } from '../core/clock.ts';
 import type { StoreResponse } from '../core/object-store.ts';
 import { TimeoutError } from '../core/store-errors.ts';
 import { type EffectResult, type RequestEffect, type SleepEffect, sleepEffect, type Task, WakeSignal, type WakeWatcher } from '../core/task.ts';
-import type { EventHandle, SimKernel } from './kernel.ts';
+import type { KernelEvent, KernelEventTarget, SimKernel } from './kernel.ts';
 import type { ResponseWaiter, SimApiServer } from './sim-api-server.ts';
 
 /** Lifecycle of a spawned task. */
@@ -63,7 +63,7 @@ export class SimTaskRunner {
   }
 }
 
-class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
+class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter, KernelEventTarget {
   readonly name: string;
   state: SimTaskState = 'running';
   result: T | undefined = undefined;
@@ -77,7 +77,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
   #heldInput: EffectResult | undefined = undefined;
   /** Incremented per effect; a completion carrying an older token is stale and ignored. */
   #token = 0;
-  #pending: EventHandle | undefined = undefined;
+  #pending: KernelEvent | undefined = undefined;
   /**
    * The request in flight whose timeout is not scheduled yet (its response is due first): the
    * timeout's instant and reserved kernel sequence, scheduled only if the response is lost.
@@ -166,7 +166,7 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
 
   #sleep(effect: SleepEffect): void {
     const token = ++this.#token;
-    this.#pending = this.#kernel.after(effect.delayMs, () => this.#complete(token, 'elapsed'), this.#sleepLabel);
+    this.#pending = this.#kernel.schedule(this.#kernel.nowMs + effect.delayMs, this, token);
     this.#watchAbort(effect.signal, undefined);
   }
 
@@ -184,6 +184,16 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
       this.#pending = this.#kernel.after(effect.timeoutMs, () => this.#timedOut(token, effect), this.#timeoutLabel);
     }
     this.#watchAbort(effect.signal, effect);
+  }
+
+  /** The timer of sleep `token` fired (the process is its own timer target: no closure per sleep). */
+  onKernelEvent(token: number): void {
+    this.#complete(token, 'elapsed');
+  }
+
+  /** Name of this task's sleep timers, for kernel error messages. */
+  get eventLabel(): string {
+    return this.#sleepLabel;
   }
 
   onResponse(token: number, response: StoreResponse): void {
@@ -250,7 +260,6 @@ class SimProcess<T> implements SimTaskHandle<T>, WakeWatcher, ResponseWaiter {
     }
   }
 }
-
 
 /**
  * The processes waiting on one AbortSignal, oldest first: an intrusive doubly-linked list through
