@@ -62,12 +62,8 @@ export class SimKernel {
    * @throws RangeError when `atMs` is in the past or not finite.
    */
   at(atMs: number, action: () => void, label?: EventLabel): KernelEvent {
-    if (!Number.isFinite(atMs) || atMs < this.#nowMs) {
-      throw new RangeError(`scheduling sim event ${labelText(label)} at ${atMs}ms: must be finite and ≥ now (${this.#nowMs}ms)`);
-    }
-    const event = new KernelEvent(atMs, this.#seq, action, undefined, 0, label, this.#queue);
+    const event = this.#enqueue(atMs, this.#seq, action, undefined, 0, label);
     this.#seq += 1;
-    this.#queue.push(event);
     return event;
   }
 
@@ -79,12 +75,8 @@ export class SimKernel {
    * @throws RangeError when `atMs` is in the past or not finite.
    */
   schedule(atMs: number, target: KernelEventTarget, token: number): KernelEvent {
-    if (!Number.isFinite(atMs) || atMs < this.#nowMs) {
-      throw new RangeError(`scheduling sim event ${target.eventLabel} at ${atMs}ms: must be finite and ≥ now (${this.#nowMs}ms)`);
-    }
-    const event = new KernelEvent(atMs, this.#seq, undefined, target, token, undefined, this.#queue);
+    const event = this.#enqueue(atMs, this.#seq, undefined, target, token, undefined);
     this.#seq += 1;
-    this.#queue.push(event);
     return event;
   }
 
@@ -106,11 +98,16 @@ export class SimKernel {
    * @throws RangeError when `atMs` is in the past or not finite, or `seq` was never handed out.
    */
   atReserved(atMs: number, seq: number, action: () => void, label?: EventLabel): KernelEvent {
-    if (!Number.isFinite(atMs) || atMs < this.#nowMs) {
-      throw new RangeError(`scheduling sim event ${labelText(label)} at ${atMs}ms: must be finite and ≥ now (${this.#nowMs}ms)`);
-    }
     if (!(Number.isInteger(seq) && seq >= 0 && seq < this.#seq)) throw new RangeError(`scheduling sim event ${labelText(label)}: sequence ${seq} was not reserved`);
-    const event = new KernelEvent(atMs, seq, action, undefined, 0, label, this.#queue);
+    return this.#enqueue(atMs, seq, action, undefined, 0, label);
+  }
+
+  /** Queues an event in slot (atMs, seq) — a closure, or a target and token. @throws RangeError when `atMs` is in the past or not finite. */
+  #enqueue(atMs: number, seq: number, action: (() => void) | undefined, target: KernelEventTarget | undefined, token: number, label: EventLabel | undefined): KernelEvent {
+    if (!Number.isFinite(atMs) || atMs < this.#nowMs) {
+      throw new RangeError(`scheduling sim event ${target?.eventLabel ?? labelText(label)} at ${atMs}ms: must be finite and ≥ now (${this.#nowMs}ms)`);
+    }
+    const event = new KernelEvent(atMs, seq, action, target, token, label, this.#queue);
     this.#queue.push(event);
     return event;
   }
